@@ -1,0 +1,88 @@
+/**
+ * The results model: what a run produces and what results.json holds.
+ * Every report (JUnit, HTML, annotated diagrams) is derived from a RunResult.
+ * The JSON Schema published beside it is harness/report/results.schema.json.
+ */
+
+/** passed | failed | warning | skipped | not-applicable (DESIGN.md, "The model"). */
+export type Status = 'passed' | 'failed' | 'warning' | 'skipped' | 'not-applicable';
+
+/** A failure-severity check failing fails its step; a warning-severity one only warns. */
+export type Severity = 'failure' | 'warning';
+
+/** One HTTP request and its response, recorded by harness/http with secrets masked. */
+export interface HttpEvidence {
+  kind: 'http';
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status: number; headers: Record<string, string>; body?: string };
+  /** Set when no response came back (connection refused, timeout...). */
+  error?: string;
+  durationMs: number;
+}
+
+/** A browser page that proved (or disproved) a check. */
+export interface PageEvidence {
+  kind: 'page';
+  url: string;
+  title?: string;
+  /** Path of a screenshot, relative to the report directory. */
+  screenshot?: string;
+}
+
+/** Anything else worth showing: a decoded token, an LDAP answer, a computed value. */
+export interface NoteEvidence {
+  kind: 'note';
+  label: string;
+  text: string;
+}
+
+export type Evidence = HttpEvidence | PageEvidence | NoteEvidence;
+
+export interface CheckResult {
+  /** Stable, readable name, e.g. "code reuse is refused with invalid_grant". */
+  name: string;
+  /** Spec reference, e.g. "RFC 6749 §4.1.2". */
+  spec: string;
+  severity: Severity;
+  status: Status;
+  /** Why it passed or failed, in one sentence naming the condition. */
+  detail: string;
+  evidence?: Evidence[];
+  /** Set when the failure is listed in the target's expected-failures file. */
+  expectedFailure?: string;
+}
+
+export interface StepResult {
+  /** Position of the arrow in its diagram, from 0. */
+  index: number;
+  /** Participant ids as written in the diagram. */
+  from: string;
+  to: string;
+  text: string;
+  status: Status;
+  durationMs: number;
+  checks: CheckResult[];
+  /** Why a step is skipped or not applicable. */
+  reason?: string;
+}
+
+export interface FlowResult {
+  id: string;
+  title: string;
+  /** Path of the .mmd source, relative to the project root. */
+  diagram: string;
+  status: Status;
+  reason?: string;
+  durationMs: number;
+  steps: StepResult[];
+}
+
+export interface RunResult {
+  version: 1;
+  target: { kind: 'reference' | 'external'; issuer: string; config?: string };
+  startedAt: string;
+  durationMs: number;
+  flows: FlowResult[];
+}
+
+export const statuses: readonly Status[] = ['passed', 'failed', 'warning', 'skipped', 'not-applicable'];
