@@ -1,0 +1,28 @@
+/**
+ * The one way nauthera starts a browser: Debian's Chromium through playwright-core.
+ * Never a downloaded browser (DESIGN.md). The flags keep Chromium off the network,
+ * which on these machines is closed: without them it retries Google hosts at start.
+ */
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { MissingSystemPartError } from '../cli-errors.ts';
+
+export const chromiumPath = process.env.NAUTHERA_CHROMIUM ?? '/usr/bin/chromium';
+
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new MissingSystemPartError(`Chromium not found at ${chromiumPath}; run \`nauthera setup\` (apt-get install chromium) or set NAUTHERA_CHROMIUM`);
+  }
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true, ...options });
+}
