@@ -1,5 +1,68 @@
-// Placeholder until its issue lands: the command exists so the CLI surface is final.
-export async function run(_args: string[]): Promise<number> {
-  console.error('nauthera ldap-worker: not implemented yet');
-  return 1;
+/**
+ * `nauthera ldap-worker --url URL --group DN... --oid OID... [--json]`: one pass of the LDAP
+ * group worker. Prints the attributes of each group keyed by OID; faults exit with the
+ * worker error's code (2 for bad input) and a message that never holds the password.
+ */
+import { parseArgs } from 'node:util';
+import { builtInAttributeTypes, runOnce } from '../../reference-server/ldap-worker/index.ts';
+import { UsageError } from '../cli-errors.ts';
+
+const urlEnv = 'NAUTHERA_LDAP_WORKER_URL';
+
+const help = `usage: nauthera ldap-worker --url URL --group DN [--group DN...] --oid OID [--oid OID...] [--json]
+
+Reads the given attribute OIDs of each group DN through a JDBC-like LDAP URL:
+  ldap[s]://host[:port]/<baseDN>?user=<DN>&password=<password>[&starttls=true][&ca=<file>][&timeout=<ms>]
+with every part percent-encoded (RFC 3986). The grammar is in README.md, "LDAP fixture and worker".
+
+  --url URL    the worker URL; or set ${urlEnv} to keep the password out of the process list
+  --group DN   a group DN under the URL's base DN (repeatable)
+  --oid OID    a numeric attribute OID, e.g. 2.5.4.3 (cn), 2.5.4.31 (member); repeatable or comma-separated
+  --json       print {"groups": {<dn>: {<oid>: [values]}}}
+
+Exit 0 on success, 2 for bad input (URL, DN, OID, password, unreachable server), 1 otherwise.`;
+
+const nameOf = new Map(builtInAttributeTypes.map((t) => [t.oid, t.names[0]]));
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        url: { type: 'string' },
+        group: { type: 'string', multiple: true },
+        oid: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${help}`);
+  }
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const url = values.url ?? process.env[urlEnv];
+  if (!url) throw new UsageError(`--url is required (or set ${urlEnv})\n\n${help}`);
+  const groups = values.group ?? [];
+  if (groups.length === 0) throw new UsageError(`at least one --group DN is required\n\n${help}`);
+  const oids = (values.oid ?? []).flatMap((o) => o.split(',')).map((o) => o.trim()).filter(Boolean);
+  if (oids.length === 0) throw new UsageError(`at least one --oid is required\n\n${help}`);
+
+  const result = await runOnce({ url, groups, oids });
+  if (values.json) {
+    console.log(JSON.stringify(result));
+    return 0;
+  }
+  for (const [dn, attributes] of Object.entries(result.groups)) {
+    console.log(dn);
+    for (const [oid, list] of Object.entries(attributes)) {
+      const label = nameOf.has(oid) ? `${oid} (${nameOf.get(oid)})` : oid;
+      if (list.length === 0) console.log(`  ${label}: (none)`);
+      for (const value of list) console.log(`  ${label}: ${value}`);
+    }
+  }
+  return 0;
 }
