@@ -52,7 +52,8 @@ export async function openSession(url: LdapWorkerUrl): Promise<LdapSession> {
     url: url.serverUrl,
     timeout: url.timeoutMs,
     connectTimeout: url.timeoutMs,
-    tlsOptions,
+    // Only for ldaps://: ldapts 8 breaks a StartTLS upgrade when tlsOptions are also given here.
+    ...(url.scheme === 'ldaps' ? { tlsOptions } : {}),
     createConnection: ((...args: Parameters<typeof netConnect>) => track(netConnect(...args))) as typeof netConnect,
     createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => track(tlsConnect(...args))) as typeof tlsConnect,
   });

@@ -26,7 +26,7 @@ let port: number;
 let carolUrl: string;
 
 beforeAll(async () => {
-  directory = await startDirectory({ provider: 'native' });
+  directory = await startDirectory({ provider: 'native', tls: true });
   port = Number(new URL(directory.url).port);
   expect(carol.password).toBe('p@ss;w=rd,(x)\\#+"<>');
   carolUrl = `ldap://127.0.0.1:${port}/dc=nauthera,dc=test?user=uid%3Dcarol%2Cou%3Dpeople%2Cdc%3Dnauthera%2Cdc%3Dtest`
@@ -84,6 +84,14 @@ describe('one pass with the JDBC-like URL', () => {
     const result = await runOnce({ url: built, groups: [engineeringGroupDN], oids: [oids.cn] }, (r) => { seen.push(r); });
     expect(seen).toEqual([result]);
     expect(result).toEqual({ groups: { [engineeringGroupDN]: { [oids.cn]: ['engineering'] } } });
+  });
+
+  it('connects over StartTLS and over ldaps://, trusting the CA named by ca=', async () => {
+    const ca = `ca=${encodeURIComponent(directory.tls!.caFile)}`;
+    const viaStartTls = await runOnce({ url: `${carolUrl}&starttls=true&${ca}`, groups: [engineeringGroupDN], oids: [oids.cn] });
+    const viaLdaps = await runOnce({ url: `${carolUrl.replace(`ldap://127.0.0.1:${port}/`, directory.tls!.ldapsUrl)}&${ca}`, groups: [engineeringGroupDN], oids: [oids.cn] });
+    expect(viaStartTls).toEqual({ groups: { [engineeringGroupDN]: { [oids.cn]: ['engineering'] } } });
+    expect(viaLdaps).toEqual(viaStartTls);
   });
 
   it('uses the server schema: an OID missing from the built-in table is known, subtypes count for their supertype', async () => {
@@ -151,9 +159,15 @@ describe('each bad input has its own error', () => {
     expect((error as LdapTimeoutError).operation).toBe('bind');
   });
 
-  it('StartTLS against a server without TLS: LdapTlsError', async () => {
-    const error = await failureOf(runOnce({ url: `${carolUrl}&starttls=true&timeout=2000`, groups, oids: [oids.cn] }));
-    expect(error).toBeInstanceOf(LdapTlsError);
+  it('TLS with a certificate the worker does not trust (no ca=): LdapTlsError, for StartTLS and ldaps://', async () => {
+    const starttls = await failureOf(runOnce({ url: `${carolUrl}&starttls=true`, groups, oids: [oids.cn] }));
+    expect(starttls).toBeInstanceOf(LdapTlsError);
+    expect(starttls.message).toMatch(/self[- ]signed/i);
+    const ldaps = await failureOf(runOnce({ url: carolUrl.replace(`ldap://127.0.0.1:${port}/`, directory.tls!.ldapsUrl), groups, oids: [oids.cn] }));
+    expect(ldaps).toBeInstanceOf(LdapTlsError);
+    const missingCa = await failureOf(runOnce({ url: `${carolUrl}&starttls=true&ca=%2Fno%2Fsuch%2Fca.pem`, groups, oids: [oids.cn] }));
+    expect(missingCa).toBeInstanceOf(LdapTlsError);
+    expect(missingCa.message).toMatch(/cannot read CA file \/no\/such\/ca.pem: ENOENT/);
   });
 
   it('leaves no socket open after all those failures', async () => {
