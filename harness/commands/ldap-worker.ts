@@ -4,7 +4,7 @@
  * worker error's code (2 for bad input) and a message that never holds the password.
  */
 import { parseArgs } from 'node:util';
-import { builtInAttributeTypes, runOnce } from '../../reference-server/ldap-worker/index.ts';
+import { builtInAttributeTypes, maskPassword, runOnce } from '../../reference-server/ldap-worker/index.ts';
 import { UsageError } from '../cli-errors.ts';
 
 const urlEnv = 'NAUTHERA_LDAP_WORKER_URL';
@@ -38,7 +38,8 @@ export async function run(args: string[]): Promise<number> {
       },
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${help}`);
+    // parseArgs quotes stray arguments: a URL given without --url must not print its password.
+    throw new UsageError(`${maskPassword((error as Error).message)}\n\n${help}`);
   }
   if (values.help) {
     console.log(help);

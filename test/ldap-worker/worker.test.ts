@@ -238,5 +238,10 @@ describe('nauthera ldap-worker', () => {
     expect(failed.stdout).toBe('');
     expect(failed.stderr).toMatch(/^nauthera ldap-worker: bind as "uid=carol,[^"]+" refused: invalid credentials/);
     expect(failed.stderr).not.toMatch(/Wr0ng|\n\s+at /);
+    // A URL given without --url is quoted back by the argument parser: masked too.
+    const stray = await execFileAsync(process.execPath, [cli, 'ldap-worker', url], { timeout: 30_000 }).then(() => undefined, (error) => error);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/Unexpected argument .*password=\*\*\*/);
+    expect(stray.stderr).not.toMatch(/Wr0ng/);
   });
 });
