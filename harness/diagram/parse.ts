@@ -328,6 +328,16 @@ export function parseSequenceDiagram(source: string, file?: string): SequenceDia
   };
 }
 
+/**
+ * Where the message of an arrow statement starts: the index of the `:` that ends `A->>B:`,
+ * or -1 when the statement is not an arrow with a message.
+ */
+export function arrowMessageColon(statement: string): number {
+  const a = arrowPattern.exec(statement);
+  if (!a || !a[4].includes(':')) return -1;
+  return statement.length - a[4].length + a[4].indexOf(':');
+}
+
 /** Reads `box [colour] [label]` the way mermaid does: the first word is a colour if CSS knows it. */
 export function parseBoxHeader(rest: string): { color?: string; label: string } {
   const fn = /^((?:rgba?|hsla?)\s*\([^)]*\))\s*(.*)$/i.exec(rest);

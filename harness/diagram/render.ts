@@ -1,0 +1,252 @@
+/**
+ * Renders mermaid to SVG and PNG in ONE browser page: mermaid's browser bundle is loaded once from
+ * node_modules (no network), then every diagram goes through `mermaid.render`. The SVG is then
+ * coloured by status: each message whose text starts with a status mark (see annotate.ts) gets
+ * its line, arrow head and text in the status colour, so the colours survive outside a git host.
+ *
+ * `renderWithMermaidCli` draws one diagram through @mermaid-js/mermaid-cli's own API on the same
+ * system Chromium, for comparison (bench/); it is not the default path.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath, launchChromium } from '../browser/chromium.ts';
+import { statusStyles } from './annotate.ts';
+
+export class DiagramRenderError extends Error {
+  override name = 'DiagramRenderError';
+}
+
+export interface RenderedDiagram {
+  svg: string;
+  png: Buffer;
+}
+
+export interface RenderOptions {
+  /** The id of the <svg> element; mermaid scopes its CSS by it, so keep it unique per page. */
+  id?: string;
+  /** Skip the screenshot when only the SVG is wanted. */
+  png?: boolean;
+}
+
+export interface DiagramRenderer {
+  render(source: string, options?: RenderOptions): Promise<RenderedDiagram>;
+  /** Closes the page, and the browser when the renderer launched it. */
+  close(): Promise<void>;
+}
+
+export const mermaidConfig = {
+  startOnLoad: false,
+  theme: 'default',
+  securityLevel: 'strict',
+  sequence: { useMaxWidth: false },
+} as const;
+
+const renderTimeoutMs = 30_000;
+
+/** Path of mermaid's browser bundle (a dependency of @mermaid-js/mermaid-cli). */
+export function mermaidBundlePath(): string {
+  const candidates: string[] = [];
+  try {
+    candidates.push(fileURLToPath(import.meta.resolve('mermaid/dist/mermaid.min.js')));
+  } catch {
+    // not hoisted: look beside mermaid-cli below
+  }
+  try {
+    const cli = createRequire(import.meta.url).resolve('@mermaid-js/mermaid-cli');
+    candidates.push(join(dirname(cli), '..', 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'));
+  } catch {
+    // mermaid-cli missing: reported below
+  }
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new DiagramRenderError('mermaid is not installed (node_modules/mermaid/dist/mermaid.min.js); run npm ci');
+  return found;
+}
+
+/**
+ * One page that renders any number of diagrams. Pass `browser` to render in a browser the caller
+ * already has (a fresh context is made and closed); otherwise Chromium is launched and closed here.
+ */
+export async function createDiagramRenderer(options: { browser?: Browser } = {}): Promise<DiagramRenderer> {
+  const bundle = mermaidBundlePath();
+  const ownBrowser = options.browser ? undefined : await launchChromium();
+  const browser = options.browser ?? ownBrowser!;
+  let context: BrowserContext | undefined;
+  try {
+    context = await browser.newContext({ deviceScaleFactor: 2, viewport: { width: 1600, height: 1200 } });
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;background:#fff"><div id="out" style="display:inline-block;background:#fff"></div></body></html>');
+    // tsx (esbuild keepNames) wraps nested functions in __name(); page.evaluate ships the
+    // function's source to the page, where that helper must exist too.
+    await page.evaluate('globalThis.__name = (fn) => fn');
+    await page.addScriptTag({ path: bundle });
+    await page.evaluate((config) => (window as unknown as { mermaid: { initialize(c: unknown): void } }).mermaid.initialize(config), mermaidConfig);
+    return new PageRenderer(page, async () => {
+      await context?.close().catch(() => undefined);
+      await ownBrowser?.close();
+    });
+  } catch (error) {
+    await context?.close().catch(() => undefined);
+    await ownBrowser?.close();
+    throw error;
+  }
+}
+
+class PageRenderer implements DiagramRenderer {
+  private queue: Promise<unknown> = Promise.resolve();
+  private count = 0;
+
+  constructor(
+    private readonly page: Page,
+    private readonly closer: () => Promise<void>,
+  ) {}
+
+  render(source: string, options: RenderOptions = {}): Promise<RenderedDiagram> {
+    // One page draws one diagram at a time: calls are queued.
+    const next = this.queue.then(() => this.renderNow(source, options));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async renderNow(source: string, options: RenderOptions): Promise<RenderedDiagram> {
+    const id = options.id ?? `nauthera-diagram-${++this.count}`;
+    const styles = Object.fromEntries(Object.entries(statusStyles).map(([status, s]) => [status, { mark: s.mark, color: s.color }]));
+    const drawn = await withTimeout(
+      this.page.evaluate(drawInPage, { id, source, styles }),
+      renderTimeoutMs,
+      `mermaid did not render within ${renderTimeoutMs / 1000} s`,
+    );
+    if ('error' in drawn) throw new DiagramRenderError(`mermaid could not render the diagram: ${drawn.error}`);
+    let png: Buffer = Buffer.alloc(0);
+    if (options.png !== false) {
+      const width = Math.ceil(drawn.width) + 2;
+      const height = Math.ceil(drawn.height) + 2;
+      await this.page.setViewportSize({ width: Math.max(width, 100), height: Math.max(height, 100) });
+      png = await this.page.locator('#out > svg').screenshot({ type: 'png', timeout: renderTimeoutMs });
+    }
+    return { svg: drawn.svg, png };
+  }
+
+  close(): Promise<void> {
+    return this.closer();
+  }
+}
+
+type StyleMap = Record<string, { mark: string; color: string }>;
+type Drawn = { svg: string; width: number; height: number } | { error: string };
+
+/** Runs in the page: mermaid.render, then colour each marked message by its status. */
+async function drawInPage({ id, source, styles }: { id: string; source: string; styles: StyleMap }): Promise<Drawn> {
+  const mermaid = (window as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
+  const out = document.getElementById('out')!;
+  out.innerHTML = '';
+  try {
+    const { svg } = await mermaid.render(id, source);
+    out.innerHTML = svg;
+  } catch (error) {
+    // mermaid leaves its error drawing behind in the body
+    document.getElementById(`d${id}`)?.remove();
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  const svgEl = out.querySelector('svg')!;
+  const statusOf = (text: string): string | undefined =>
+    Object.keys(styles).find((status) => text.trimStart().startsWith(styles[status].mark));
+
+  // Mermaid draws each message as its text line(s), then its line or path (data-et="message").
+  const clonedMarkers = new Map<string, string>();
+  const markerFor = (url: string | null, status: string): string | null => {
+    const m = url && /url\(#(.+)\)/.exec(url);
+    if (!m || m[1].endsWith('sequencenumber')) return url;
+    const key = `${m[1]}--${status}`;
+    if (!clonedMarkers.has(key)) {
+      const marker = svgEl.querySelector(`[id="${m[1]}"]`);
+      if (!marker) return url;
+      const copy = marker.cloneNode(true) as Element;
+      copy.id = key;
+      for (const shape of copy.querySelectorAll('path, circle')) {
+        if (shape.getAttribute('fill') !== 'none') (shape as SVGElement).style.fill = styles[status].color;
+        (shape as SVGElement).style.stroke = styles[status].color;
+      }
+      marker.parentNode!.appendChild(copy);
+      clonedMarkers.set(key, key);
+    }
+    return `url(#${key})`;
+  };
+
+  let texts: SVGElement[] = [];
+  for (const el of svgEl.querySelectorAll<SVGElement>('.messageText, [data-et="message"]')) {
+    if (el.classList.contains('messageText')) {
+      texts.push(el);
+      continue;
+    }
+    const status = texts.length ? statusOf(texts[0].textContent ?? '') : undefined;
+    if (status) {
+      const color = styles[status].color;
+      el.style.stroke = color;
+      el.setAttribute('data-status', status);
+      el.classList.add(`status-${status}`);
+      for (const attr of ['marker-end', 'marker-start']) {
+        const url = el.getAttribute(attr);
+        if (url) el.setAttribute(attr, markerFor(url, status)!);
+      }
+      for (const t of texts) {
+        t.style.fill = color;
+        t.setAttribute('data-status', status);
+        t.classList.add(`status-${status}`);
+      }
+    }
+    texts = [];
+  }
+  // Notes that start with a mark (the failing check) take the colour too.
+  for (const group of svgEl.querySelectorAll('g[data-et="note"]')) {
+    const first = group.querySelector('.noteText');
+    const status = first ? statusOf(first.textContent ?? '') : undefined;
+    if (!status) continue;
+    const rect = group.querySelector<SVGElement>('rect.note');
+    if (rect) rect.style.stroke = styles[status].color;
+    for (const t of group.querySelectorAll<SVGElement>('.noteText')) t.style.fill = styles[status].color;
+    group.setAttribute('data-status', status);
+  }
+  const box = svgEl.getBoundingClientRect();
+  return { svg: svgEl.outerHTML, width: box.width, height: box.height };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DiagramRenderError(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Renders one diagram with @mermaid-js/mermaid-cli's own `renderMermaid` on the system Chromium
+ * through puppeteer (never a downloaded browser). No status colouring: kept to compare the two
+ * paths in bench/. Pass a puppeteer `browser` from `launchPuppeteerChromium()` to reuse one.
+ */
+export async function renderWithMermaidCli(
+  source: string,
+  format: 'svg' | 'png',
+  options: { browser?: import('puppeteer').Browser } = {},
+): Promise<Uint8Array> {
+  const { renderMermaid } = await import('@mermaid-js/mermaid-cli');
+  const browser = options.browser ?? (await launchPuppeteerChromium());
+  try {
+    const { data } = await renderMermaid(browser, source, format, { backgroundColor: 'white', mermaidConfig: { ...mermaidConfig } as never });
+    return data;
+  } finally {
+    if (!options.browser) await browser.close();
+  }
+}
+
+/** Debian's Chromium through puppeteer, with the same no-network flags as launchChromium(). */
+export async function launchPuppeteerChromium(): Promise<import('puppeteer').Browser> {
+  if (!existsSync(chromiumPath)) throw new DiagramRenderError(`Chromium not found at ${chromiumPath}; run \`nauthera setup\``);
+  process.env.PUPPETEER_SKIP_DOWNLOAD ??= '1';
+  const puppeteer = (await import('puppeteer')).default;
+  return puppeteer.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
