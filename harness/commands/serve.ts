@@ -1,5 +1,106 @@
-// Placeholder until its issue lands: the command exists so the CLI surface is final.
-export async function run(_args: string[]): Promise<number> {
-  console.error('nauthera serve: not implemented yet');
-  return 1;
+/**
+ * `nauthera serve [--config FILE] [--json] [--ldap-url URL]`: the reference server (AS, RS)
+ * with the OpenLDAP fixture, or with the directory named by --ldap-url, on loopback. Prints
+ * how to reach it once ready and runs until SIGINT/SIGTERM, then stops everything it started.
+ */
+import { parseArgs } from 'node:util';
+import { startReferenceServer, ReferenceConfigError, type DirectoryInfo } from '../../reference-server/index.ts';
+import { parseLdapWorkerUrl, LdapWorkerError } from '../../reference-server/ldap-worker/index.ts';
+import { ConfigError, UsageError } from '../cli-errors.ts';
+
+const help = `usage: nauthera serve [--config FILE] [--json] [--ldap-url URL] [--port PORT]
+
+Starts the reference authorization server and resource server on 127.0.0.1, signing users
+in against the OpenLDAP fixture (started here), and runs until SIGINT/SIGTERM.
+
+  --config FILE    a JSON config (see README "Reference server"); default: the built-in one
+  --json           print one line {issuer, resourceServer, ldap, clients, users} once ready
+  --ldap-url URL   use this directory instead of starting the fixture, as a JDBC-like URL:
+                   ldap://host:port/<baseDN>?user=<bindDN>&password=<percent-encoded>
+  --port PORT      port of the authorization server (default: a free one)`;
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function directoryFromUrl(raw: string): DirectoryInfo {
+  let url;
+  try {
+    url = parseLdapWorkerUrl(raw);
+  } catch (error) {
+    throw new UsageError(`--ldap-url: ${error instanceof LdapWorkerError ? error.message : String(error)}`);
+  }
+  const password = url.revealPassword();
+  if (!url.user || !password || !url.baseDN) throw new UsageError('--ldap-url needs a base DN, user= and password= (ldap://host:port/<baseDN>?user=...&password=...)');
+  return { url: url.serverUrl, baseDN: url.baseDN, bindDN: url.user, password };
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        json: { type: 'boolean' },
+        'ldap-url': { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${help}`);
+  }
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  }
+  const directory = values['ldap-url'] !== undefined ? directoryFromUrl(values['ldap-url']) : undefined;
+
+  // Listen before starting, so a signal during start-up still stops slapd cleanly.
+  const signalled = waitForSignal();
+  let reference;
+  try {
+    reference = await startReferenceServer({ config: values.config, directory, port });
+  } catch (error) {
+    if (error instanceof ReferenceConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+  try {
+    const { issuer, resourceServer, ldap, clients, users } = reference;
+    if (values.json) {
+      console.log(JSON.stringify({ issuer, resourceServer, ldap, clients, users }));
+    } else {
+      console.log([
+        'nauthera reference server ready',
+        `  issuer           ${issuer}`,
+        `  discovery        ${issuer}/.well-known/openid-configuration`,
+        `  resource server  ${resourceServer}/resource`,
+        `  ldap             ${ldap.url} (${ldap.baseDN})`,
+        '  clients',
+        ...clients.map((c) => `    ${c.role.padEnd(16)} ${c.client_id}${c.client_secret ? `  secret ${c.client_secret}` : ''}  (${c.token_endpoint_auth_method})`),
+        '  users',
+        ...users.map((u) => `    ${u.role.padEnd(16)} ${u.username}`),
+        '',
+        'Stop with Ctrl-C.',
+      ].join('\n'));
+    }
+    await signalled;
+  } finally {
+    await reference.stop();
+  }
+  return 0;
 }

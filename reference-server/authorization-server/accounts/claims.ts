@@ -1,0 +1,36 @@
+/**
+ * Which claims each scope releases (OIDC Core §5.4), from the LDAP account:
+ * cn → name, givenName → given_name, sn → family_name, mail → email, and the groups claim.
+ */
+import type { Account } from './ldap-accounts.ts';
+
+export const claimsByScope: Record<string, string[]> = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+  email: ['email'],
+  groups: ['groups'],
+};
+
+export function claimsSupported(): string[] {
+  return [...new Set(Object.values(claimsByScope).flat())];
+}
+
+export function claimsFor(account: Account, scopes: Set<string>, groups: () => Promise<string[]>): Promise<Record<string, unknown>> {
+  return (async () => {
+    const all: Record<string, unknown> = {
+      sub: account.sub,
+      name: account.name,
+      given_name: account.givenName,
+      family_name: account.familyName,
+      preferred_username: account.username,
+      email: account.email,
+    };
+    if (scopes.has('groups')) all.groups = await groups();
+    const released: Record<string, unknown> = {};
+    for (const scope of scopes) {
+      for (const claim of claimsByScope[scope] ?? []) if (all[claim] !== undefined) released[claim] = all[claim];
+    }
+    released.sub = account.sub;
+    return released;
+  })();
+}

@@ -1,0 +1,50 @@
+/**
+ * One short-lived ldapts client per operation, with timeouts, always unbound in finally
+ * (an ldapts client left open keeps the process alive).
+ */
+import { Client } from 'ldapts';
+
+export interface LdapSettings {
+  url: string;
+  /** The service account that searches (never a user's credentials). */
+  bindDN: string;
+  password: string;
+  baseDN: string;
+  /** Where people are searched. */
+  peopleDN: string;
+  usernameAttribute: string;
+  timeoutMs: number;
+}
+
+/** The directory could not be reached or answered with something other than a verdict. */
+export class DirectoryUnavailable extends Error {
+  override name = 'DirectoryUnavailable';
+}
+
+export async function withLdap<T>(settings: LdapSettings, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ url: settings.url, timeout: settings.timeoutMs, connectTimeout: settings.timeoutMs });
+  try {
+    return await work(client);
+  } finally {
+    await client.unbind().catch(() => {});
+  }
+}
+
+/** Runs work bound as the service account. */
+export function asService<T>(settings: LdapSettings, work: (client: Client) => Promise<T>): Promise<T> {
+  return withLdap(settings, async (client) => {
+    await client.bind(settings.bindDN, settings.password);
+    return work(client);
+  });
+}
+
+/** ldapts gives one value as a string and several as an array. */
+export function values(raw: unknown): string[] {
+  if (raw === undefined || raw === null) return [];
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+}
+
+export function firstValue(raw: unknown): string | undefined {
+  return values(raw)[0];
+}

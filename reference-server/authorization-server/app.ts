@@ -1,0 +1,38 @@
+/**
+ * The authorization server as a Koa app: the error middleware outermost, security headers,
+ * then every endpoint module's routes. The discovery document is assembled from what each
+ * endpoint contributes, so it always matches what is mounted.
+ */
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Endpoint } from './endpoint.ts';
+import type { Provider } from './provider.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { discovery } from './discovery.ts';
+import { jwks } from './jwks.ts';
+import { authorize } from './authorize.ts';
+import { interactionPage } from './interaction-page.ts';
+import { login } from './login.ts';
+import { consent } from './consent.ts';
+import { accountConsents } from './account-consents.ts';
+import { token } from './token.ts';
+import { userinfo } from './userinfo.ts';
+import { introspect } from './introspect.ts';
+import { revoke } from './revoke.ts';
+
+export const endpoints: Endpoint[] = [discovery, jwks, authorize, interactionPage, login, consent, accountConsents, token, userinfo, introspect, revoke];
+
+export function createAuthorizationServer(provider: Provider, cookieKeys: string[]): Koa {
+  const app = new Koa({ keys: cookieKeys });
+  // Errors are rendered and logged by errorHandler; Koa's own logger would print stacks.
+  app.silent = true;
+  const router = new Router();
+  for (const endpoint of endpoints) endpoint.register(router, provider);
+  provider.metadata = Object.assign({}, ...endpoints.map((e) => e.metadata?.(provider) ?? {}));
+  app.use(errorHandler());
+  app.use(securityHeaders);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,28 @@
+/**
+ * redirect_uri is one of the client's registered URIs, compared as exact strings
+ * (RFC 9700 §4.1.3, RFC 6749 §3.1.2.3). It may be omitted only when the client has exactly
+ * one. Failing here shows an error page: the AS MUST NOT redirect to an unverified URI
+ * (RFC 6749 §4.1.2.1).
+ */
+import type { AuthorizationRequest } from '../request.ts';
+import { UnverifiedAuthorizationRequest } from '../../errors.ts';
+
+export function checkRedirectUri(request: AuthorizationRequest): void {
+  const client = request.client!;
+  let redirectUri: string | undefined;
+  try {
+    redirectUri = request.params.get('redirect_uri');
+  } catch {
+    throw new UnverifiedAuthorizationRequest('invalid_request', 'redirect_uri is included more than once');
+  }
+  if (redirectUri === undefined) {
+    if (client.redirectUris.length !== 1) throw new UnverifiedAuthorizationRequest('invalid_request', 'redirect_uri is missing');
+    request.redirectUri = client.redirectUris[0];
+    return;
+  }
+  if (!client.redirectUris.includes(redirectUri)) {
+    throw new UnverifiedAuthorizationRequest('invalid_request', 'redirect_uri does not match any URI registered for this client');
+  }
+  request.redirectUri = redirectUri;
+  request.redirectUriSent = true;
+}

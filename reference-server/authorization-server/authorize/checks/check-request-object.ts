@@ -1,0 +1,12 @@
+/**
+ * Request objects are not supported (OIDC Core §6): request and request_uri get their own
+ * error codes (§3.1.2.6). Pushed authorization requests (issue 5) resolve request_uri
+ * before this check.
+ */
+import type { AuthorizationRequest } from '../request.ts';
+import { RequestNotSupported, RequestUriNotSupported } from '../../errors.ts';
+
+export function checkRequestObject(request: AuthorizationRequest): void {
+  if (request.params.has('request')) throw new RequestNotSupported();
+  if (request.params.has('request_uri')) throw new RequestUriNotSupported();
+}

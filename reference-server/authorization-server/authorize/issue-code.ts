@@ -1,0 +1,33 @@
+/**
+ * Issues an authorization code (RFC 6749 §4.1.2): random, short-lived (ttl.authorizationCode,
+ * RFC 6749 recommends at most 10 minutes), bound to client, redirect_uri, PKCE challenge and
+ * nonce. Each code starts a grant: the id that later revokes every token issued from it.
+ */
+import type { Provider } from '../provider.ts';
+import type { VerifiedRequest } from './request.ts';
+import type { SessionRecord } from '../interaction/session.ts';
+import type { AuthorizationCodeRecord } from '../grants/authorization-code.ts';
+import { randomToken } from '../tokens/random.ts';
+import { formatScope } from '../scopes.ts';
+import { rememberGrant } from '../interaction/consents.ts';
+
+export async function issueCode(provider: Provider, request: VerifiedRequest, session: SessionRecord): Promise<string> {
+  const code = randomToken();
+  const grantId = randomToken(16);
+  const record: AuthorizationCodeRecord = {
+    clientId: request.client.clientId,
+    sub: session.account.sub,
+    accountDn: session.account.dn,
+    scope: formatScope(request.scopes),
+    redirectUri: request.redirectUri,
+    redirectUriSent: request.redirectUriSent,
+    nonce: request.nonce,
+    codeChallenge: request.codeChallenge,
+    codeChallengeMethod: request.codeChallengeMethod,
+    authTime: session.authTime,
+    grantId,
+  };
+  await provider.storage.upsert('AuthorizationCode', code, record, provider.config.ttl.authorizationCode);
+  await rememberGrant(provider, session.account.sub, request.client.clientId, grantId);
+  return code;
+}

@@ -1,0 +1,38 @@
+/**
+ * An authorization request as the checks build it up: each check reads its parameters and
+ * fills in its fields, or throws a named error.
+ */
+import type { Client } from '../clients.ts';
+import type { Params } from '../http/params.ts';
+
+export interface AuthorizationRequest {
+  params: Params;
+  client?: Client;
+  redirectUri?: string;
+  /** Whether redirect_uri was sent (RFC 6749 §4.1.3: then /token requires the same value). */
+  redirectUriSent: boolean;
+  /** Canonical response_type: its space-separated values in a fixed order. */
+  responseType?: string;
+  /** How the response is returned (query, fragment); set before any error is redirected. */
+  responseMode: string;
+  state?: string;
+  scopes: string[];
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256';
+  prompt: Set<string>;
+  maxAge?: number;
+  loginHint?: string;
+}
+
+/** A request whose client, redirect_uri and response_type passed their checks. */
+export type VerifiedRequest = AuthorizationRequest & { client: Client; redirectUri: string; responseType: string };
+
+export function newAuthorizationRequest(params: Params): AuthorizationRequest {
+  return { params, redirectUriSent: false, responseMode: 'query', scopes: [], prompt: new Set() };
+}
+
+export function verified(request: AuthorizationRequest): VerifiedRequest {
+  if (!request.client || !request.redirectUri || !request.responseType) throw new Error('authorization request used before its checks ran');
+  return request as VerifiedRequest;
+}

@@ -1,0 +1,21 @@
+/**
+ * Sends the authorization response, success or error, to the verified redirect_uri with
+ * state (RFC 6749 §4.1.2) and iss (RFC 9207 §2) added to every one.
+ */
+import type { Context } from 'koa';
+import type { Provider } from '../provider.ts';
+import type { AuthorizationRequest } from './request.ts';
+import type { OAuthError } from '../errors.ts';
+import { responseModes } from './response-modes.ts';
+
+export function respond(ctx: Context, provider: Provider, request: AuthorizationRequest, params: Record<string, string>): void {
+  const all: Record<string, string> = { ...params };
+  if (request.state !== undefined) all.state = request.state;
+  all.iss = provider.issuer;
+  const mode = Object.hasOwn(responseModes, request.responseMode) ? responseModes[request.responseMode] : responseModes.query;
+  mode(ctx, request.redirectUri!, all);
+}
+
+export function respondWithError(ctx: Context, provider: Provider, request: AuthorizationRequest, error: OAuthError): void {
+  respond(ctx, provider, request, { error: error.error, error_description: error.message });
+}

@@ -1,0 +1,27 @@
+/**
+ * What each response_type returns from the authorization endpoint, one handler per type.
+ * Here only code (RFC 6749 §4.1); issue 5 adds token, id_token token and the hybrid types.
+ */
+import type { Provider } from '../provider.ts';
+import type { VerifiedRequest } from './request.ts';
+import type { SessionRecord } from '../interaction/session.ts';
+import { issueCode } from './issue-code.ts';
+
+export type ResponseTypeHandler = (provider: Provider, request: VerifiedRequest, session: SessionRecord) => Promise<Record<string, string>>;
+
+export const responseTypeHandlers: Record<string, ResponseTypeHandler> = {
+  code: async (provider, request, session) => ({ code: await issueCode(provider, request, session) }),
+};
+
+const order = ['code', 'id_token', 'token'];
+
+/** Values in one order, so "token code" and "code token" name the same type. */
+export function canonicalResponseType(raw: string): string {
+  const values = [...new Set(raw.split(' ').filter((v) => v !== ''))];
+  return values.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).join(' ');
+}
+
+function rank(value: string): number {
+  const i = order.indexOf(value);
+  return i < 0 ? order.length : i;
+}

@@ -1,0 +1,34 @@
+/**
+ * private_key_jwt (RFC 7523 §2.2, §3; OIDC Core §9): a JWT signed with the client's key,
+ * iss = sub = client_id, aud = the issuer or the endpoint URL, an exp, and a jti that is
+ * accepted once (replay protection, RFC 7523 §3 item 7).
+ */
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import type { Client } from '../clients.ts';
+import type { Provider } from '../provider.ts';
+import { InvalidClient } from '../errors.ts';
+import type { PresentedCredentials } from './presented.ts';
+
+/** Asymmetric algorithms only: no HMAC, never none. */
+export const assertionAlgorithms = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+
+export async function privateKeyJwt(client: Client, presented: PresentedCredentials, provider: Provider, endpointUrl: string): Promise<void> {
+  if (!client.jwks || !presented.assertion) throw new InvalidClient('client has no keys registered');
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(presented.assertion, createLocalJWKSet(client.jwks), {
+      issuer: client.clientId,
+      subject: client.clientId,
+      audience: [provider.issuer, `${provider.issuer}/token`, endpointUrl],
+      algorithms: assertionAlgorithms,
+      requiredClaims: ['exp', 'jti'],
+      currentDate: new Date(provider.now() * 1000),
+    }));
+  } catch (error) {
+    throw new InvalidClient(`client_assertion rejected: ${(error as { code?: string }).code ?? 'invalid'}`);
+  }
+  const jti = String(payload.jti);
+  const id = `${client.clientId}:${jti}`;
+  if (await provider.storage.find('ClientAssertion', id)) throw new InvalidClient('client_assertion jti was already used');
+  await provider.storage.upsert('ClientAssertion', id, { clientId: client.clientId }, Math.max(1, (payload.exp ?? 0) - provider.now() + 60));
+}

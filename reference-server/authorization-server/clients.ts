@@ -1,0 +1,111 @@
+/**
+ * The client registry, built from the config. Secrets are kept only as SHA-256 hashes
+ * (client secrets here are random high-entropy strings, so a fast hash suffices, unlike
+ * passwords) and compared in constant time. A secret-based client without a secret in the
+ * config gets a random one; a private_key_jwt client without jwks gets a generated key pair.
+ * Both are handed back once, in `issued`, for the harness.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { ClientConfig, SigningAlg, TokenEndpointAuthMethod } from '../config/types.ts';
+
+export interface Client {
+  clientId: string;
+  clientName: string;
+  role?: string;
+  authMethod: TokenEndpointAuthMethod;
+  /** Clients that cannot keep a secret (token_endpoint_auth_method none). */
+  isPublic: boolean;
+  grantTypes: string[];
+  responseTypes: string[];
+  redirectUris: string[];
+  scopes: Set<string>;
+  accessTokenFormat: 'jwt' | 'opaque';
+  accessTokenAlg: SigningAlg;
+  idTokenAlg: SigningAlg;
+  accessTokenTtl?: number;
+  requirePkce: boolean;
+  consentGroup: string;
+  requirePushedAuthorizationRequests: boolean;
+  jwks?: { keys: JWK[] };
+  secretSha256?: Buffer;
+}
+
+export interface IssuedCredentials {
+  client_id: string;
+  client_secret?: string;
+  private_jwk?: JWK;
+}
+
+export function hashSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** Constant-time comparison of a presented secret with the stored hash. */
+export function secretMatches(client: Client, presented: string): boolean {
+  if (!client.secretSha256) return false;
+  return timingSafeEqual(hashSecret(presented), client.secretSha256);
+}
+
+export class ClientRegistry {
+  private readonly clients = new Map<string, Client>();
+
+  private constructor() {}
+
+  static async create(configs: ClientConfig[], options: { scopes: string[]; defaultConsentGroup: string }): Promise<{ registry: ClientRegistry; issued: IssuedCredentials[] }> {
+    const registry = new ClientRegistry();
+    const issued: IssuedCredentials[] = [];
+    for (const c of configs) {
+      const credentials: IssuedCredentials = { client_id: c.client_id };
+      let secretSha256: Buffer | undefined;
+      if (c.token_endpoint_auth_method === 'client_secret_basic' || c.token_endpoint_auth_method === 'client_secret_post') {
+        if (c.client_secret_sha256) {
+          secretSha256 = Buffer.from(c.client_secret_sha256, 'base64url');
+        } else {
+          const secret = c.client_secret ?? randomBytes(32).toString('base64url');
+          secretSha256 = hashSecret(secret);
+          credentials.client_secret = secret;
+        }
+      }
+      let jwks = c.jwks;
+      if (c.token_endpoint_auth_method === 'private_key_jwt' && !jwks) {
+        const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+        const kid = `${c.client_id}-key-1`;
+        jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] };
+        credentials.private_jwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
+      }
+      const isPublic = c.token_endpoint_auth_method === 'none';
+      registry.clients.set(c.client_id, {
+        clientId: c.client_id,
+        clientName: c.client_name ?? c.client_id,
+        role: c.role,
+        authMethod: c.token_endpoint_auth_method,
+        isPublic,
+        grantTypes: [...c.grant_types],
+        responseTypes: [...c.response_types],
+        redirectUris: [...c.redirect_uris],
+        scopes: new Set(c.scope ? c.scope.split(' ') : options.scopes),
+        accessTokenFormat: c.access_token_format ?? 'jwt',
+        accessTokenAlg: c.access_token_signed_response_alg ?? 'RS256',
+        idTokenAlg: c.id_token_signed_response_alg ?? 'RS256',
+        accessTokenTtl: c.access_token_ttl,
+        // RFC 9700 §2.1.1: public clients MUST use PKCE.
+        requirePkce: isPublic || c.require_pkce === true,
+        consentGroup: c.consent_group ?? options.defaultConsentGroup,
+        requirePushedAuthorizationRequests: c.require_pushed_authorization_requests === true,
+        jwks,
+        secretSha256,
+      });
+      issued.push(credentials);
+    }
+    return { registry, issued };
+  }
+
+  find(clientId: string): Client | undefined {
+    return this.clients.get(clientId);
+  }
+
+  all(): Client[] {
+    return [...this.clients.values()];
+  }
+}

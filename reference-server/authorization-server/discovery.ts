@@ -1,0 +1,32 @@
+/**
+ * Server metadata at both well-known locations: OpenID Connect Discovery 1.0 §4
+ * (/.well-known/openid-configuration) and RFC 8414 §3 (/.well-known/oauth-authorization-server).
+ * The document is assembled in app.ts from what each mounted endpoint contributes.
+ */
+import type { Endpoint } from './endpoint.ts';
+
+export const discovery: Endpoint = {
+  name: 'discovery',
+  register(router, provider) {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      router.get(path, (ctx) => {
+        ctx.set('Cache-Control', 'public, max-age=300');
+        ctx.remove('Pragma');
+        ctx.body = provider.metadata;
+      });
+    }
+  },
+  metadata(provider) {
+    return {
+      issuer: provider.issuer,
+      scopes_supported: Object.keys(provider.config.scopes),
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: provider.keys.signingAlgorithms,
+      // RFC 9207 §3: the iss parameter is in every authorization response.
+      authorization_response_iss_parameter_supported: true,
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+    };
+  },
+};

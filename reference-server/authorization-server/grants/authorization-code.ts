@@ -1,0 +1,69 @@
+/**
+ * grant_type=authorization_code (RFC 6749 §4.1.3) with PKCE (RFC 7636 §4.6).
+ * - A code is single use; presenting it again revokes every token issued for it (§4.1.2).
+ * - redirect_uri must be identical to the one of the authorization request (§4.1.3).
+ * - A code issued with a code_challenge needs the matching code_verifier; a code_verifier
+ *   for a code issued without one is refused too (PKCE downgrade, RFC 9700 §4.8.2).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { GrantHandler } from './grant.ts';
+import type { StoredPayload } from '../storage/adapter.ts';
+import { InvalidGrant, InvalidRequest } from '../errors.ts';
+import { userTokenResponse } from './user-tokens.ts';
+
+export interface AuthorizationCodeRecord extends StoredPayload {
+  clientId: string;
+  sub: string;
+  accountDn: string;
+  scope: string;
+  redirectUri: string;
+  /** Whether redirect_uri was in the authorization request (then it is required here). */
+  redirectUriSent: boolean;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256';
+  authTime: number;
+  grantId: string;
+}
+
+const verifierSyntax = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+export const authorizationCode: GrantHandler = async ({ provider, form, client }) => {
+  const code = form.require('code');
+  const redirectUri = form.get('redirect_uri');
+  const verifier = form.get('code_verifier');
+  if (verifier !== undefined && !verifierSyntax.test(verifier)) {
+    throw new InvalidRequest('code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)');
+  }
+  const record = await provider.storage.find<AuthorizationCodeRecord>('AuthorizationCode', code);
+  if (!record) throw new InvalidGrant('the authorization code is invalid or expired');
+  // Not consumed: another client presenting a code must not burn it for its rightful owner.
+  if (record.clientId !== client.clientId) throw new InvalidGrant('the authorization code was issued to another client');
+  if (!(await provider.storage.consume('AuthorizationCode', code))) {
+    await provider.storage.revokeByGrant(record.grantId);
+    throw new InvalidGrant('the authorization code was already used; the tokens issued for it are revoked');
+  }
+  if (record.redirectUriSent ? redirectUri !== record.redirectUri : redirectUri !== undefined && redirectUri !== record.redirectUri) {
+    throw new InvalidGrant('redirect_uri does not match the authorization request');
+  }
+  if (record.codeChallenge) {
+    if (verifier === undefined) throw new InvalidGrant('code_verifier is required: the code was issued with a code_challenge');
+    const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'));
+    const expected = Buffer.from(record.codeChallenge);
+    if (computed.length !== expected.length || !timingSafeEqual(computed, expected)) {
+      throw new InvalidGrant('code_verifier does not match the code_challenge');
+    }
+  } else if (verifier !== undefined) {
+    throw new InvalidGrant('code_verifier sent for a code issued without code_challenge (PKCE downgrade)');
+  }
+  return userTokenResponse(provider, {
+    client,
+    sub: record.sub,
+    accountDn: record.accountDn,
+    scope: record.scope,
+    grantedScope: record.scope,
+    grantId: record.grantId,
+    authTime: record.authTime,
+    nonce: record.nonce,
+  });
+};

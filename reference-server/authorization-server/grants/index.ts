@@ -1,0 +1,11 @@
+/** The grant types /token serves, one module each (issue 5 adds the device_code grant here). */
+import type { GrantHandler } from './grant.ts';
+import { authorizationCode } from './authorization-code.ts';
+import { refreshToken } from './refresh-token.ts';
+import { clientCredentials } from './client-credentials.ts';
+
+export const grantHandlers: Record<string, GrantHandler> = {
+  authorization_code: authorizationCode,
+  refresh_token: refreshToken,
+  client_credentials: clientCredentials,
+};

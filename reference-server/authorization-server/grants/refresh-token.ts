@@ -1,0 +1,52 @@
+/**
+ * grant_type=refresh_token (RFC 6749 §6) with rotation (RFC 9700 §4.14.2): each use
+ * consumes the token and returns a new one of the same family; presenting a consumed token
+ * again means it was stolen, so the whole family (the grant) is revoked. A scope may be
+ * narrowed but never widened beyond what was granted.
+ */
+import type { GrantHandler } from './grant.ts';
+import type { RefreshTokenRecord } from '../tokens/refresh-token.ts';
+import { InvalidGrant, InvalidScope, TemporarilyUnavailable } from '../errors.ts';
+import { formatScope, parseScope } from '../scopes.ts';
+import { DirectoryUnavailable } from '../accounts/ldap-connection.ts';
+import { userTokenResponse } from './user-tokens.ts';
+
+export const refreshToken: GrantHandler = async ({ provider, form, client }) => {
+  const value = form.require('refresh_token');
+  const requested = form.has('scope') ? parseScope(form.get('scope')) : undefined;
+  const record = await provider.storage.find<RefreshTokenRecord>('RefreshToken', value);
+  if (!record) throw new InvalidGrant('the refresh token is invalid, expired or revoked');
+  if (record.clientId !== client.clientId) throw new InvalidGrant('the refresh token was issued to another client');
+  const granted = record.scope.split(' ');
+  // Checked before consuming, so that a refused widening does not burn the token.
+  if (requested && record.consumed === undefined) {
+    const wider = requested.filter((s) => !granted.includes(s));
+    if (wider.length > 0) throw new InvalidScope(`scope may only narrow; not granted: ${wider.join(' ')}`);
+  }
+  if (!(await provider.storage.consume('RefreshToken', value))) {
+    await provider.storage.revokeByGrant(record.grantId);
+    throw new InvalidGrant('the refresh token was already used; every token of its grant is revoked');
+  }
+  let account;
+  try {
+    account = await provider.accounts.findByDn(record.accountDn);
+  } catch (error) {
+    if (error instanceof DirectoryUnavailable) throw new TemporarilyUnavailable('the directory is unavailable');
+    throw error;
+  }
+  if (!account || account.sub !== record.sub) {
+    await provider.storage.revokeByGrant(record.grantId);
+    throw new InvalidGrant('the account of this grant no longer exists');
+  }
+  const scope = requested && requested.length > 0 ? formatScope(granted.filter((s) => requested.includes(s))) : record.scope;
+  return userTokenResponse(provider, {
+    client,
+    sub: record.sub,
+    accountDn: record.accountDn,
+    scope,
+    grantedScope: record.scope,
+    grantId: record.grantId,
+    authTime: record.authTime,
+    familyExp: record.familyExp,
+  });
+};

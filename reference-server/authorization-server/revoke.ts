@@ -1,0 +1,52 @@
+/**
+ * Token revocation (RFC 7009). A client revokes only its own tokens (§2.1). Revoking a
+ * refresh token revokes its whole grant, access tokens included (§2.1 SHOULD); revoking an
+ * access token revokes that token. An unknown or already invalid token still gets 200 (§2.2).
+ */
+import type { Endpoint } from './endpoint.ts';
+import { endpointUrl } from './provider.ts';
+import { readForm } from './http/body.ts';
+import { authenticateClient, authMethods } from './client-auth/index.ts';
+import { assertionAlgorithms } from './client-auth/private-key-jwt.ts';
+import { InvalidRequest } from './errors.ts';
+import { accessTokenStorageId, findAccessToken } from './tokens/access-token.ts';
+import type { RefreshTokenRecord } from './tokens/refresh-token.ts';
+
+export const revoke: Endpoint = {
+  name: 'revocation',
+  register(router, provider) {
+    router.post('/revoke', async (ctx) => {
+      const form = await readForm(ctx);
+      const client = await authenticateClient(provider, ctx, form, endpointUrl(provider, '/revoke'));
+      const token = form.require('token');
+      const hint = form.get('token_type_hint');
+      const order = hint === 'refresh_token' ? [revokeRefresh, revokeAccess] : [revokeAccess, revokeRefresh];
+      for (const attempt of order) if (await attempt(token, client.clientId)) break;
+      ctx.status = 200;
+      ctx.body = '';
+    });
+
+    async function revokeAccess(token: string, clientId: string): Promise<boolean> {
+      const record = await findAccessToken(provider, token);
+      if (!record) return false;
+      if (record.clientId !== clientId) throw new InvalidRequest('the token was not issued to this client');
+      await provider.storage.destroy('AccessToken', accessTokenStorageId(record, token));
+      return true;
+    }
+
+    async function revokeRefresh(token: string, clientId: string): Promise<boolean> {
+      const record = await provider.storage.find<RefreshTokenRecord>('RefreshToken', token);
+      if (!record) return false;
+      if (record.clientId !== clientId) throw new InvalidRequest('the token was not issued to this client');
+      await provider.storage.revokeByGrant(record.grantId);
+      return true;
+    }
+  },
+  metadata(provider) {
+    return {
+      revocation_endpoint: endpointUrl(provider, '/revoke'),
+      revocation_endpoint_auth_methods_supported: Object.keys(authMethods),
+      revocation_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
+    };
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * The storage interface, shaped like node-oidc-provider's adapter: every record belongs to a
+ * model (AuthorizationCode, AccessToken, RefreshToken, Session, Interaction, Consent, ...),
+ * has an id and a time to live, and may belong to a grant so that one call revokes every
+ * token of that grant (code reuse, refresh token reuse, revocation, consent withdrawal).
+ * The in-memory default is storage/memory.ts; a database adapter implements the same five calls.
+ */
+export type ModelName =
+  | 'AuthorizationCode'
+  | 'AccessToken'
+  | 'RefreshToken'
+  | 'Session'
+  | 'Interaction'
+  | 'Consent'
+  | 'ClientAssertion'
+  // Models the endpoints of issue 5 bring (PAR, device authorization, registration).
+  | 'PushedAuthorizationRequest'
+  | 'DeviceCode'
+  | 'RegistrationAccessToken';
+
+export interface StoredPayload {
+  /** Records of one grant are revoked together by revokeByGrant(). */
+  grantId?: string;
+  /** Set (epoch seconds) by consume(); a consumed record stays findable until it expires. */
+  consumed?: number;
+  [field: string]: unknown;
+}
+
+export interface Storage {
+  /** Creates or replaces a record that expires after ttlSeconds. */
+  upsert(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): Promise<void>;
+  /** The record, or undefined when absent or expired. */
+  find<T extends StoredPayload = StoredPayload>(model: ModelName, id: string): Promise<T | undefined>;
+  /**
+   * Marks a record consumed. Resolves true only for the call that consumed it, false when it
+   * was already consumed or is absent: single use has to be decided atomically here.
+   */
+  consume(model: ModelName, id: string): Promise<boolean>;
+  destroy(model: ModelName, id: string): Promise<void>;
+  /** Destroys every record (of any model) that carries this grantId. */
+  revokeByGrant(grantId: string): Promise<void>;
+  /** Releases timers or connections. */
+  close?(): Promise<void>;
+}

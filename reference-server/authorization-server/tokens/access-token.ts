@@ -1,0 +1,106 @@
+/**
+ * Access tokens, per client: a JWT (RFC 9068, `typ: at+jwt`) that a resource server checks
+ * against the JWKS, or an opaque string it checks by introspection. Both are recorded in
+ * storage (the JWT by its jti) so that introspection and revocation work for either.
+ */
+import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
+import type { Provider } from '../provider.ts';
+import type { Client } from '../clients.ts';
+import type { StoredPayload } from '../storage/adapter.ts';
+import { randomToken } from './random.ts';
+
+export interface AccessTokenRecord extends StoredPayload {
+  clientId: string;
+  /** The end-user's sub, absent for client_credentials. */
+  sub?: string;
+  accountDn?: string;
+  scope: string;
+  audience: string;
+  format: 'jwt' | 'opaque';
+  iat: number;
+  exp: number;
+  authTime?: number;
+  jti: string;
+}
+
+export interface IssuedAccessToken {
+  value: string;
+  expiresIn: number;
+  record: AccessTokenRecord;
+}
+
+export async function issueAccessToken(
+  provider: Provider,
+  input: { client: Client; scope: string; sub?: string; accountDn?: string; grantId?: string; authTime?: number },
+): Promise<IssuedAccessToken> {
+  const { client } = input;
+  const ttl = client.accessTokenTtl ?? provider.config.ttl.accessToken;
+  const iat = provider.now();
+  const record: AccessTokenRecord = {
+    clientId: client.clientId,
+    sub: input.sub,
+    accountDn: input.accountDn,
+    scope: input.scope,
+    audience: provider.resourceAudience,
+    format: client.accessTokenFormat,
+    iat,
+    exp: iat + ttl,
+    authTime: input.authTime,
+    jti: randomToken(16),
+    grantId: input.grantId,
+  };
+  let value: string;
+  if (client.accessTokenFormat === 'jwt') {
+    const { kid, alg, key } = provider.keys.signingKey(client.accessTokenAlg);
+    // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope §2.2.3; auth_time §2.2.1.
+    value = await new SignJWT({ client_id: client.clientId, scope: input.scope, ...(input.authTime ? { auth_time: input.authTime } : {}) })
+      .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
+      .setIssuer(provider.issuer)
+      .setSubject(input.sub ?? client.clientId)
+      .setAudience(record.audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(record.exp)
+      .setJti(record.jti)
+      .sign(key);
+    await provider.storage.upsert('AccessToken', record.jti, record, ttl);
+  } else {
+    value = randomToken();
+    await provider.storage.upsert('AccessToken', value, record, ttl);
+  }
+  return { value, expiresIn: ttl, record };
+}
+
+/** The live record behind an access token (JWT or opaque), or undefined when invalid, expired or revoked. */
+export async function findAccessToken(provider: Provider, token: string): Promise<AccessTokenRecord | undefined> {
+  if (token.length > 4096) return undefined;
+  let id = token;
+  if (looksLikeJwt(token)) {
+    try {
+      // Only our own algorithms: never alg none (RFC 8725 §3.1).
+      const { payload } = await jwtVerify(token, createLocalJWKSet(provider.keys.jwks()), {
+        issuer: provider.issuer,
+        typ: 'at+jwt',
+        algorithms: provider.keys.signingAlgorithms,
+        currentDate: new Date(provider.now() * 1000),
+      });
+      if (typeof payload.jti !== 'string') return undefined;
+      id = payload.jti;
+    } catch {
+      return undefined;
+    }
+  }
+  const record = await provider.storage.find<AccessTokenRecord>('AccessToken', id);
+  if (!record || record.exp <= provider.now()) return undefined;
+  // A JWT's jti must not be usable as an opaque token, nor the reverse.
+  if ((record.format === 'jwt') !== (id !== token)) return undefined;
+  return record;
+}
+
+export function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
+}
+
+/** Where a token's record lives in storage: JWTs by jti, opaque tokens by value. */
+export function accessTokenStorageId(record: AccessTokenRecord, value: string): string {
+  return record.format === 'jwt' ? record.jti : value;
+}

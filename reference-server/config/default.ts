@@ -1,0 +1,46 @@
+/**
+ * The default config: one client per harness role, and the seed directory's users.
+ * Secrets and the private_key_jwt key pair are generated at every start (none sit in git);
+ * startReferenceServer() returns them. The same structure is what a JSON --config holds.
+ */
+import type { ClientConfig, ReferenceConfig } from './types.ts';
+import { consentGroupDN, engineeringGroupDN, seedUsers } from '../../fixtures/ldap/seed.ts';
+
+export const defaultRedirectUri = 'https://rp.nauthera.test/callback';
+
+const userRoles: Record<string, string> = { alice: 'user', bob: 'outsider', carol: 'special', dsmith: 'escaped-dn' };
+
+const code = (fields: Partial<ClientConfig> & Pick<ClientConfig, 'client_id' | 'role' | 'token_endpoint_auth_method'>): ClientConfig => ({
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  redirect_uris: [defaultRedirectUri],
+  ...fields,
+});
+
+const service = (fields: Pick<ClientConfig, 'client_id' | 'role' | 'token_endpoint_auth_method'>): ClientConfig => ({
+  grant_types: ['client_credentials'],
+  response_types: [],
+  redirect_uris: [],
+  scope: 'api:read api:write',
+  ...fields,
+});
+
+export const defaultConfig: ReferenceConfig = {
+  clients: [
+    code({ client_id: 'confidential', role: 'confidential', client_name: 'Confidential web app', token_endpoint_auth_method: 'client_secret_basic', access_token_signed_response_alg: 'ES256' }),
+    code({ client_id: 'public', role: 'public', client_name: 'Public native app', token_endpoint_auth_method: 'none', require_pkce: true }),
+    code({ client_id: 'par', role: 'par', client_name: 'PAR client', token_endpoint_auth_method: 'client_secret_basic', require_pushed_authorization_requests: true }),
+    code({ client_id: 'implicit', role: 'implicit', client_name: 'Implicit client', token_endpoint_auth_method: 'none', grant_types: ['implicit'], response_types: ['token', 'id_token token'] }),
+    code({ client_id: 'hybrid', role: 'hybrid', client_name: 'Hybrid client', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'implicit', 'refresh_token'], response_types: ['code id_token', 'code token', 'code id_token token'] }),
+    code({ client_id: 'device', role: 'device', client_name: 'Device', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] }),
+    service({ client_id: 'service', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),
+    service({ client_id: 'service-post', role: 'service-post', token_endpoint_auth_method: 'client_secret_post' }),
+    service({ client_id: 'service-jwt', role: 'service-jwt', token_endpoint_auth_method: 'private_key_jwt' }),
+    code({ client_id: 'opaque', role: 'opaque', client_name: 'Opaque-token client', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], access_token_format: 'opaque' }),
+    // The resource server's own credentials, for token introspection (RFC 7662 §2.1).
+    { client_id: 'resource-server', role: 'resource-server', token_endpoint_auth_method: 'client_secret_basic', grant_types: [], response_types: [], redirect_uris: [] },
+  ],
+  users: seedUsers.map((u) => ({ username: u.username, password: u.password, role: userRoles[u.username] ?? 'user' })),
+  consent: { defaultGroup: consentGroupDN },
+  groups: { dns: [consentGroupDN, engineeringGroupDN] },
+};

@@ -1,0 +1,112 @@
+/**
+ * The reference server's config file (JSON), documented in README "## Reference server".
+ * Field names of a client follow RFC 7591 client metadata where one exists.
+ */
+import type { JWK } from 'jose';
+
+export type SigningAlg = 'ES256' | 'RS256';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+export interface ClientConfig {
+  client_id: string;
+  /** The harness role this client plays: confidential, public, par, implicit, hybrid, device, service, ... */
+  role?: string;
+  client_name?: string;
+  /** Plain secret, hashed at load. Omitted for a secret-based method: one is generated at start. */
+  client_secret?: string;
+  /** base64url SHA-256 of the secret, for config files that must not hold the secret itself. */
+  client_secret_sha256?: string;
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  grant_types: string[];
+  response_types: string[];
+  redirect_uris: string[];
+  /** Scopes the client may ask for, space-separated. Default: every scope the server knows. */
+  scope?: string;
+  /** RFC 9068 JWT (default) or an opaque string checked by introspection. */
+  access_token_format?: 'jwt' | 'opaque';
+  access_token_signed_response_alg?: SigningAlg;
+  id_token_signed_response_alg?: SigningAlg;
+  /** Access token lifetime for this client, seconds (default ttl.accessToken). */
+  access_token_ttl?: number;
+  /** private_key_jwt: the client's public keys. Omitted: a key pair is generated at start. */
+  jwks?: { keys: JWK[] };
+  /** PKCE S256 required (always true for public clients). Default false for confidential ones. */
+  require_pkce?: boolean;
+  /** DN of the LDAP group whose members may consent for this client (default consent.defaultGroup). */
+  consent_group?: string;
+  /** RFC 9126 §6 (issue 5). */
+  require_pushed_authorization_requests?: boolean;
+}
+
+export interface UserConfig {
+  username: string;
+  password: string;
+  /** The harness role: user, outsider, special, escaped-dn. */
+  role: string;
+}
+
+export interface LdapConfig {
+  url?: string;
+  baseDN?: string;
+  bindDN?: string;
+  password?: string;
+  /** Where people are searched (default: baseDN). */
+  peopleDN?: string;
+  /** The attribute a username is matched against (default uid). */
+  usernameAttribute?: string;
+  /** Timeout of every LDAP operation, ms (default 5000). */
+  timeoutMs?: number;
+}
+
+export interface TtlConfig {
+  authorizationCode?: number;
+  accessToken?: number;
+  idToken?: number;
+  refreshToken?: number;
+  interaction?: number;
+  session?: number;
+  consent?: number;
+}
+
+export interface KeysConfig {
+  /** One signing key per algorithm (default ES256 and RS256), generated at start unless jwks is given. */
+  algorithms?: SigningAlg[];
+  /** Private JWKs to sign with (each with alg and kid). */
+  jwks?: { keys: JWK[] };
+  /** How long a rotated-out key keeps verifying, seconds (default: ttl.idToken, so issued tokens stay valid). */
+  retireAfterSeconds?: number;
+}
+
+/**
+ * Deliberate spec violations, which exist only to prove that the harness catches them
+ * (issue 6 fills this in). The reference server refuses any fault it does not know.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FaultsConfig {}
+
+export interface ReferenceConfig {
+  clients: ClientConfig[];
+  /** Users the harness signs in as; they live in the LDAP directory, this only names them. */
+  users?: UserConfig[];
+  /** Scope values and what the consent page says about them. openid is always known. */
+  scopes?: Record<string, string>;
+  ttl?: TtlConfig;
+  keys?: KeysConfig;
+  ldap?: LdapConfig;
+  consent?: {
+    /** DN of the group whose members may consent, for clients without consent_group. */
+    defaultGroup?: string;
+  };
+  /** The groups claim lists the cn of each of these groups the user is a member of. */
+  groups?: { dns?: string[] };
+  resourceServer?: {
+    /** The aud of JWT access tokens and what the resource server expects (default: its URL). */
+    audience?: string;
+    /** Scope GET /resource needs (default api:read); POST /resource needs writeScope (default api:write). */
+    readScope?: string;
+    writeScope?: string;
+    /** The client the resource server authenticates as at /introspect (default resource-server). */
+    clientId?: string;
+  };
+  faults?: FaultsConfig;
+}

@@ -1,0 +1,191 @@
+/**
+ * nauthera, the reference server: the authorization server, the resource server and (unless
+ * a directory is given) the OpenLDAP fixture, all on loopback.
+ *
+ *   const ref = await startReferenceServer();
+ *   ref.issuer          http://127.0.0.1:PORT       (discovery at /.well-known/openid-configuration)
+ *   ref.resourceServer  http://127.0.0.1:PORT2      (GET /resource)
+ *   ref.clients         one per harness role, with generated secrets / private_jwk
+ *   await ref.stop();
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
+import { startDirectory, type Directory, type DirectoryInfo } from '../fixtures/ldap/index.ts';
+import type { ReferenceConfig } from './config/types.ts';
+import { loadConfig, ReferenceConfigError } from './config/load.ts';
+import { KeyStore } from './authorization-server/keys/keystore.ts';
+import { ClientRegistry } from './authorization-server/clients.ts';
+import { MemoryStorage } from './authorization-server/storage/memory.ts';
+import { LdapAccounts } from './authorization-server/accounts/ldap-accounts.ts';
+import { WorkerGroupSource } from './authorization-server/accounts/group-source.ts';
+import { ConsentPolicy } from './authorization-server/accounts/consent-policy.ts';
+import { GroupsClaim } from './authorization-server/accounts/groups-claim.ts';
+import type { LdapSettings } from './authorization-server/accounts/ldap-connection.ts';
+import type { Provider } from './authorization-server/provider.ts';
+import { createAuthorizationServer } from './authorization-server/app.ts';
+import { createResourceServer } from './resource-server/app.ts';
+import { randomToken } from './authorization-server/tokens/random.ts';
+
+export type { ReferenceConfig } from './config/types.ts';
+export type { DirectoryInfo } from '../fixtures/ldap/index.ts';
+export { ReferenceConfigError } from './config/load.ts';
+
+export interface StartReferenceOptions {
+  /** A config object, or the path of a JSON config file. Default: config/default.ts. */
+  config?: ReferenceConfig | string;
+  /** The LDAP directory to use; when absent, config.ldap.url, else the fixture is started (and stopped by stop()). */
+  directory?: DirectoryInfo;
+  host?: '127.0.0.1';
+  /** Port of the authorization server (default: a free one). The resource server always takes a free port. */
+  port?: number;
+}
+
+export interface ReferenceClient {
+  client_id: string;
+  client_secret?: string;
+  role: string;
+  grant_types: string[];
+  response_types: string[];
+  redirect_uris: string[];
+  token_endpoint_auth_method: string;
+  /** private_key_jwt clients whose key pair was generated at start. */
+  private_jwk?: JWK;
+}
+
+export interface RunningReference {
+  issuer: string;
+  resourceServer: string;
+  ldap: { url: string; baseDN: string; bindDN: string; password: string };
+  clients: ReferenceClient[];
+  users: Array<{ username: string; password: string; role: string }>;
+  /** Rotates the signing keys: new tokens use new kids, the old keys keep verifying until they retire. */
+  rotateKeys(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startReferenceServer(options: StartReferenceOptions = {}): Promise<RunningReference> {
+  const config = await loadConfig(options.config);
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new ReferenceConfigError('the reference server listens on 127.0.0.1 only');
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  };
+  try {
+    let directory: DirectoryInfo;
+    if (options.directory) {
+      directory = options.directory;
+    } else if (config.ldap.url) {
+      if (!config.ldap.bindDN || !config.ldap.password || !config.ldap.baseDN) {
+        throw new ReferenceConfigError('ldap.url needs ldap.baseDN, ldap.bindDN and ldap.password');
+      }
+      directory = { url: config.ldap.url, baseDN: config.ldap.baseDN, bindDN: config.ldap.bindDN, password: config.ldap.password };
+    } else {
+      const started: Directory = await startDirectory();
+      cleanups.push(() => started.stop());
+      directory = started;
+    }
+
+    const asServer = await listen(host, options.port ?? 0);
+    cleanups.push(() => close(asServer));
+    const rsServer = await listen(host, 0);
+    cleanups.push(() => close(rsServer));
+    const issuer = `http://${host}:${(asServer.address() as AddressInfo).port}`;
+    const resourceServer = `http://${host}:${(rsServer.address() as AddressInfo).port}`;
+
+    const storage = new MemoryStorage();
+    cleanups.push(() => storage.close());
+    const keys = await KeyStore.create(config.keys);
+    const { registry, issued } = await ClientRegistry.create(config.clients, { scopes: Object.keys(config.scopes), defaultConsentGroup: config.consent.defaultGroup });
+    const ldap: LdapSettings = {
+      url: directory.url,
+      bindDN: directory.bindDN,
+      password: directory.password,
+      baseDN: directory.baseDN,
+      peopleDN: config.ldap.peopleDN ?? directory.baseDN,
+      usernameAttribute: config.ldap.usernameAttribute ?? 'uid',
+      timeoutMs: config.ldap.timeoutMs ?? 5000,
+    };
+    const groupSource = new WorkerGroupSource(ldap);
+    const provider: Provider = {
+      issuer,
+      config,
+      clients: registry,
+      keys,
+      storage,
+      accounts: new LdapAccounts(ldap),
+      consentPolicy: new ConsentPolicy(groupSource),
+      groupsClaim: new GroupsClaim(groupSource, config.groups.dns),
+      resourceAudience: config.resourceServer.audience ?? resourceServer,
+      metadata: {},
+      now: () => Math.floor(Date.now() / 1000),
+    };
+    asServer.on('request', createAuthorizationServer(provider, [randomToken()]).callback());
+
+    const rsCredentials = issued.find((c) => c.client_id === config.resourceServer.clientId);
+    const rsClient = registry.find(config.resourceServer.clientId);
+    rsServer.on(
+      'request',
+      createResourceServer({
+        issuer,
+        audience: provider.resourceAudience,
+        jwksUri: `${issuer}/jwks`,
+        introspectionEndpoint: `${issuer}/introspect`,
+        clientId: config.resourceServer.clientId,
+        // Without its credentials (a config without that client), opaque tokens are refused as invalid.
+        clientSecret: rsClient && rsCredentials?.client_secret ? rsCredentials.client_secret : '',
+        readScope: config.resourceServer.readScope,
+        writeScope: config.resourceServer.writeScope,
+      }).callback(),
+    );
+
+    return {
+      issuer,
+      resourceServer,
+      ldap: { url: directory.url, baseDN: directory.baseDN, bindDN: directory.bindDN, password: directory.password },
+      clients: config.clients.map((c) => {
+        const credentials = issued.find((i) => i.client_id === c.client_id);
+        return {
+          client_id: c.client_id,
+          ...(credentials?.client_secret !== undefined ? { client_secret: credentials.client_secret } : c.client_secret !== undefined ? { client_secret: c.client_secret } : {}),
+          role: c.role ?? c.client_id,
+          grant_types: [...c.grant_types],
+          response_types: [...c.response_types],
+          redirect_uris: [...c.redirect_uris],
+          token_endpoint_auth_method: c.token_endpoint_auth_method,
+          ...(credentials?.private_jwk ? { private_jwk: credentials.private_jwk } : {}),
+        };
+      }),
+      users: config.users.map((u) => ({ ...u })),
+      rotateKeys: () => keys.rotate(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function listen(host: string, port: number): Promise<Server> {
+  const server = createServer();
+  // Slow or stalled clients cannot hold a connection forever.
+  server.requestTimeout = 15_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * How the resource server trusts an access token: a JWT (RFC 9068) is verified locally
+ * against the AS's JWKS (signature, iss, aud, exp, typ at+jwt, §4); anything else is asked
+ * about at the introspection endpoint (RFC 7662) with the RS's own client credentials.
+ * Every network call has a timeout.
+ */
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { InvalidToken, TemporarilyUnavailable } from '../authorization-server/errors.ts';
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+  introspectionEndpoint: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs?: number;
+}
+
+export interface VerifiedToken {
+  sub: string;
+  clientId: string;
+  scope: string[];
+  exp: number;
+  format: 'jwt' | 'opaque';
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+
+export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  // A short cooldown: after a key rotation the RS refetches the JWKS for an unknown kid.
+  const keys = createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: timeoutMs, cooldownDuration: 1000, cacheMaxAge: 60_000 });
+  const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
+
+  async function verifyJwt(token: string): Promise<VerifiedToken> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+        requiredClaims: ['exp', 'sub', 'client_id'],
+      }));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWKS_TIMEOUT') throw new TemporarilyUnavailable('the authorization server keys could not be fetched');
+      throw new InvalidToken(code === 'ERR_JWT_EXPIRED' ? 'the access token expired' : 'the access token is invalid');
+    }
+    return {
+      sub: String(payload.sub),
+      clientId: String(payload.client_id),
+      scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
+      exp: payload.exp!,
+      format: 'jwt',
+    };
+  }
+
+  async function introspect(token: string): Promise<VerifiedToken> {
+    let answer: Record<string, unknown>;
+    try {
+      const response = await fetch(options.introspectionEndpoint, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!response.ok) throw new Error(`introspection answered ${response.status}`);
+      answer = (await response.json()) as Record<string, unknown>;
+    } catch {
+      throw new TemporarilyUnavailable('the token could not be introspected');
+    }
+    const audiences = Array.isArray(answer.aud) ? answer.aud : [answer.aud];
+    if (answer.active !== true || answer.token_type !== 'Bearer' || !audiences.includes(options.audience)) {
+      throw new InvalidToken('the access token is invalid, expired or revoked');
+    }
+    return {
+      sub: String(answer.sub),
+      clientId: String(answer.client_id),
+      scope: typeof answer.scope === 'string' ? answer.scope.split(' ') : [],
+      exp: Number(answer.exp),
+      format: 'opaque',
+    };
+  }
+
+  return (token) => (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) ? verifyJwt(token) : introspect(token));
+}
