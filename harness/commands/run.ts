@@ -1,5 +1,142 @@
-// Placeholder until its issue lands: the command exists so the CLI surface is final.
-export async function run(_args: string[]): Promise<number> {
-  console.error('nauthera run: not implemented yet');
-  return 1;
+/**
+ * `nauthera run`: the main job. Runs suites/*.suite.ts against a target (the reference
+ * server, or an external IdP by issuer URL and config file), prints progress as it goes
+ * and a summary table at the end, and writes results.json, junit.xml, report.html and
+ * the annotated diagrams. Exit 0 / 1 / 2 as DESIGN.md says.
+ */
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BrowserSession } from '../browser/session.ts';
+import { UsageError } from '../cli-errors.ts';
+import { importSuite, listSuites, type LoadedSuite } from '../flow/load-suites.ts';
+import type { RunResult } from '../flow/model.ts';
+import { consoleProgress } from '../flow/progress.ts';
+import { projectRoot } from '../flow/runner.ts';
+import { runSuites } from '../flow/run-suites.ts';
+import { exitCodeFor } from '../flow/status.ts';
+import { summaryTable } from '../report/summary.ts';
+import { writeReports } from '../report/write.ts';
+import type { Target } from '../target/model.ts';
+import { resolveTarget } from '../target/resolve.ts';
+import { ensureSystemParts } from './setup.ts';
+
+const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id]
+
+Runs the flow suites against a target and writes the reports.
+
+  --target   reference (default: the embedded server and OpenLDAP, started and
+             stopped by the run), or the issuer URL of an external IdP
+  --config   the target config file (JSON): clients, users, login automation,
+             skipFlows, expectedFailures (README.md, "Running against your IdP")
+  --out      the report directory (default: reports/)
+  --flows    only these flow ids, comma-separated
+  --suites   the directory of *.suite.ts files (default: suites/ of nauthera)
+
+Writes results.json, junit.xml, report.html and diagrams/<flow>.{svg,png,md}.
+Exit 0 when every applicable failure check passed or is an expected failure,
+1 when one did not, 2 for a usage or config error.`;
+
+function selectSuites(entries: Array<{ id: string; file: string }>, flows: string | undefined): Array<{ id: string; file: string }> {
+  if (flows === undefined) return entries;
+  const wanted = flows.split(',').map((s) => s.trim()).filter(Boolean);
+  if (wanted.length === 0) throw new UsageError('--flows needs at least one flow id');
+  const known = entries.map((e) => e.id);
+  const unknown = wanted.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown flow id${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${known.length ? known.join(', ') : '(no suites exist yet)'}`);
+  }
+  return entries.filter((e) => wanted.includes(e.id));
+}
+
+/** Config entries naming flows that do not exist are typos worth a warning. */
+function configWarnings(target: Target, known: string[]): string[] {
+  const warnings: string[] = [];
+  target.skipFlows.forEach((s, i) => {
+    if (!known.includes(s.flow)) warnings.push(`skipFlows[${i}].flow "${s.flow}" is not a known flow`);
+  });
+  target.expectedFailures.forEach((x, i) => {
+    if (!known.includes(x.flow)) warnings.push(`expectedFailures[${i}].flow "${x.flow}" is not a known flow`);
+  });
+  return warnings;
+}
+
+/** Expected failures that did not happen: the target may have been fixed. */
+function unusedExpectedFailures(target: Target, run: RunResult): string[] {
+  return target.expectedFailures.flatMap((x) => {
+    const flow = run.flows.find((f) => f.id === x.flow);
+    if (!flow || flow.status === 'not-applicable') return [];
+    const used = flow.steps.some((s) => s.checks.some((c) => c.name === x.check && c.expectedFailure !== undefined));
+    return used ? [] : [`expected failure "${x.check}" in ${x.flow} did not occur (it passed, or did not run); remove it once the target is fixed`];
+  });
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      allowPositionals: false,
+      options: {
+        target: { type: 'string' },
+        config: { type: 'string' },
+        out: { type: 'string' },
+        flows: { type: 'string' },
+        suites: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  await ensureSystemParts({ quiet: true });
+
+  const outDir = resolve(values.out ?? 'reports');
+  const suitesDir = resolve(values.suites ?? join(projectRoot, 'suites'));
+  const entries = listSuites(suitesDir);
+  const selected = selectSuites(entries, values.flows);
+  const suites: LoadedSuite[] = [];
+  for (const entry of selected) suites.push(await importSuite(entry));
+
+  const target = await resolveTarget({ target: values.target, config: values.config });
+  // Screenshots of an earlier run would be mistaken for this one's.
+  rmSync(join(outDir, 'screenshots'), { recursive: true, force: true });
+  const browser = new BrowserSession();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`nauthera run: ${signal}, stopping the target and the browser`);
+    void Promise.allSettled([browser.close(), target.close()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let result: RunResult;
+  let written;
+  try {
+    log(`nauthera run: ${target.kind} target ${target.issuer}, ${suites.length} suite${suites.length === 1 ? '' : 's'}${suites.length ? '' : ` (none in ${suitesDir})`}`);
+    for (const warning of configWarnings(target, entries.map((e) => e.id))) log(`warning: config: ${warning}`);
+    try {
+      result = await runSuites(suites, { target, browser, outDir, progress: consoleProgress(log) });
+    } finally {
+      await target.close();
+    }
+    // The diagrams are drawn in the run's browser: one Chromium for everything.
+    written = await writeReports(result, outDir, { projectRoot, browser: result.flows.length > 0 ? await browser.get() : undefined });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await browser.close();
+    await target.close();
+  }
+  for (const warning of [...written.warnings, ...unusedExpectedFailures(target, result)]) log(`warning: ${warning}`);
+  console.log(summaryTable(result));
+  console.log(`\nreports: ${outDir}/ (results.json, junit.xml, report.html${written.files.some((f) => f.includes('/diagrams/')) ? ', diagrams/' : ''})`);
+  return exitCodeFor(result);
 }

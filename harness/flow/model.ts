@@ -50,6 +50,8 @@ export interface CheckResult {
   evidence?: Evidence[];
   /** Set when the failure is listed in the target's expected-failures file. */
   expectedFailure?: string;
+  /** Time the check took. */
+  durationMs?: number;
 }
 
 export interface StepResult {
@@ -64,6 +66,8 @@ export interface StepResult {
   checks: CheckResult[];
   /** Why a step is skipped or not applicable. */
   reason?: string;
+  /** 1-based line of the arrow in the .mmd source. */
+  line?: number;
 }
 
 export interface FlowResult {

@@ -1,0 +1,359 @@
+/**
+ * The user agent of one flow (ctx.browser): a fresh browser context, the IdP's sign-in
+ * and consent pages driven by the target's login automation, and the authorization
+ * response caught at the client's redirect_uri with page.route. The redirect URIs need
+ * no running server: the route answers them with a stub page, so query, fragment and
+ * form_post responses are all read the same way.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { BrowserContext, Page, Request, Route } from 'playwright-core';
+import type { PageEvidence } from '../flow/model.ts';
+import { maskUrl } from '../http/mask.ts';
+import type { LoginAutomation, TargetUser } from '../target/model.ts';
+import { describeLocator, isVisible, resolveLocator } from './locators.ts';
+import type { BrowserSession } from './session.ts';
+
+export interface FlowBrowserOptions {
+  session: BrowserSession;
+  login?: LoginAutomation;
+  ignoreHTTPSErrors?: boolean;
+  /** Redirect URIs always caught (every client's redirect_uris). */
+  redirectUris?: string[];
+  /** Receives every page evidence (attached to the running check). */
+  record?: (evidence: PageEvidence) => void;
+  /** Where screenshots go: the report dir, and the path prefix (relative to it) for the current step. */
+  screenshots?: { dir: string; prefix: () => string };
+  /** Aborts the driver (the step's signal). */
+  signal?: () => AbortSignal | undefined;
+  /** Default timeout of page operations and of one authorize() (default 30000). */
+  timeoutMs?: number;
+}
+
+export interface AuthorizeOptions {
+  /** Who signs in. Without a user, a sign-in page ends authorize() with reason "login-page". */
+  user?: TargetUser;
+  /** What to do on a consent page (default approve). */
+  consent?: 'approve' | 'deny';
+  /** RFC 8628 §3.3: the user code to type on the verification page. */
+  userCode?: string;
+  /** More URIs to catch, besides the clients' redirect_uris and the URL's redirect_uri parameter. */
+  redirectUris?: string[];
+  timeoutMs?: number;
+  /** How long a page with nothing to do must stay unchanged before authorize() gives up on it. */
+  settleMs?: number;
+}
+
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+
+/** The authorization response arrived at a redirect URI. */
+export interface RedirectOutcome {
+  kind: 'redirect';
+  responseMode: ResponseMode;
+  /** The full URL the browser was sent to (fragment included). */
+  url: string;
+  /** The redirect URI it matched (origin + path). */
+  redirectUri: string;
+  /** Response parameters (code, state, iss, error...) from the query, fragment or form body. */
+  params: Record<string, string>;
+  evidence: PageEvidence[];
+}
+
+/**
+ * The browser stopped on a page: a sign-in page with no user to sign in ("login-page"),
+ * the sign-in form shown again after submitting ("login-rejected"), or a page with nothing
+ * configured to act on, such as an error page or a device "success" page ("stopped").
+ */
+export interface PageOutcome {
+  kind: 'page';
+  reason: 'login-page' | 'login-rejected' | 'stopped';
+  url: string;
+  title: string;
+  /** The page's visible text (first 2000 characters). */
+  text: string;
+  evidence: PageEvidence[];
+}
+
+export type AuthorizeOutcome = RedirectOutcome | PageOutcome;
+
+interface Captured { method: string; url: string; postData?: string; redirectUri: string; direct: boolean }
+
+const stubPage = '<!doctype html><meta charset="utf-8"><title>nauthera: authorization response received</title><p>nauthera caught the authorization response here.</p>';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function redirectKey(uri: string): string | undefined {
+  try {
+    const u = new URL(uri);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export class FlowBrowser {
+  private contextPromise?: Promise<BrowserContext>;
+  private currentPage?: Page;
+  private readonly watched = new Map<string, string>();
+  private extra = new Map<string, string>();
+  private captured: Array<Promise<Captured>> = [];
+  private shots = 0;
+
+  constructor(private readonly options: FlowBrowserOptions) {
+    for (const uri of options.redirectUris ?? []) this.watch(this.watched, uri);
+  }
+
+  private watch(into: Map<string, string>, uri: string): void {
+    const key = redirectKey(uri);
+    if (key) into.set(key, uri);
+  }
+
+  private matchRedirect(url: URL): string | undefined {
+    const key = `${url.origin}${url.pathname}`;
+    return this.extra.get(key) ?? this.watched.get(key);
+  }
+
+  /** The flow's browser context (created on first use). */
+  context(): Promise<BrowserContext> {
+    this.contextPromise ??= (async () => {
+      const context = await this.options.session.newContext({ ignoreHTTPSErrors: this.options.ignoreHTTPSErrors });
+      context.setDefaultTimeout(this.options.timeoutMs ?? 30_000);
+      await context.route((url) => this.matchRedirect(url) !== undefined, (route, request) => this.onRedirect(route, request));
+      // Routes never see the target of an HTTP redirect (Playwright calls the handler for the
+      // first URL only), and a 302 to the redirect_uri is how most responses arrive.
+      context.on('request', (request) => this.onRedirectedRequest(request));
+      return context;
+    })();
+    return this.contextPromise;
+  }
+
+  /** The flow's page (one tab, reused by every step). */
+  async page(): Promise<Page> {
+    if (this.currentPage && !this.currentPage.isClosed()) return this.currentPage;
+    const context = await this.context();
+    this.currentPage = await context.newPage();
+    return this.currentPage;
+  }
+
+  /** A navigation straight to a redirect URI (form_post, a script, a link): answered with a stub page. */
+  private async onRedirect(route: Route, request: Request): Promise<void> {
+    const url = new URL(request.url());
+    const redirectUri = this.matchRedirect(url) ?? request.url();
+    this.captured.push(Promise.resolve({ method: request.method(), url: request.url(), postData: request.postData() ?? undefined, redirectUri, direct: true }));
+    await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: stubPage }).catch(() => {});
+  }
+
+  /**
+   * An HTTP redirect to a redirect URI. The fragment never reaches the network, so the
+   * full URL is the Location header of the redirecting response.
+   */
+  private onRedirectedRequest(request: Request): void {
+    const from = request.redirectedFrom();
+    if (!from || !request.isNavigationRequest()) return;
+    let url: URL;
+    try {
+      url = new URL(request.url());
+    } catch {
+      return;
+    }
+    const redirectUri = this.matchRedirect(url);
+    if (!redirectUri) return;
+    this.captured.push((async () => {
+      const response = await from.response().catch(() => null);
+      const location = response ? await response.headerValue('location').catch(() => null) : null;
+      const full = location ? new URL(location, from.url()).toString() : request.url();
+      return { method: request.method(), url: full, postData: request.postData() ?? undefined, redirectUri, direct: false };
+    })());
+  }
+
+  private throwIfAborted(): void {
+    const signal = this.options.signal?.();
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+  }
+
+  /** Records the current page as evidence, with a screenshot when the run keeps them. */
+  async screenshot(label: string): Promise<PageEvidence> {
+    const page = await this.page();
+    const evidence: PageEvidence = { kind: 'page', url: maskUrl(page.url()), title: await page.title().catch(() => '') };
+    const shots = this.options.screenshots;
+    if (shots) {
+      const rel = `${shots.prefix()}-${++this.shots}-${label.replace(/[^a-z0-9-]+/gi, '-').toLowerCase()}.jpeg`;
+      const abs = join(shots.dir, rel);
+      try {
+        mkdirSync(dirname(abs), { recursive: true });
+        await page.screenshot({ path: abs, type: 'jpeg', quality: 70, timeout: 10_000 });
+        evidence.screenshot = rel;
+      } catch {
+        // A page that cannot be captured is still evidence by its URL and title.
+      }
+    }
+    this.options.record?.(evidence);
+    return evidence;
+  }
+
+  /**
+   * Opens `url` (an authorization request, a PAR request_uri URL, a resource that redirects
+   * to the AS, a device verification URI) and plays the user: signs in, types the user code,
+   * consents or denies, until the browser reaches a redirect URI or stops on a page.
+   */
+  async authorize(url: string, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
+    const page = await this.page();
+    const login = this.options.login;
+    const timeoutMs = options.timeoutMs ?? login?.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const settleMs = options.settleMs ?? login?.settleMs ?? 1_500;
+    const deadline = Date.now() + timeoutMs;
+    const evidence: PageEvidence[] = [];
+    const shot = async (label: string) => { evidence.push(await this.screenshot(label)); };
+
+    this.captured = [];
+    this.extra = new Map();
+    try {
+      const requested = new URL(url).searchParams.get('redirect_uri');
+      if (requested) this.watch(this.extra, requested);
+    } catch {
+      throw new Error(`authorize(): "${url}" is not a URL`);
+    }
+    for (const uri of options.redirectUris ?? []) this.watch(this.extra, uri);
+
+    try {
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+    } catch (error) {
+      if (this.captured.length === 0) throw new Error(`the browser could not open ${maskUrl(url)}: ${firstLine(error)}`);
+    }
+
+    let lastUrl = '';
+    let lastChange = Date.now();
+    let passwordSubmits = 0;
+    let usernameSubmits = 0;
+    let userCodeTyped = false;
+    let confirmed = false;
+    let consents = 0;
+    const acted = async () => {
+      lastChange = Date.now();
+      await page.waitForLoadState('domcontentloaded', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => {});
+    };
+    const stop = async (reason: PageOutcome['reason']): Promise<PageOutcome> => {
+      await shot(reason);
+      const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
+      return { kind: 'page', reason, url: page.url(), title: await page.title().catch(() => ''), text: text.slice(0, 2_000), evidence };
+    };
+
+    for (;;) {
+      this.throwIfAborted();
+      if (this.captured.length > 0) return this.redirectOutcome(page, evidence);
+      if (Date.now() > deadline) {
+        const title = await page.title().catch(() => '');
+        await shot('timeout').catch(() => {});
+        throw new Error(`the sign-in did not finish within ${timeoutMs} ms; the browser is at ${maskUrl(page.url())} ("${title}")`);
+      }
+      if (page.url() !== lastUrl) {
+        lastUrl = page.url();
+        lastChange = Date.now();
+      }
+
+      if (options.userCode && login?.device && !userCodeTyped && await isVisible(page, login.device.userCode)) {
+        await resolveLocator(page, login.device.userCode).fill(options.userCode);
+        await shot('user-code');
+        await this.click(page, login.device.submit, 'login.device.submit');
+        userCodeTyped = true;
+        await acted();
+        continue;
+      }
+
+      const usernameVisible = await isVisible(page, login?.username);
+      const passwordVisible = await isVisible(page, login?.password);
+      if (login && (usernameVisible || passwordVisible)) {
+        if (!options.user) return stop('login-page');
+        if (passwordSubmits > 0 || usernameSubmits > 2) {
+          // The form is back after submitting: wait for the page to settle before calling it a rejection.
+          if (Date.now() - lastChange < settleMs) {
+            await sleep(100);
+            continue;
+          }
+          return stop('login-rejected');
+        }
+        if (usernameVisible) await resolveLocator(page, login.username).fill(options.user.username);
+        if (passwordVisible) {
+          await resolveLocator(page, login.password).fill(options.user.password);
+          await shot('sign-in');
+          await this.click(page, login.submit, 'login.submit');
+          passwordSubmits++;
+        } else {
+          await shot('sign-in-username');
+          await this.click(page, login.next ?? login.submit, login.next ? 'login.next' : 'login.submit');
+          usernameSubmits++;
+        }
+        await acted();
+        continue;
+      }
+
+      if (options.userCode && login?.device?.confirm && !confirmed && await isVisible(page, login.device.confirm)) {
+        await shot('device-confirm');
+        await this.click(page, login.device.confirm, 'login.device.confirm');
+        confirmed = true;
+        await acted();
+        continue;
+      }
+
+      if (login?.consent && consents < 3 && await isVisible(page, login.consent.approve)) {
+        const decision = options.consent ?? 'approve';
+        const spec = decision === 'approve' ? login.consent.approve : login.consent.deny;
+        if (!spec) throw new Error('authorize(): consent "deny" asked, but the target config has no login.consent.deny locator');
+        await shot(`consent-${decision}`);
+        await this.click(page, spec, `login.consent.${decision}`);
+        consents++;
+        await acted();
+        continue;
+      }
+
+      if (Date.now() - lastChange >= settleMs) return stop('stopped');
+      await sleep(100);
+    }
+  }
+
+  private async click(page: Page, spec: LoginAutomation['submit'], path: string): Promise<void> {
+    try {
+      await resolveLocator(page, spec).click({ timeout: 10_000 });
+    } catch (error) {
+      throw new Error(`could not click ${path} ${describeLocator(spec)} on ${maskUrl(page.url())}: ${firstLine(error)}`);
+    }
+  }
+
+  private async redirectOutcome(page: Page, evidence: PageEvidence[]): Promise<RedirectOutcome> {
+    const captured = await this.captured[0];
+    const key = redirectKey(captured.redirectUri);
+    let full = captured.url;
+    if (captured.direct) {
+      // The stub page is loading at the redirect URI: its URL has the fragment the request lacked.
+      await page.waitForURL((u) => `${u.origin}${u.pathname}` === key, { timeout: 5_000, waitUntil: 'commit' }).catch(() => {});
+      if (redirectKey(page.url()) === key) full = page.url();
+    }
+    const u = new URL(full);
+    const params: Record<string, string> = {};
+    let responseMode: ResponseMode = 'query';
+    for (const [k, v] of u.searchParams) params[k] = v;
+    if (captured.method === 'POST') {
+      responseMode = 'form_post';
+      for (const [k, v] of new URLSearchParams(captured.postData ?? '')) params[k] = v;
+    } else if (u.hash.length > 1) {
+      responseMode = 'fragment';
+      for (const [k, v] of new URLSearchParams(u.hash.slice(1))) params[k] = v;
+    }
+    const ev: PageEvidence = { kind: 'page', url: maskUrl(full), title: `authorization response (${responseMode})` };
+    this.options.record?.(ev);
+    evidence.push(ev);
+    return { kind: 'redirect', responseMode, url: full, redirectUri: captured.redirectUri, params, evidence };
+  }
+
+  async close(): Promise<void> {
+    const pending = this.contextPromise;
+    this.contextPromise = undefined;
+    this.currentPage = undefined;
+    if (pending) await (await pending.catch(() => undefined))?.close().catch(() => {});
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
+}

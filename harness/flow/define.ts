@@ -1,0 +1,87 @@
+/**
+ * The suite API: a suite module default-exports defineFlow({...}), whose steps bind the
+ * arrows of its diagram in order. See README.md and harness/flow/index.ts for an example.
+ */
+import type { ClientRole, EndpointName, Target, UserRole } from '../target/model.ts';
+import type { FlowContext } from './context.ts';
+
+/** A flow the target does not offer: the reason says why (it is shown in every report). */
+export interface NotApplicable { reason: string }
+
+/** Declarative preconditions: a flow whose needs the target does not meet is not applicable, with a generated reason. */
+export interface FlowNeeds {
+  /** Client roles the flow uses (Target.client(role)). */
+  clients?: ClientRole[];
+  /** User roles the flow signs in as. */
+  users?: UserRole[];
+  /** Metadata endpoints the flow calls. */
+  endpoints?: EndpointName[];
+  /** grant_types_supported must list each. */
+  grantTypes?: string[];
+  /** response_types_supported must list each (compared as sets of words). */
+  responseTypes?: string[];
+  /** A resource server (Target.resourceServer). */
+  resourceServer?: boolean;
+  /** The directory behind the target (Target.ldap). */
+  ldap?: boolean;
+  /** Login automation for the IdP's pages (Target.login). */
+  login?: boolean;
+}
+
+export interface StepOptions {
+  /** Overrides the target's step timeout (timeouts.stepMs) for this step. */
+  timeoutMs?: number;
+}
+
+export type StepFn<S> = (ctx: FlowContext<S>) => Promise<void> | void;
+
+export interface StepDefinition<S = FlowState> {
+  /** Participant id or label, as in the diagram. */
+  from: string;
+  to: string;
+  /** The arrow's message text, as in the diagram. */
+  text: string;
+  run: StepFn<S>;
+  options: StepOptions;
+}
+
+/** Default flow state: whatever the steps put there. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FlowState = Record<string, any>;
+
+export interface FlowDefinition<S = FlowState> {
+  /** The flow id of DESIGN.md, e.g. "authorization-code". */
+  id: string;
+  title: string;
+  /** Path of the .mmd, relative to the project root, e.g. "diagrams/authorization-code.mmd". */
+  diagram: string;
+  needs?: FlowNeeds;
+  /** Further applicability: true, or { reason } when the target does not offer the flow. */
+  applicable?: (target: Target) => true | NotApplicable | Promise<true | NotApplicable>;
+  /** Initial ctx.state (a fresh copy per run). */
+  state?: () => S;
+  steps: StepDefinition<S>[];
+}
+
+const flowBrand = Symbol.for('nauthera.flow');
+
+/** Declares a flow. Returns the definition as given (checked), for `export default`. */
+export function defineFlow<S = FlowState>(definition: FlowDefinition<S>): FlowDefinition<S> {
+  for (const key of ['id', 'title', 'diagram'] as const) {
+    if (typeof definition[key] !== 'string' || !definition[key]) throw new TypeError(`defineFlow: "${key}" must be a non-empty string`);
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.id)) throw new TypeError(`defineFlow: id "${definition.id}" must be lower-case words joined by "-"`);
+  if (!Array.isArray(definition.steps)) throw new TypeError(`defineFlow(${definition.id}): "steps" must be an array of step(...)`);
+  Object.defineProperty(definition, flowBrand, { value: true });
+  return definition;
+}
+
+export function isFlowDefinition(value: unknown): value is FlowDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[flowBrand] === true;
+}
+
+/** Binds the next arrow `from ->> to: text` of the diagram to `run`. */
+export function step<S = FlowState>(from: string, to: string, text: string, run: StepFn<S>, options: StepOptions = {}): StepDefinition<S> {
+  if (typeof run !== 'function') throw new TypeError(`step(${from}, ${to}, ${text}): the fourth argument must be the step function`);
+  return { from, to, text, run, options };
+}

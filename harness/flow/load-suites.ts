@@ -1,0 +1,41 @@
+/** Finds and imports suites/<flow>.suite.ts. A suite that fails to load becomes a failed flow, not a crashed run. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isFlowDefinition, type FlowDefinition } from './define.ts';
+
+export interface LoadedSuite {
+  /** The flow id: the file name without .suite.ts. */
+  id: string;
+  file: string;
+  flow?: FlowDefinition;
+  /** Why the module could not be used. */
+  error?: string;
+}
+
+export const suiteSuffix = '.suite.ts';
+
+/** The suite files of `dir`, by flow id (without importing them). */
+export function listSuites(dir: string): Array<{ id: string; file: string }> {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(suiteSuffix))
+    .sort()
+    .map((name) => ({ id: name.slice(0, -suiteSuffix.length), file: resolve(join(dir, name)) }));
+}
+
+export async function importSuite(entry: { id: string; file: string }): Promise<LoadedSuite> {
+  try {
+    const mod = await import(pathToFileURL(entry.file).href) as { default?: unknown };
+    if (!isFlowDefinition(mod.default)) {
+      return { ...entry, error: `${entry.file} does not default-export defineFlow({...})` };
+    }
+    if (mod.default.id !== entry.id) {
+      return { ...entry, error: `${entry.file} defines flow "${mod.default.id}"; the file must be named ${mod.default.id}${suiteSuffix}` };
+    }
+    return { ...entry, flow: mod.default };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ...entry, error: `${entry.file} failed to load: ${message}` };
+  }
+}

@@ -1,0 +1,411 @@
+/**
+ * Runs one flow against a target: parse and bind its diagram, decide applicability,
+ * then run its steps in order. Nothing a suite or a target does may crash the run:
+ * exceptions become failed checks, hangs become step timeouts, and after a failed
+ * step the rest is skipped (DESIGN.md, "The model").
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FlowBrowser } from '../browser/flow-browser.ts';
+import type { BrowserSession } from '../browser/session.ts';
+import { parseSequenceDiagram } from '../diagram/parse.ts';
+import type { SequenceDiagram } from '../diagram/model.ts';
+import { HttpClient, HttpError } from '../http/client.ts';
+import { clientAuthenticator } from '../target/client-auth.ts';
+import { NotApplicableError, type ExpectedFailure, type Target } from '../target/model.ts';
+import { notApplicableReason } from './applicability.ts';
+import { bindSteps, describeArrow, type Binding } from './binding.ts';
+import { CheckFailure, CheckScope, type CheckFn, type CheckMeta } from './check.ts';
+import type { FlowContext } from './context.ts';
+import type { FlowDefinition, FlowState } from './define.ts';
+import type { CheckResult, Evidence, FlowResult, Status, StepResult } from './model.ts';
+import { firstFailingCheck, flowStatus, isBlocking, stepStatus } from './status.ts';
+
+/** Progress callbacks (the CLI prints them; vitest ignores them). */
+export interface ProgressListener {
+  flowStart?(flow: { id: string; title: string }): void;
+  stepStart?(flow: { id: string }, step: { index: number; from: string; to: string; text: string }): void;
+  stepEnd?(flow: { id: string }, step: StepResult): void;
+  flowEnd?(flow: FlowResult): void;
+  log?(flow: { id: string }, step: { index: number } | undefined, message: string): void;
+}
+
+export interface RunEnvironment {
+  target: Target;
+  /** One browser for the run; each flow gets its own context. */
+  browser: BrowserSession;
+  /** Where diagram paths are resolved from (default: the project root). */
+  projectRoot?: string;
+  /** The report directory: screenshots go under <outDir>/screenshots. None are kept without it. */
+  outDir?: string;
+  progress?: ProgressListener;
+  /** Overrides target.timeouts.stepMs. */
+  stepTimeoutMs?: number;
+}
+
+export const projectRoot = resolve(new URL('../..', import.meta.url).pathname);
+
+/** Ends a step after a hard check failed; the check is recorded already. */
+class CheckAbort extends Error {
+  override name = 'CheckAbort';
+}
+
+class StepTimeout extends Error {
+  override name = 'StepTimeout';
+  constructor(readonly timeoutMs: number) {
+    super(`the step did not finish within ${timeoutMs} ms`);
+  }
+}
+
+interface StepRecord {
+  checks: CheckResult[];
+  /** Evidence recorded outside any check, for the next check to take. */
+  pending: Evidence[];
+  closed: boolean;
+  abort: AbortController;
+  notApplicable?: string;
+}
+
+interface Scope { record: StepRecord; check?: CheckScope }
+
+const scopes = new AsyncLocalStorage<Scope>();
+
+const normText = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+export function matchExpectedFailure(list: ExpectedFailure[], flowId: string, stepText: string, checkName: string): ExpectedFailure | undefined {
+  return list.find((x) => x.flow === flowId && x.check === checkName && (x.step === undefined || normText(x.step) === normText(stepText)));
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message.split('\n')[0]}`;
+  return String(error);
+}
+
+/**
+ * One flow's run, step by step (vitestFlow drives it one test per step; runFlow drives
+ * it to the end). Create with FlowExecution.start().
+ */
+export class FlowExecution {
+  readonly result: FlowResult;
+  /** Problems binding the diagram (or reading it); the flow fails and no step runs. */
+  readonly setupErrors: string[] = [];
+  notApplicable?: string;
+  private bindings: Binding[] = [];
+  private next = 0;
+  private blockedBy?: StepResult;
+  private state: FlowState;
+  private http?: HttpClient;
+  private flowBrowser?: FlowBrowser;
+  private cleanups: Array<() => Promise<void> | void> = [];
+  private finished?: FlowResult;
+  private readonly started = performance.now();
+
+  private constructor(readonly flow: FlowDefinition, readonly env: RunEnvironment) {
+    this.result = { id: flow.id, title: flow.title, diagram: flow.diagram, status: 'skipped', durationMs: 0, steps: [] };
+    this.state = flow.state ? flow.state() : {};
+  }
+
+  static async start(flow: FlowDefinition, env: RunEnvironment): Promise<FlowExecution> {
+    const execution = new FlowExecution(flow, env);
+    env.progress?.flowStart?.(flow);
+    await execution.prepare();
+    return execution;
+  }
+
+  /** Number of steps of the suite (not arrows of the diagram). */
+  get stepCount(): number {
+    return this.flow.steps.length;
+  }
+
+  private async prepare(): Promise<void> {
+    const root = this.env.projectRoot ?? projectRoot;
+    let diagram: SequenceDiagram;
+    try {
+      const source = readFileSync(resolve(root, this.flow.diagram), 'utf8');
+      diagram = parseSequenceDiagram(source, this.flow.diagram);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      this.setupErrors.push(code === 'ENOENT' ? `diagram ${this.flow.diagram} not found` : `diagram ${this.flow.diagram}: ${errorText(error)}`);
+      return;
+    }
+    this.result.steps = diagram.arrows.map((a) => ({ index: a.index, from: a.from, to: a.to, text: a.text, line: a.line, status: 'skipped' as Status, durationMs: 0, checks: [] }));
+    const binding = bindSteps(diagram, this.flow.steps, this.flow.diagram);
+    this.bindings = binding.bindings;
+    if (binding.errors.length > 0) {
+      this.setupErrors.push(...binding.errors);
+      // The unbound arrows carry the failure, so the annotated diagram shows where.
+      for (const arrow of binding.unboundArrows) {
+        const step = this.result.steps[arrow.index];
+        step.status = 'failed';
+        step.checks.push({ name: 'arrow is bound to a step', spec: 'nauthera: every arrow of a diagram is bound to a step', severity: 'failure', status: 'failed', detail: `${describeArrow(arrow)} has no step in the suite` });
+      }
+      for (const b of binding.bindings) this.result.steps[b.arrow.index].reason = 'not run: the suite does not bind its diagram';
+      return;
+    }
+    try {
+      this.notApplicable = await notApplicableReason(this.flow, this.env.target);
+    } catch (error) {
+      this.setupErrors.push(`applicable() threw: ${errorText(error)}`);
+      return;
+    }
+    if (this.notApplicable) {
+      for (const s of this.result.steps) {
+        s.status = 'not-applicable';
+        s.reason = this.notApplicable;
+      }
+    }
+  }
+
+  private ensureResources(): void {
+    if (this.http) return;
+    const target = this.env.target;
+    this.http = new HttpClient({
+      timeoutMs: target.timeouts.httpMs,
+      tls: target.tls,
+      clientAuth: clientAuthenticator(typeof target.metadata.token_endpoint === 'string' ? target.metadata.token_endpoint : target.issuer),
+      userAgent: 'nauthera',
+      signal: () => scopes.getStore()?.record.abort.signal,
+      record: (ev) => this.record(ev),
+    });
+    this.flowBrowser = new FlowBrowser({
+      session: this.env.browser,
+      login: target.login,
+      ignoreHTTPSErrors: target.tls.insecure,
+      redirectUris: target.clients.flatMap((c) => c.redirect_uris),
+      record: (ev) => this.record(ev),
+      screenshots: this.env.outDir ? { dir: this.env.outDir, prefix: () => `screenshots/${this.flow.id}/step-${(this.currentIndex ?? 0) + 1}` } : undefined,
+      signal: () => scopes.getStore()?.record.abort.signal,
+      timeoutMs: target.login?.timeoutMs,
+    });
+  }
+
+  private currentIndex?: number;
+
+  /** Attributes evidence to the check running in this async context, else to the step's next check. */
+  private record(ev: Evidence): void {
+    const scope = scopes.getStore();
+    if (!scope || scope.record.closed) return;
+    if (scope.check) scope.check.add(ev);
+    else scope.record.pending.push(ev);
+  }
+
+  /**
+   * Runs the k-th step of the suite (running any earlier ones first). Returns its result;
+   * a step after a failed one is skipped. Undefined when k is past the last step.
+   */
+  async runStep(k: number): Promise<StepResult | undefined> {
+    while (this.next <= k && this.next < this.flow.steps.length) {
+      const index = this.next++;
+      const binding = this.bindings.find((b) => b.step === index);
+      if (!binding || this.setupErrors.length > 0 || this.notApplicable) continue;
+      const result = this.result.steps[binding.arrow.index];
+      if (this.blockedBy) {
+        result.status = 'skipped';
+        result.reason = `skipped: step ${this.blockedBy.index + 1} "${this.blockedBy.text}" failed`;
+        this.env.progress?.stepEnd?.(this.flow, result);
+        continue;
+      }
+      await this.execute(index, binding, result);
+      if (result.status === 'failed') this.blockedBy = result;
+    }
+    const binding = this.bindings.find((b) => b.step === k);
+    return binding ? this.result.steps[binding.arrow.index] : undefined;
+  }
+
+  private context(record: StepRecord, binding: Binding): FlowContext<FlowState> {
+    const { arrow } = binding;
+    const self = this;
+    return {
+      flow: { id: this.flow.id, title: this.flow.title },
+      step: { index: arrow.index, from: arrow.from, to: arrow.to, text: arrow.text, line: arrow.line },
+      target: this.env.target,
+      get state() {
+        return self.state;
+      },
+      set state(value) {
+        self.state = value;
+      },
+      http: this.http!,
+      browser: this.flowBrowser!,
+      signal: record.abort.signal,
+      check: (meta, fn) => this.check(record, arrow.text, meta, fn),
+      note: (label, text) => {
+        const scope = scopes.getStore();
+        const ev: Evidence = { kind: 'note', label, text };
+        if (scope?.check) scope.check.add(ev);
+        else record.pending.push(ev);
+      },
+      notApplicable: (reason) => {
+        throw new NotApplicableError(reason);
+      },
+      log: (message) => this.env.progress?.log?.(this.flow, { index: arrow.index }, message),
+      onFlowEnd: (fn) => {
+        this.cleanups.push(fn);
+      },
+    };
+  }
+
+  private async check(record: StepRecord, stepText: string, meta: CheckMeta, fn: CheckFn): Promise<CheckResult> {
+    if (record.closed) throw new CheckAbort('the step is over (it timed out or failed)');
+    if (!meta || typeof meta.name !== 'string' || typeof meta.spec !== 'string') throw new TypeError('ctx.check(meta, fn): meta needs a name and a spec');
+    const scope = new CheckScope();
+    const started = performance.now();
+    let status: Status;
+    let detail: string;
+    try {
+      const out = await scopes.run({ record, check: scope }, async () => fn(scope));
+      status = 'passed';
+      detail = typeof out === 'string' && out ? out : scope.passes.length > 0 ? scope.passes.join('; ') : 'passed';
+    } catch (error) {
+      if (error instanceof CheckFailure) {
+        status = 'failed';
+        detail = error.detail;
+      } else if (error instanceof NotApplicableError) {
+        status = 'not-applicable';
+        detail = error.message;
+      } else if (error instanceof HttpError) {
+        status = 'failed';
+        detail = error.message;
+        scope.add(error.evidence);
+      } else if (error instanceof CheckAbort) {
+        throw error;
+      } else {
+        status = 'failed';
+        detail = `unexpected error: ${errorText(error)}`;
+      }
+    }
+    const severity = meta.severity ?? 'failure';
+    if (status === 'failed' && severity === 'warning') status = 'warning';
+    const evidence = [...record.pending, ...scope.collected.filter((ev) => !record.pending.includes(ev))];
+    record.pending = [];
+    const result: CheckResult = {
+      name: meta.name,
+      spec: meta.spec,
+      severity,
+      status,
+      detail,
+      ...(evidence.length > 0 ? { evidence } : {}),
+      durationMs: Math.round(performance.now() - started),
+    };
+    if (status === 'failed') {
+      const expected = matchExpectedFailure(this.env.target.expectedFailures, this.flow.id, stepText, meta.name);
+      if (expected) result.expectedFailure = expected.reason;
+    }
+    if (record.closed) throw new CheckAbort('the step is over (it timed out)');
+    record.checks.push(result);
+    if (isBlocking(result) && !meta.soft) throw new CheckAbort(detail);
+    return result;
+  }
+
+  private async execute(k: number, binding: Binding, result: StepResult): Promise<void> {
+    this.ensureResources();
+    const def = this.flow.steps[k];
+    const record: StepRecord = { checks: [], pending: [], closed: false, abort: new AbortController() };
+    this.currentIndex = binding.arrow.index;
+    this.env.progress?.stepStart?.(this.flow, binding.arrow);
+    const timeoutMs = def.options.timeoutMs ?? this.env.stepTimeoutMs ?? this.env.target.timeouts.stepMs;
+    const started = performance.now();
+    const ctx = this.context(record, binding);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StepTimeout(timeoutMs)), timeoutMs);
+    });
+    const failure = (name: string, detail: string, evidence: Evidence[] = []): CheckResult => ({
+      name, spec: 'nauthera', severity: 'failure', status: 'failed', detail, ...(evidence.length ? { evidence } : {}),
+    });
+    try {
+      await Promise.race([scopes.run({ record }, async () => def.run(ctx)), timeout]);
+    } catch (error) {
+      if (error instanceof StepTimeout) {
+        record.abort.abort(new Error(`step timed out after ${timeoutMs} ms`));
+        // Let the aborted exchanges record themselves: they name what the step was waiting for.
+        await new Promise((r) => setTimeout(r, 100));
+        const open = record.checks.length;
+        record.checks.push(failure('step finishes in time', `${error.message} (timeouts.stepMs); ${open} check${open === 1 ? '' : 's'} had finished`, record.pending));
+        record.pending = [];
+      } else if (error instanceof CheckAbort) {
+        // The failed check is recorded.
+      } else if (error instanceof NotApplicableError) {
+        record.notApplicable = error.message;
+      } else if (error instanceof CheckFailure) {
+        record.checks.push(failure('step ran to completion', error.detail, record.pending));
+        record.pending = [];
+      } else {
+        const evidence = error instanceof HttpError ? [...record.pending, error.evidence] : record.pending;
+        record.checks.push(failure('step ran to completion', `unexpected error: ${errorText(error)}`, evidence));
+        record.pending = [];
+      }
+    } finally {
+      clearTimeout(timer);
+      record.closed = true;
+      // A step that outlived its timeout must not keep requests open.
+      if (!record.abort.signal.aborted) record.abort.abort(new Error('step finished'));
+    }
+    if (record.checks.length === 0 && !record.notApplicable) {
+      record.checks.push({
+        name: 'step ran to completion', spec: 'nauthera', severity: 'failure', status: 'passed',
+        detail: 'the step ran without error (it records no checks of its own)',
+        ...(record.pending.length ? { evidence: record.pending } : {}),
+      });
+      record.pending = [];
+    } else if (record.pending.length > 0 && record.checks.length > 0) {
+      const last = record.checks[record.checks.length - 1];
+      last.evidence = [...(last.evidence ?? []), ...record.pending];
+    }
+    result.checks = record.checks;
+    result.durationMs = Math.round(performance.now() - started);
+    result.status = stepStatus(record.checks, record.notApplicable !== undefined);
+    if (record.notApplicable && result.status === 'not-applicable') result.reason = record.notApplicable;
+    this.env.progress?.stepEnd?.(this.flow, result);
+  }
+
+  /** Runs every remaining step. */
+  async runAll(): Promise<FlowResult> {
+    await this.runStep(this.flow.steps.length - 1);
+    return this.finish();
+  }
+
+  /** Marks steps never run as skipped, runs cleanups, frees the browser context; returns the flow's result. */
+  async finish(): Promise<FlowResult> {
+    if (this.finished) return this.finished;
+    for (const fn of this.cleanups.reverse()) {
+      try {
+        await fn();
+      } catch {
+        // Cleanup is best effort; it never changes a verdict.
+      }
+    }
+    await this.flowBrowser?.close();
+    await this.http?.close();
+    const r = this.result;
+    r.durationMs = Math.round(performance.now() - this.started);
+    if (this.setupErrors.length > 0) {
+      r.status = 'failed';
+      r.reason = this.setupErrors.join('; ');
+    } else if (this.notApplicable) {
+      r.status = 'not-applicable';
+      r.reason = this.notApplicable;
+    } else {
+      r.status = r.steps.length === 0 ? 'passed' : flowStatus(r.steps);
+      const failed = r.steps.find((s) => s.status === 'failed');
+      const check = failed && firstFailingCheck(failed);
+      if (failed) r.reason = `step ${failed.index + 1} "${failed.text}" failed${check ? `: ${check.name}: ${check.detail}` : ''}`;
+      else if (r.status === 'not-applicable') r.reason = 'no step applies to this target';
+    }
+    this.env.progress?.flowEnd?.(r);
+    this.finished = r;
+    return r;
+  }
+}
+
+/** Runs one flow to the end. Never throws for anything the suite or the target does. */
+export async function runFlow(flow: FlowDefinition, env: RunEnvironment): Promise<FlowResult> {
+  const execution = await FlowExecution.start(flow, env);
+  return execution.runAll();
+}
+
+/** A flow that could not even be loaded (its suite module threw, or exports no flow). */
+export function brokenFlowResult(id: string, reason: string, diagram = `diagrams/${id}.mmd`): FlowResult {
+  return { id, title: id, diagram, status: 'failed', reason, durationMs: 0, steps: [] };
+}

@@ -1,0 +1,37 @@
+/** How statuses roll up: checks → step → flow → run exit code (DESIGN.md, "The model"). */
+import type { CheckResult, FlowResult, RunResult, Status, StepResult } from './model.ts';
+
+/** A check that fails the run: failure severity, failed, and not an expected failure. */
+export const isBlocking = (check: CheckResult) => check.status === 'failed' && check.severity === 'failure' && !check.expectedFailure;
+
+export function stepStatus(checks: CheckResult[], notApplicable: boolean): Status {
+  if (checks.some(isBlocking)) return 'failed';
+  if (notApplicable) return 'not-applicable';
+  if (checks.some((c) => c.status === 'warning' || (c.status === 'failed' && c.expectedFailure))) return 'warning';
+  if (checks.length > 0 && checks.every((c) => c.status === 'not-applicable')) return 'not-applicable';
+  return 'passed';
+}
+
+export function flowStatus(steps: StepResult[]): Status {
+  if (steps.some((s) => s.status === 'failed')) return 'failed';
+  if (steps.length > 0 && steps.every((s) => s.status === 'not-applicable')) return 'not-applicable';
+  if (steps.some((s) => s.status === 'warning')) return 'warning';
+  if (steps.some((s) => s.status === 'skipped')) return 'skipped';
+  return 'passed';
+}
+
+/** The first check that fails its step (for JUnit messages, notes on the diagram, summaries). */
+export function firstFailingCheck(step: StepResult): CheckResult | undefined {
+  return step.checks.find(isBlocking);
+}
+
+/** DESIGN.md: 0 when every applicable failure check passed or is expected, 1 otherwise. */
+export function exitCodeFor(run: RunResult): 0 | 1 {
+  return run.flows.some((f) => f.status === 'failed') ? 1 : 0;
+}
+
+export function countSteps(flow: FlowResult): Record<Status, number> {
+  const counts: Record<Status, number> = { passed: 0, failed: 0, warning: 0, skipped: 0, 'not-applicable': 0 };
+  for (const s of flow.steps) counts[s.status]++;
+  return counts;
+}

@@ -1,0 +1,23 @@
+/** The table `nauthera run` prints at the end. */
+import type { RunResult, Status } from '../flow/model.ts';
+import { countSteps, exitCodeFor } from '../flow/status.ts';
+
+const marks: Record<Status, string> = { passed: '✔', failed: '✘', warning: '⚠', skipped: '-', 'not-applicable': '∅' };
+
+export function summaryTable(run: RunResult): string {
+  const header = ['flow', 'status', 'passed', 'failed', 'warn', 'skipped', 'n/a', 'time'];
+  const rows = run.flows.map((f) => {
+    const c = countSteps(f);
+    return [f.id, `${marks[f.status]} ${f.status}`, String(c.passed), String(c.failed), String(c.warning), String(c.skipped), String(c['not-applicable']), `${(f.durationMs / 1000).toFixed(1)}s`];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  if (rows.length === 0) lines.push('(no suites ran)');
+  const byStatus = (s: Status) => run.flows.filter((f) => f.status === s).length;
+  const total = `${run.flows.length} flow${run.flows.length === 1 ? '' : 's'}: ${byStatus('passed')} passed, ${byStatus('failed')} failed, ${byStatus('warning')} with warnings, ${byStatus('not-applicable')} not applicable`;
+  const xf = run.flows.flatMap((f) => f.steps.flatMap((s) => s.checks)).filter((c) => c.expectedFailure).length;
+  lines.push('', `${total}${xf ? `; ${xf} expected failure${xf === 1 ? '' : 's'}` : ''}`);
+  lines.push(exitCodeFor(run) === 0 ? 'verdict: PASS' : 'verdict: FAIL');
+  return lines.join('\n');
+}

@@ -1,0 +1,52 @@
+/**
+ * Writes every output of a run into the report directory: results.json first (the
+ * source of the rest), junit.xml, the annotated diagrams, then report.html, which embeds
+ * the diagrams. A diagram that cannot be drawn is a warning, never a changed verdict.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import type { RunResult } from '../flow/model.ts';
+import { renderHtml } from './html.ts';
+import { toJUnit } from './junit.ts';
+import { writeResults } from './results.ts';
+
+export interface WrittenReports {
+  files: string[];
+  warnings: string[];
+}
+
+export interface WriteReportsOptions {
+  /** Where the flows' .mmd paths are relative to. */
+  projectRoot?: string;
+  /** Draw the annotated diagrams (default true). */
+  diagrams?: boolean;
+  /** Render the diagrams in this browser instead of launching one. */
+  browser?: Browser;
+}
+
+export async function writeReports(run: RunResult, outDir: string, options: WriteReportsOptions = {}): Promise<WrittenReports> {
+  mkdirSync(outDir, { recursive: true });
+  const files = [writeResults(run, outDir)];
+  const warnings: string[] = [];
+  const junit = join(outDir, 'junit.xml');
+  writeFileSync(junit, toJUnit(run));
+  files.push(junit);
+  if (options.diagrams !== false && run.flows.length > 0) {
+    try {
+      // Loaded here so that results.json and junit.xml are written even if the renderer cannot load.
+      const { writeAnnotatedDiagrams } = await import('../diagram/write.ts');
+      const written = await writeAnnotatedDiagrams(run, outDir, { projectRoot: options.projectRoot, browser: options.browser });
+      for (const d of written) {
+        if (d.error) warnings.push(`diagram of ${d.flow} not drawn: ${d.error}`);
+        files.push(...d.files);
+      }
+    } catch (error) {
+      warnings.push(`annotated diagrams not drawn: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const html = join(outDir, 'report.html');
+  writeFileSync(html, renderHtml(run, { outDir }));
+  files.push(html);
+  return { files, warnings };
+}

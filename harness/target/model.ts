@@ -1,0 +1,233 @@
+/**
+ * The target model: what a run is pointed at. The reference server and an external IdP
+ * (issuer URL + config file) both become a Target; the suites only ever see this shape.
+ */
+import type { JWK } from 'jose';
+
+/**
+ * What a client is for. Suites ask for a client by role, so a vendor registers one client
+ * per role their IdP offers and the suites pick the right one.
+ */
+export type ClientRole =
+  | 'confidential' // client_secret_basic, authorization_code + refresh_token
+  | 'public' // token_endpoint_auth_method none, PKCE
+  | 'par' // require_pushed_authorization_requests (RFC 9126 §6)
+  | 'implicit' // response_type token / id_token token
+  | 'hybrid' // code id_token, code token, code id_token token
+  | 'device' // urn:ietf:params:oauth:grant-type:device_code (RFC 8628)
+  | 'service' // client_credentials, client_secret_basic
+  | 'service-post' // client_credentials, client_secret_post
+  | 'service-jwt' // client_credentials, private_key_jwt (RFC 7523)
+  | 'opaque'; // issues opaque (non-JWT) access tokens
+
+export const clientRoles: readonly ClientRole[] = [
+  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'service', 'service-post', 'service-jwt', 'opaque',
+];
+
+/** The token_endpoint_auth_method a role implies when the config does not name one. */
+export const defaultAuthMethod: Record<ClientRole, string> = {
+  confidential: 'client_secret_basic',
+  public: 'none',
+  par: 'client_secret_basic',
+  implicit: 'none',
+  hybrid: 'client_secret_basic',
+  device: 'none',
+  service: 'client_secret_basic',
+  'service-post': 'client_secret_post',
+  'service-jwt': 'private_key_jwt',
+  opaque: 'client_secret_basic',
+};
+
+export type UserRole =
+  | 'user' // an ordinary user who may consent
+  | 'outsider' // a user who is NOT in the consent group: consent must be refused
+  | 'special' // a password with LDAP filter/DN/URL special characters
+  | 'escaped-dn'; // a user whose DN needs RFC 4514 escaping
+
+export const userRoles: readonly UserRole[] = ['user', 'outsider', 'special', 'escaped-dn'];
+
+export interface TargetClient {
+  role: ClientRole;
+  client_id: string;
+  client_secret?: string;
+  /** RFC 7591 §2 names; the config may omit them, the role gives defaults. */
+  token_endpoint_auth_method: string;
+  grant_types: string[];
+  response_types: string[];
+  redirect_uris: string[];
+  /** Space-separated scope the client may ask for, e.g. "openid profile email offline_access". */
+  scope?: string;
+  /** For private_key_jwt: the client's private key (with kid and alg). */
+  private_jwk?: JWK;
+}
+
+export interface TargetUser {
+  role: UserRole;
+  username: string;
+  password: string;
+}
+
+/**
+ * How to find an element on the IdP's pages: one Playwright locator.
+ *   { label }            page.getByLabel(label)
+ *   { role, name? }      page.getByRole(role, { name })
+ *   { css }              page.locator(css)
+ *   { placeholder }      page.getByPlaceholder(placeholder)
+ *   { text }             page.getByText(text)
+ *   { testId }           page.getByTestId(testId)
+ * `frame` (a CSS selector of an iframe) looks inside that frame; `exact` asks for an exact match.
+ */
+export type LocatorSpec = (
+  | { label: string }
+  | { role: string; name?: string }
+  | { css: string }
+  | { placeholder: string }
+  | { text: string }
+  | { testId: string }
+) & { exact?: boolean; frame?: string };
+
+export const locatorKinds = ['label', 'role', 'css', 'placeholder', 'text', 'testId'] as const;
+
+/** Drives the IdP's own sign-in pages (the OpenID Foundation suite's "browser" config, as locators). */
+export interface LoginAutomation {
+  username: LocatorSpec;
+  password: LocatorSpec;
+  /** The button that submits the credentials. */
+  submit: LocatorSpec;
+  /** For two-page sign-in (username first): the button after the username. */
+  next?: LocatorSpec;
+  consent?: { approve: LocatorSpec; deny?: LocatorSpec };
+  /** RFC 8628 §3.3 user interaction: where the user code is typed, and any confirmation. */
+  device?: { userCode: LocatorSpec; submit: LocatorSpec; confirm?: LocatorSpec };
+  /** Whole sign-in budget (default 30000 ms). */
+  timeoutMs?: number;
+  /** How long a page with nothing to do must stay unchanged before the driver stops (default 1500 ms). */
+  settleMs?: number;
+}
+
+export interface LdapInfo { url: string; baseDN: string; bindDN: string; password: string }
+
+export interface SkipFlow { flow: string; reason: string }
+
+/** A failing check the target is known to fail; it is reported but does not fail the run. */
+export interface ExpectedFailure {
+  flow: string;
+  /** The arrow text of the step; any step of the flow when absent. */
+  step?: string;
+  /** The check name, exactly as reported. */
+  check: string;
+  /** Why, ideally citing the spec the target departs from. */
+  reason: string;
+}
+
+export interface Timeouts {
+  /** Fetching the discovery document (default 10000). */
+  discoveryMs: number;
+  /** One HTTP exchange (default 10000). */
+  httpMs: number;
+  /** One step, all its checks included (default 60000). */
+  stepMs: number;
+}
+
+export const defaultTimeouts: Timeouts = { discoveryMs: 10_000, httpMs: 10_000, stepMs: 60_000 };
+
+export interface TlsOptions {
+  /** Accept any certificate (test IdPs with self-signed certificates only). */
+  insecure?: boolean;
+  /** PEM of the CA that signs the IdP's certificate. */
+  ca?: string;
+}
+
+/** OAuth 2.0 Authorization Server Metadata (RFC 8414 §2) / OIDC Discovery 1.0 §3. */
+export interface ServerMetadata {
+  issuer: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  jwks_uri?: string;
+  userinfo_endpoint?: string;
+  registration_endpoint?: string;
+  pushed_authorization_request_endpoint?: string;
+  require_pushed_authorization_requests?: boolean;
+  device_authorization_endpoint?: string;
+  revocation_endpoint?: string;
+  introspection_endpoint?: string;
+  end_session_endpoint?: string;
+  scopes_supported?: string[];
+  response_types_supported?: string[];
+  response_modes_supported?: string[];
+  grant_types_supported?: string[];
+  token_endpoint_auth_methods_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  id_token_signing_alg_values_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+  [key: string]: unknown;
+}
+
+/** Metadata keys that name an endpoint, for Target.endpoint(). */
+export type EndpointName =
+  | 'authorization_endpoint' | 'token_endpoint' | 'jwks_uri' | 'userinfo_endpoint' | 'registration_endpoint'
+  | 'pushed_authorization_request_endpoint' | 'device_authorization_endpoint' | 'revocation_endpoint'
+  | 'introspection_endpoint' | 'end_session_endpoint';
+
+/** What the target offers, from its metadata with the RFC 8414 / OIDC Discovery defaults applied. */
+export interface Capabilities {
+  grantTypes: string[];
+  responseTypes: string[];
+  responseModes: string[];
+  codeChallengeMethods: string[];
+  tokenEndpointAuthMethods: string[];
+  scopes: string[];
+  idTokenSigningAlgs: string[];
+  /** Discovery served at /.well-known/openid-configuration (an OpenID Provider). */
+  openid: boolean;
+  par: boolean;
+  requirePar: boolean;
+  deviceAuthorization: boolean;
+  registration: boolean;
+  userinfo: boolean;
+  revocation: boolean;
+  introspection: boolean;
+  /** RFC 9207: iss in the authorization response. */
+  issParameter: boolean;
+}
+
+export interface Target {
+  kind: 'reference' | 'external';
+  issuer: string;
+  /** The config file, as given on the command line. */
+  configPath?: string;
+  /** Where the metadata came from (the well-known URL). */
+  discoveryUrl: string;
+  metadata: ServerMetadata;
+  capabilities: Capabilities;
+  clients: TargetClient[];
+  users: TargetUser[];
+  login?: LoginAutomation;
+  /** A protected resource that accepts this AS's access tokens (RFC 6750). */
+  resourceServer?: string;
+  ldap?: LdapInfo;
+  skipFlows: SkipFlow[];
+  expectedFailures: ExpectedFailure[];
+  timeouts: Timeouts;
+  tls: TlsOptions;
+  /** Free-form settings for suites (`options` in the config file). */
+  options: Record<string, unknown>;
+  /** The first (or index-th) client with this role; throws NotApplicableError when there is none. */
+  client(role: ClientRole, index?: number): TargetClient;
+  findClient(role: ClientRole, index?: number): TargetClient | undefined;
+  /** The first user with this role; throws NotApplicableError when there is none. */
+  user(role: UserRole): TargetUser;
+  findUser(role: UserRole): TargetUser | undefined;
+  /** The endpoint URL from the metadata; throws NotApplicableError when the metadata lacks it. */
+  endpoint(name: EndpointName): string;
+  /** Stops whatever the target started (reference server, directory). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown when the target lacks something a step needs (a client role, an endpoint).
+ * The flow engine turns it into a not-applicable step or check with this reason.
+ */
+export class NotApplicableError extends Error {
+  override name = 'NotApplicableError';
+}

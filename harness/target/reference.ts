@@ -1,0 +1,83 @@
+/**
+ * The `reference` target: the OpenLDAP fixture plus the nauthera reference server,
+ * started for the run and stopped by target.close(). The server reports its clients,
+ * users and login automation; they are validated like a vendor's config file, so the
+ * reference and an external IdP reach the suites in the same shape.
+ */
+import { ConfigError } from '../cli-errors.ts';
+import { buildTarget } from './build.ts';
+import { emptyConfig, parseTargetConfig, type TargetConfig } from './config.ts';
+import { discover } from './discovery.ts';
+import { defaultTimeouts, type Target } from './model.ts';
+
+/** What startReferenceServer() resolves to (the fields the harness reads). */
+export interface ReferenceServerInfo {
+  issuer: string;
+  resourceServer?: string;
+  ldap?: { url: string; baseDN: string; bindDN: string; password: string };
+  clients: Array<Record<string, unknown>>;
+  users: Array<Record<string, unknown>>;
+  login?: Record<string, unknown>;
+  stop?: () => Promise<void>;
+  close?: () => Promise<void>;
+}
+
+export interface ReferenceTargetOptions {
+  /** Extra options for startReferenceServer (e.g. `faults`), merged with `{ directory }`. */
+  serverOptions?: Record<string, unknown>;
+  /** skipFlows, expectedFailures, timeouts and options from a config file. */
+  config?: TargetConfig;
+  configPath?: string;
+}
+
+const pick = (obj: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
+const clientKeys = ['role', 'client_id', 'client_secret', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'redirect_uris', 'scope', 'private_jwk'];
+
+/** Builds the target from a running reference server (used by startReferenceTarget and by tests that start the server themselves). */
+export async function targetFromReferenceServer(info: ReferenceServerInfo, options: { config?: TargetConfig; configPath?: string; close?: () => Promise<void> } = {}): Promise<Target> {
+  const overlay = options.config ?? emptyConfig();
+  for (const key of ['issuer', 'clients', 'users', 'login'] as const) {
+    const v = overlay[key];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) {
+      throw new ConfigError(`${options.configPath ?? 'the config'}: "${key}" comes from the reference server; remove it, or use --target <issuer URL> for an external IdP`);
+    }
+  }
+  const doc = {
+    issuer: info.issuer,
+    clients: info.clients.map((c) => pick(c, clientKeys)),
+    users: info.users.map((u) => pick(u, ['role', 'username', 'password'])),
+    ...(info.login ? { login: info.login } : {}),
+    ...(info.resourceServer ? { resourceServer: info.resourceServer } : {}),
+    ...(info.ldap ? { ldap: pick(info.ldap, ['url', 'baseDN', 'bindDN', 'password']) } : {}),
+  };
+  const fromServer = parseTargetConfig(doc, 'the reference server\'s description of itself');
+  const config: TargetConfig = { ...fromServer, skipFlows: overlay.skipFlows, expectedFailures: overlay.expectedFailures, timeouts: overlay.timeouts, tls: overlay.tls, options: overlay.options };
+  const discovered = await discover(info.issuer, { timeoutMs: config.timeouts.discoveryMs ?? defaultTimeouts.discoveryMs });
+  return buildTarget({ kind: 'reference', issuer: info.issuer, discovered, config, configPath: options.configPath, close: options.close });
+}
+
+export async function startReferenceTarget(options: ReferenceTargetOptions = {}): Promise<Target> {
+  // Imported lazily: the CLI must start (and run external targets) without the reference parts.
+  const { startDirectory } = await import('../../fixtures/ldap/index.ts');
+  // A variable specifier keeps this file type-checking while the reference server is absent.
+  const referenceServerModule = '../../reference-server/index.ts';
+  const { startReferenceServer } = await import(referenceServerModule) as {
+    startReferenceServer: (options: Record<string, unknown>) => Promise<ReferenceServerInfo>;
+  };
+  const directory = await startDirectory();
+  let server: ReferenceServerInfo | undefined;
+  const stopAll = async () => {
+    try {
+      if (server) await (server.stop ?? server.close)?.call(server);
+    } finally {
+      await directory.stop();
+    }
+  };
+  try {
+    server = await startReferenceServer({ ...options.serverOptions, directory });
+    return await targetFromReferenceServer(server, { config: options.config, configPath: options.configPath, close: stopAll });
+  } catch (error) {
+    await stopAll().catch(() => {});
+    throw error;
+  }
+}
