@@ -51,6 +51,8 @@ function whyLogin(provider: Provider, request: VerifiedRequest, session: { authT
   if (!session) return 'no end-user session';
   if (justLoggedIn) return undefined;
   if (request.prompt.has('login') || request.prompt.has('select_account')) return 'prompt=login';
+  // OIDC Core §3.1.2.1: max_age=0 is equivalent to prompt=login.
+  if (request.maxAge === 0) return 'max_age=0';
   if (request.maxAge !== undefined && provider.now() - session.authTime > request.maxAge) return 'the last sign-in is older than max_age';
   if (request.loginHint !== undefined && request.loginHint.toLowerCase() !== session.account.username.toLowerCase()) return 'login_hint names another user';
   return undefined;
