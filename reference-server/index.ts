@@ -10,6 +10,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { JWK } from 'jose';
 import { startDirectory, type Directory, type DirectoryInfo } from '../fixtures/ldap/index.ts';
 import type { ReferenceConfig } from './config/types.ts';
@@ -174,6 +175,7 @@ function listen(host: string, port: number): Promise<Server> {
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -181,6 +183,27 @@ function listen(host: string, port: number): Promise<Server> {
       resolve(server);
     });
   });
+}
+
+/**
+ * A request node's HTTP parser refuses before any middleware sees it (an unknown method, a
+ * malformed request line, headers too large) still gets an RFC-shaped JSON answer.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify({ error: 'invalid_request', error_description: tooLarge ? 'the request headers are too large' : 'the HTTP request is malformed' });
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      'Cache-Control: no-store\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 function close(server: Server): Promise<void> {
