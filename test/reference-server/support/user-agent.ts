@@ -65,11 +65,11 @@ export function formAction(page: string): string | undefined {
   return /<form method="post" action="([^"]+)"/.exec(page)?.[1];
 }
 
-/** GET /authorize with these parameters and walk the pages until the client gets its answer. */
-export async function authorize(ref: RunningReference, params: Record<string, string>, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
+/** GET /authorize with these parameters (or this URL) and walk the pages until the client gets its answer. */
+export async function authorize(ref: RunningReference, params: Record<string, string> | URL, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
   const jar = options.jar ?? new CookieJar();
   const seen: AuthorizeOutcome['seen'] = [];
-  let url = new URL(`${ref.issuer}/authorize?${new URLSearchParams(params)}`);
+  let url = params instanceof URL ? params : new URL(`${ref.issuer}/authorize?${new URLSearchParams(params)}`);
   let init: RequestInit = { method: 'GET' };
   let signedIn = false;
   for (let hop = 0; hop < 20; hop++) {
