@@ -218,7 +218,9 @@ export class FlowBrowser {
     try {
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
     } catch (error) {
-      if (this.captured.length === 0) throw new Error(`the browser could not open ${maskUrl(url)}: ${firstLine(error)}`);
+      // A page that navigates on its own (form_post, a script) interrupts goto: that is progress, not failure.
+      const unreachable = /net::ERR_/.test(firstLine(error)) && !/interrupted by another navigation/.test(firstLine(error));
+      if (this.captured.length === 0 && unreachable) throw new Error(`the browser could not open ${maskUrl(url)}: ${firstLine(error).replace(/^page\.goto: /, '')}`);
     }
 
     let lastUrl = '';

@@ -100,10 +100,15 @@ export async function run(args: string[]): Promise<number> {
   const suitesDir = resolve(values.suites ?? join(projectRoot, 'suites'));
   const entries = listSuites(suitesDir);
   const selected = selectSuites(entries, values.flows);
-  const suites: LoadedSuite[] = [];
-  for (const entry of selected) suites.push(await importSuite(entry));
-
+  // The target first: an unreachable issuer or a bad config fails fast, before any suite loads.
   const target = await resolveTarget({ target: values.target, config: values.config });
+  const suites: LoadedSuite[] = [];
+  try {
+    for (const entry of selected) suites.push(await importSuite(entry));
+  } catch (error) {
+    await target.close();
+    throw error;
+  }
   // Screenshots of an earlier run would be mistaken for this one's.
   rmSync(join(outDir, 'screenshots'), { recursive: true, force: true });
   const browser = new BrowserSession();

@@ -60,13 +60,15 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
   return out;
 }
 
-function maskParams(params: URLSearchParams): URLSearchParams {
-  const out = new URLSearchParams();
-  for (const [k, v] of params) out.append(k, maskValue(k, v));
-  return out;
+/** A query string for display: masked values stay readable ("code=7c90a7…(32 chars)"). */
+function displayParams(params: URLSearchParams): string {
+  return [...params].map(([k, v]) => {
+    const masked = maskValue(k, v);
+    return `${encodeURIComponent(k)}=${masked === v ? encodeURIComponent(v) : masked}`;
+  }).join('&');
 }
 
-/** Masks query and fragment parameters (codes and tokens travel there in the front channel). */
+/** Masks query and fragment parameters (codes and tokens travel there in the front channel). For display only. */
 export function maskUrl(url: string): string {
   let parsed: URL;
   try {
@@ -74,14 +76,13 @@ export function maskUrl(url: string): string {
   } catch {
     return url;
   }
-  if (parsed.username || parsed.password) {
-    parsed.password = parsed.password ? hidden : '';
+  const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${hidden}` : ''}@` : '';
+  let out = `${parsed.protocol}//${auth}${parsed.host}${parsed.pathname}`;
+  if (parsed.search) out += `?${displayParams(parsed.searchParams)}`;
+  if (parsed.hash.length > 1) {
+    out += parsed.hash.includes('=') ? `#${displayParams(new URLSearchParams(parsed.hash.slice(1)))}` : parsed.hash;
   }
-  if (parsed.search) parsed.search = maskParams(parsed.searchParams).toString();
-  if (parsed.hash.length > 1 && parsed.hash.includes('=')) {
-    parsed.hash = maskParams(new URLSearchParams(parsed.hash.slice(1))).toString();
-  }
-  return parsed.toString();
+  return out;
 }
 
 export function maskJson(value: unknown, key = ''): unknown {
@@ -117,7 +118,7 @@ export function maskBody(body: string, contentType: string | undefined): string 
       masked = body;
     }
   } else if (type.includes('application/x-www-form-urlencoded')) {
-    masked = maskParams(new URLSearchParams(body)).toString();
+    masked = displayParams(new URLSearchParams(body));
   }
   if (masked.length > maxBody) masked = `${masked.slice(0, maxBody)}\n… (${masked.length - maxBody} more characters not recorded)`;
   return masked;

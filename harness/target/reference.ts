@@ -8,7 +8,7 @@ import { ConfigError } from '../cli-errors.ts';
 import { buildTarget } from './build.ts';
 import { emptyConfig, parseTargetConfig, type TargetConfig } from './config.ts';
 import { discover } from './discovery.ts';
-import { defaultTimeouts, type Target } from './model.ts';
+import { clientRoles, defaultTimeouts, type Target } from './model.ts';
 
 /** What startReferenceServer() resolves to (the fields the harness reads). */
 export interface ReferenceServerInfo {
@@ -30,6 +30,23 @@ export interface ReferenceTargetOptions {
   configPath?: string;
 }
 
+/**
+ * The reference server's sign-in and consent pages (reference-server/authorization-server/views),
+ * used when the server does not describe its own login automation.
+ */
+export const referenceLoginAutomation = {
+  username: { label: 'Username' },
+  password: { label: 'Password' },
+  submit: { role: 'button', name: 'Sign in' },
+  consent: { approve: { role: 'button', name: 'Allow' }, deny: { role: 'button', name: 'Deny' } },
+};
+
+/** The protected resource: the reference's resource server serves GET /resource. */
+function resourceUrl(resourceServer: string): string {
+  const u = new URL(resourceServer);
+  return u.pathname === '/' ? new URL('/resource', u).toString() : resourceServer;
+}
+
 const pick = (obj: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
 const clientKeys = ['role', 'client_id', 'client_secret', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'redirect_uris', 'scope', 'private_jwk'];
 
@@ -44,10 +61,11 @@ export async function targetFromReferenceServer(info: ReferenceServerInfo, optio
   }
   const doc = {
     issuer: info.issuer,
-    clients: info.clients.map((c) => pick(c, clientKeys)),
+    // The server has clients of its own (the resource server's introspection client): only harness roles are for suites.
+    clients: info.clients.filter((c) => (clientRoles as readonly unknown[]).includes(c.role)).map((c) => pick(c, clientKeys)),
     users: info.users.map((u) => pick(u, ['role', 'username', 'password'])),
-    ...(info.login ? { login: info.login } : {}),
-    ...(info.resourceServer ? { resourceServer: info.resourceServer } : {}),
+    login: info.login ?? referenceLoginAutomation,
+    ...(info.resourceServer ? { resourceServer: resourceUrl(info.resourceServer) } : {}),
     ...(info.ldap ? { ldap: pick(info.ldap, ['url', 'baseDN', 'bindDN', 'password']) } : {}),
   };
   const fromServer = parseTargetConfig(doc, 'the reference server\'s description of itself');

@@ -1,0 +1,151 @@
+/**
+ * `nauthera run` as a user runs it: a child process, real HTTP on loopback, real Chromium.
+ * Exit codes 0 / 1 / 2, clean messages (no stack traces, no hangs), and the reports.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateResults } from '../../harness/report/schema.ts';
+import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
+
+const root = join(import.meta.dirname, '../..');
+const fixtureSuites = join(import.meta.dirname, 'fixtures/suites');
+const work = mkdtempSync(join(tmpdir(), 'nauthera-cli-'));
+let idp: FakeIdp;
+
+interface Outcome { code: number | null; stdout: string; stderr: string }
+
+function nauthera(args: string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bin/nauthera.js'), ...args], { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    // A hang is a failure of its own: kill the child and say so.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nauthera ${args.join(' ')} did not finish within 50 s\n${stderr}`));
+    }, 50_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+
+function writeConfig(name: string, extra: Record<string, unknown> = {}): string {
+  const file = join(work, name);
+  writeFileSync(file, JSON.stringify({ ...fakeIdpConfig(idp), ...extra }, null, 2));
+  return file;
+}
+
+beforeAll(async () => {
+  idp = await startFakeIdp();
+});
+afterAll(async () => {
+  await idp.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('exit 2: usage and config errors, with a clear message', () => {
+  it('names an unreachable issuer, without a stack trace or a hang', async () => {
+    const port = await closedPort();
+    const out = await nauthera(['run', '--target', `http://127.0.0.1:${port}`, '--out', join(work, 'r0')]);
+    expect(out.code).toBe(2);
+    expect(out.stderr.trim()).toBe(`nauthera run: issuer http://127.0.0.1:${port} is unreachable: connection refused (127.0.0.1:${port}) (GET http://127.0.0.1:${port}/.well-known/openid-configuration, timeout 10000 ms)`);
+    noStack(out.stderr);
+  });
+
+  it('names the malformed field of a config file', async () => {
+    const file = join(work, 'bad.json');
+    writeFileSync(file, JSON.stringify({ issuer: idp.issuer, clients: [{ role: 'confidential', client_secret: 'x', redirect_uris: ['https://rp/cb'] }], timeouts: { stepMs: 'soon' } }));
+    const out = await nauthera(['run', '--config', file]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`nauthera run: ${file} is not a valid target config (2 problems):`);
+    expect(out.stderr).toContain('  $.clients[0].client_id: is required');
+    expect(out.stderr).toContain('  $.timeouts.stepMs: must be a positive integer (milliseconds), got the string "soon"');
+    noStack(out.stderr);
+
+    writeFileSync(file, '{ "issuer": ');
+    const json = await nauthera(['run', '--config', file]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(new RegExp(`^nauthera run: ${file} is not valid JSON: `));
+    noStack(json.stderr);
+  });
+
+  it('lists the known flows for an unknown --flows id, and rejects unknown options', async () => {
+    const out = await nauthera(['run', '--suites', fixtureSuites, '--flows', 'tiny,nope', '--target', idp.issuer]);
+    expect(out.code).toBe(2);
+    expect(out.stderr.trim()).toBe('nauthera run: unknown flow id "nope"; known: tiny');
+    const bad = await nauthera(['run', '--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--bogus'");
+    expect(bad.stderr).toContain('usage: nauthera run');
+    const help = await nauthera(['run', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--flows    only these flow ids');
+  });
+});
+
+describe('a run', () => {
+  it('with no suites writes an empty report and exits 0', async () => {
+    const empty = join(work, 'no-suites');
+    mkdirSync(empty, { recursive: true });
+    const out = await nauthera(['run', '--target', idp.issuer, '--suites', empty, '--out', join(work, 'r-empty')]);
+    expect(out.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(work, 'r-empty/results.json'), 'utf8'));
+    expect(validateResults(results)).toEqual([]);
+    expect(results).toMatchObject({ version: 1, target: { kind: 'external', issuer: idp.issuer }, flows: [] });
+    expect(readFileSync(join(work, 'r-empty/junit.xml'), 'utf8')).toContain('tests="0" failures="0"');
+    expect(readFileSync(join(work, 'r-empty/report.html'), 'utf8')).toContain('No suites ran.');
+    expect(out.stdout).toContain('verdict: PASS');
+  });
+
+  it('exits 1 on a failed check, printing progress and a summary, and 0 once it is an expected failure', async () => {
+    idp.faults.add('token-type');
+    try {
+      const outDir = join(work, 'r-fail');
+      const failed = await nauthera(['run', '--config', writeConfig('fake.json'), '--suites', fixtureSuites, '--out', outDir]);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('▶ tiny: Tiny code flow');
+      expect(failed.stderr).toContain('  ✔ 4. Client → AS: Exchanges the code for a token');
+      expect(failed.stderr).toContain('  ✘ 5. AS → Client: Returns an access token');
+      expect(failed.stderr).toContain('      ✘ failed: token_type is Bearer [RFC 6750 §6.1.1]: token_type: expected "bearer", got "mac"');
+      expect(failed.stderr).toContain('  - 6. Client → RS: Calls the resource with the token (skipped: step 5 "Returns an access token" failed)');
+      expect(failed.stdout).toMatch(/^tiny {2}✘ failed {7}4 {7}1 {5}0 {8}1 {4}0/m);
+      expect(failed.stdout).toContain('verdict: FAIL');
+      for (const file of ['results.json', 'junit.xml', 'report.html', 'diagrams/tiny.svg', 'diagrams/tiny.png', 'diagrams/tiny.md']) {
+        expect(existsSync(join(outDir, file)), file).toBe(true);
+      }
+      noStack(failed.stderr);
+
+      const expected = writeConfig('fake-xf.json', {
+        expectedFailures: [{ flow: 'tiny', step: 'Returns an access token', check: 'token_type is Bearer', reason: 'this IdP issues MAC tokens (RFC 6750 §6.1.1 registers Bearer)' }],
+      });
+      const passed = await nauthera(['run', '--config', expected, '--suites', fixtureSuites, '--out', join(work, 'r-xf')]);
+      expect(passed.code).toBe(0);
+      expect(passed.stderr).toContain('      ✘ expected failure: token_type is Bearer [RFC 6750 §6.1.1]');
+      expect(passed.stdout).toContain('1 expected failure');
+      expect(passed.stdout).toContain('verdict: PASS');
+      const results = JSON.parse(readFileSync(join(work, 'r-xf/results.json'), 'utf8'));
+      expect(results.flows[0].status).toBe('warning');
+      expect(results.flows[0].steps[5].status).toBe('passed');
+    } finally {
+      idp.faults.delete('token-type');
+    }
+  });
+});

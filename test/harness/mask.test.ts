@@ -1,0 +1,51 @@
+/** Secret masking of recorded evidence (pure logic; the engine test checks it on real exchanges). */
+import { describe, expect, it } from 'vitest';
+import { basicAuthorization } from '../../harness/http/client.ts';
+import { maskBody, maskHeaders, maskUrl } from '../../harness/http/mask.ts';
+
+describe('masking', () => {
+  it('hides credentials and shortens tokens in headers', () => {
+    expect(maskHeaders({
+      Authorization: 'Basic d2ViLWFwcDpzM2NyZXQ=',
+      'proxy-authorization': 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.sig',
+      cookie: 'sid=abcdef0123456789; theme=dark',
+      'set-cookie': 'sid=abcdef0123456789; Path=/; HttpOnly',
+      'content-type': 'application/json',
+    })).toEqual({
+      Authorization: 'Basic ****',
+      'proxy-authorization': 'Bearer eyJhbG…(40 chars)',
+      cookie: 'sid=abcdef…(16 chars); theme=****(4 chars)',
+      'set-cookie': 'sid=abcdef…(16 chars); Path=/; HttpOnly',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('masks front-channel parameters in query and fragment, readably', () => {
+    expect(maskUrl('https://rp.example/cb?code=0123456789abcdef&state=xyz#access_token=tok-0123456789&token_type=Bearer'))
+      .toBe('https://rp.example/cb?code=012345…(16 chars)&state=xyz#access_token=tok-01…(14 chars)&token_type=Bearer');
+    expect(maskUrl('ldap://admin:pw@host/')).toBe('ldap://admin:****@host/');
+  });
+
+  it('masks form and JSON bodies by key, JWK private members included', () => {
+    expect(maskBody('grant_type=refresh_token&refresh_token=rt-0123456789abc&client_secret=s&code_verifier=v', 'application/x-www-form-urlencoded'))
+      .toBe('grant_type=refresh_token&refresh_token=rt-012…(16 chars)&client_secret=****&code_verifier=****');
+    const json = JSON.parse(maskBody(JSON.stringify({
+      access_token: 'at-0123456789abcdef', id_token: 'short', expires_in: 300,
+      client_secret: 'x', keys: [{ kty: 'EC', crv: 'P-256', x: 'pub', d: 'private' }], password: 'p',
+    }), 'application/json; charset=utf-8'));
+    expect(json).toEqual({
+      access_token: 'at-012…(19 chars)', id_token: '****(5 chars)', expires_in: 300,
+      client_secret: '****', keys: [{ kty: 'EC', crv: 'P-256', x: 'pub', d: '****' }], password: '****',
+    });
+  });
+
+  it('keeps other bodies as they are, truncating very long ones', () => {
+    expect(maskBody('<p>hello</p>', 'text/html')).toBe('<p>hello</p>');
+    expect(maskBody('x'.repeat(70_000), 'text/plain')).toMatch(/^x{65536}\n… \(4464 more characters not recorded\)$/);
+  });
+
+  it('encodes Basic credentials as RFC 6749 §2.3.1 says (form-urlencoded first)', () => {
+    const header = basicAuthorization('client id', 'p@ss:w/rd');
+    expect(Buffer.from(header.slice(6), 'base64').toString()).toBe('client+id:p%40ss%3Aw%2Frd');
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Reports from a real run: the tiny suite against the loopback IdP with a fault, a flow that
+ * is not applicable, a suite that does not load, and one whose text is hostile HTML.
+ * results.json against its published schema, junit.xml parsed by Chromium's XML parser,
+ * and report.html opened in Chromium: diagrams, step details, evidence, escaping.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserSession } from '../../harness/browser/session.ts';
+import { defineFlow, step } from '../../harness/flow/index.ts';
+import { importSuite } from '../../harness/flow/load-suites.ts';
+import type { RunResult } from '../../harness/flow/model.ts';
+import { runSuites } from '../../harness/flow/run-suites.ts';
+import { validateResults } from '../../harness/report/schema.ts';
+import { readResults } from '../../harness/report/results.ts';
+import { writeReports } from '../../harness/report/write.ts';
+import { parseTargetConfig } from '../../harness/target/config.ts';
+import { openExternalTarget } from '../../harness/target/external.ts';
+import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
+
+const hostile = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> & "quotes"';
+
+const tinyArrows: Array<[string, string, string]> = [
+  ['User', 'Client', 'Starts sign-in'],
+  ['Client', 'AS', 'Sends the browser to the authorization endpoint'],
+  ['AS', 'Client', 'Returns the authorization code'],
+  ['Client', 'AS', 'Exchanges the code for a token'],
+  ['AS', 'Client', 'Returns an access token'],
+  ['Client', 'RS', 'Calls the resource with the token'],
+];
+const noopSteps = (from = 0) => tinyArrows.slice(from).map(([a, b, text]) => step(a, b, text, () => {}));
+
+const hostileFlow = defineFlow({
+  id: 'hostile',
+  title: `Hostile ${hostile}`,
+  diagram: 'test/harness/fixtures/tiny.mmd',
+  steps: [
+    step('User', 'Client', 'Starts sign-in', async (ctx) => {
+      await ctx.check({ name: `check ${hostile}`, spec: 'RFC 6749 §4.1.2' }, (c) => {
+        c.note('server said', hostile);
+        c.fail(`the IdP answered ${hostile}`);
+      });
+    }),
+    ...noopSteps(1),
+  ],
+});
+
+const notApplicableFlow = defineFlow({
+  id: 'needs-device',
+  title: 'Needs a device client',
+  diagram: 'test/harness/fixtures/tiny.mmd',
+  needs: { clients: ['device'] },
+  steps: noopSteps(),
+});
+
+let idp: FakeIdp;
+const browser = new BrowserSession();
+const outDir = mkdtempSync(join(tmpdir(), 'nauthera-report-'));
+let run: RunResult;
+let page: Page;
+
+beforeAll(async () => {
+  idp = await startFakeIdp({ faults: ['code-reuse'] });
+  const target = await openExternalTarget({ config: parseTargetConfig(fakeIdpConfig(idp)), configPath: 'fake.json' });
+  const tiny = await importSuite({ id: 'tiny', file: join(import.meta.dirname, 'fixtures/suites/tiny.suite.ts') });
+  run = await runSuites([
+    tiny,
+    { id: 'needs-device', file: 'inline', flow: notApplicableFlow },
+    { id: 'broken', file: 'suites/broken.suite.ts', error: 'suites/broken.suite.ts failed to load: SyntaxError: Unexpected token' },
+    { id: 'hostile', file: 'inline', flow: hostileFlow },
+  ], { target, browser, outDir });
+  await target.close();
+  await writeReports(run, outDir, { browser: await browser.get() });
+  page = await (await browser.newContext()).newPage();
+});
+
+afterAll(async () => {
+  await browser.close();
+  await idp.close();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('results.json', () => {
+  it('holds the verdicts the run produced', () => {
+    expect(run.flows.map((f) => [f.id, f.status])).toEqual([['tiny', 'failed'], ['needs-device', 'not-applicable'], ['broken', 'failed'], ['hostile', 'failed']]);
+    const tiny = run.flows[0];
+    expect(tiny.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'failed', 'skipped', 'skipped']);
+    const failing = tiny.steps[3].checks.filter((c) => c.status === 'failed');
+    expect(failing.map((c) => [c.name, c.detail])).toEqual([['code reuse is refused with invalid_grant', 'expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token, token_type, expires_in, refresh_token']]);
+    // The other checks of the attacked arrow still ran (soft), and passed.
+    expect(tiny.steps[3].checks.filter((c) => c.status === 'passed').map((c) => c.name)).toEqual(['the token endpoint answers 200', 'a wrong client secret is refused with invalid_client']);
+  });
+
+  it('conforms to the published JSON Schema, which rejects a malformed one', () => {
+    const written = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8'));
+    expect(validateResults(written)).toEqual([]);
+    expect(readResults(join(outDir, 'results.json')).flows).toHaveLength(4);
+    const broken = structuredClone(written);
+    delete broken.flows[0].steps[0].status;
+    broken.flows[0].steps[1].checks[0].severity = 'fatal';
+    broken.flows[0].steps[3].checks[0].evidence[0].kind = 'ftp';
+    broken.flows[1].colour = 'red';
+    const errors = validateResults(broken);
+    expect(errors).toContain('$.flows[0].steps[0].status: is required');
+    expect(errors).toContain('$.flows[0].steps[1].checks[0].severity: must be one of "failure", "warning", got "fatal"');
+    expect(errors.some((e) => e.startsWith('$.flows[0].steps[3].checks[0].evidence[0]: matches none of the allowed shapes'))).toBe(true);
+    expect(errors).toContain('$.flows[1].colour: is not allowed');
+  });
+});
+
+describe('junit.xml', () => {
+  it('is well-formed XML with a testsuite per flow and a testcase per arrow', async () => {
+    const xml = readFileSync(join(outDir, 'junit.xml'), 'utf8');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      if (doc.querySelector('parsererror')) return { error: doc.querySelector('parsererror')!.textContent };
+      return {
+        suites: [...doc.querySelectorAll('testsuite')].map((s) => ({
+          name: s.getAttribute('name'), tests: s.getAttribute('tests'), failures: s.getAttribute('failures'), skipped: s.getAttribute('skipped'),
+          cases: [...s.querySelectorAll('testcase')].map((c) => ({
+            name: c.getAttribute('name'),
+            failure: c.querySelector('failure')?.getAttribute('message') ?? null,
+            skipped: c.querySelector('skipped')?.getAttribute('message') ?? null,
+          })),
+        })),
+      };
+    }, xml);
+    expect(parsed.error).toBeUndefined();
+    const [tiny, na, broken, bad] = parsed.suites!;
+    expect(tiny).toMatchObject({ name: 'tiny', tests: '6', failures: '1', skipped: '2' });
+    expect(tiny.cases[3]).toEqual({ name: '4. Client → AS: Exchanges the code for a token', failure: 'code reuse is refused with invalid_grant: expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token, token_type, expires_in, refresh_token', skipped: null });
+    expect(tiny.cases[4].skipped).toBe('skipped: step 4 "Exchanges the code for a token" failed');
+    expect(na.cases.every((c) => c.skipped === 'not applicable: the target has no client with role "device"')).toBe(true);
+    expect(broken.cases).toEqual([{ name: 'suite', failure: 'suites/broken.suite.ts failed to load: SyntaxError: Unexpected token', skipped: null }]);
+    expect(bad.cases[0].failure).toBe(`check ${hostile}: the IdP answered ${hostile}`);
+  });
+});
+
+describe('report.html', () => {
+  beforeAll(async () => {
+    await page.goto(pathToFileURL(join(outDir, 'report.html')).href);
+  });
+
+  it('shows each flow with its annotated diagram inlined', async () => {
+    const tiny = page.locator('section[data-flow="tiny"]');
+    const diagram = tiny.getByRole('img', { name: 'annotated diagram of tiny' });
+    await expect.poll(() => diagram.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
+    expect(await diagram.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    const svg = Buffer.from((await diagram.getAttribute('src'))!.split(',')[1], 'base64').toString();
+    expect(svg).toContain('code reuse is refused with invalid_grant');
+    expect(await page.locator('section.flow').evaluateAll((s) => s.map((e) => e.getAttribute('data-status')))).toEqual(['failed', 'not-applicable', 'failed', 'failed']);
+    await expect.poll(() => page.locator('section[data-flow="broken"] .reason').textContent()).toBe('suites/broken.suite.ts failed to load: SyntaxError: Unexpected token');
+  });
+
+  it('shows each step with its checks, timings and collapsible HTTP evidence', async () => {
+    const step = page.locator('section[data-flow="tiny"] li.step[data-step="3"]');
+    expect(await step.locator('details').first().getAttribute('open')).toBe('');
+    expect(await step.locator('summary').first().textContent()).toMatch(/^✘ failed 4\. Client → AS: Exchanges the code for a token \d+ ms line 11$/);
+    const row = step.locator('tr[data-check="code reuse is refused with invalid_grant"]');
+    expect(await row.locator('td.spec').textContent()).toBe('RFC 6749 §4.1.2');
+    expect(await row.locator('td.detail').textContent()).toContain('got HTTP 200 with a JSON body with access_token');
+    const exchange = row.locator('details.ev.http').first();
+    expect(await exchange.locator('summary').textContent()).toMatch(new RegExp(`^POST 127\\.0\\.0\\.1:${idp.port}/token → 200 \\d+ ms$`));
+    expect(await exchange.locator('pre').first().isVisible()).toBe(false);
+    await exchange.locator('summary').click();
+    expect(await exchange.locator('pre').first().textContent()).toContain('authorization: Basic ****');
+    const html = readFileSync(join(outDir, 'report.html'), 'utf8');
+    expect(html).not.toContain('s3cret-Value-42');
+  });
+
+  it('embeds the sign-in screenshots', async () => {
+    const shots = page.locator('section[data-flow="tiny"] img.shot');
+    expect(await shots.count()).toBeGreaterThanOrEqual(2);
+    expect(await shots.first().getAttribute('src')).toMatch(/^data:image\/jpeg;base64,/);
+  });
+
+  it('escapes hostile text: it shows, and nothing runs', async () => {
+    const flow = page.locator('section[data-flow="hostile"]');
+    expect(await flow.locator('h2').textContent()).toContain(`Hostile ${hostile}`);
+    expect(await flow.locator('td.detail').first().textContent()).toContain(`the IdP answered ${hostile}`);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await flow.locator('script, img[src="x"]').count()).toBe(0);
+  });
+});

@@ -1,0 +1,136 @@
+/** Target config validation (every problem with its JSON path) and discovery over loopback HTTP. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../harness/cli-errors.ts';
+import { ConfigValidationError, parseTargetConfig } from '../../harness/target/config.ts';
+import { discover, oauthMetadataUrl, openidConfigurationUrl } from '../../harness/target/discovery.ts';
+import { openExternalTarget } from '../../harness/target/external.ts';
+import { NotApplicableError } from '../../harness/target/model.ts';
+import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
+
+function problems(doc: unknown): string[] {
+  try {
+    parseTargetConfig(doc, 'vendor.json');
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('config validation', () => {
+  it('reports every problem at once, each with its JSON path', () => {
+    expect(problems({
+      issuer: 'not a url',
+      clients: [
+        { role: 'confidental', client_id: 'a', redirect_uris: ['https://rp/cb'] },
+        { role: 'confidential', client_id: 'b', redirect_uris: 'https://rp/cb' },
+        { role: 'service-jwt', client_id: 'c', token_endpoint_auth_method: 'client_secret_basic', client_secret: 'x' },
+        { role: 'public', clinet_id: 'd', redirect_uris: ['https://rp/cb'] },
+      ],
+      users: [{ role: 'user', username: 'alice' }],
+      login: { username: { label: 'Username', css: '#u' }, password: { label: 'Password' } },
+      expectedFailures: [{ flow: 'implicit', check: 'x' }],
+      timeouts: { httpMs: -5 },
+      extra: true,
+    })).toEqual([
+      '$.extra: unknown field; allowed: issuer, clients, users, login, resourceServer, ldap, skipFlows, expectedFailures, timeouts, tls, options',
+      '$.issuer: must be an absolute URL, got "not a url"',
+      '$.clients[0].role: "confidental" is not one of confidential, public, par, implicit, hybrid, device, service, service-post, service-jwt, opaque (did you mean "confidential"?)',
+      '$.clients[1].client_secret: is required for token_endpoint_auth_method client_secret_basic',
+      '$.clients[1].redirect_uris: must be an array of strings, got the string "https://rp/cb"',
+      '$.clients[2].token_endpoint_auth_method: a "service-jwt" client authenticates with private_key_jwt, not client_secret_basic',
+      '$.clients[3].clinet_id: unknown field (did you mean "client_id"?); allowed: role, client_id, client_secret, token_endpoint_auth_method, grant_types, response_types, redirect_uris, scope, private_jwk',
+      '$.clients[3].client_id: is required',
+      '$.users[0].password: is required',
+      '$.login.username: names label and css; a locator has exactly one of label, role, css, placeholder, text, testId',
+      '$.login.submit: is required (a locator: one of {"label": ...}, {"role": ...}, {"css": ...}, {"placeholder": ...}, {"text": ...}, {"testId": ...})',
+      '$.expectedFailures[0].reason: is required',
+      '$.timeouts.httpMs: must be a positive integer (milliseconds), got number -5',
+    ]);
+  });
+
+  it('accepts a complete config, fills role defaults and ignores comment keys', () => {
+    const config = parseTargetConfig({
+      $comment: 'worked example',
+      issuer: 'https://idp.example.com/realms/demo',
+      clients: [
+        { role: 'public', client_id: 'spa', redirect_uris: ['https://rp.example/cb'] },
+        { role: 'service-jwt', client_id: 'svc', private_jwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' } },
+      ],
+      users: [{ role: 'outsider', username: 'bob', password: '' }],
+      login: { username: { label: 'Username' }, password: { label: 'Password' }, submit: { role: 'button', name: 'Sign in' }, '// note': 'two pages' },
+      expectedFailures: [{ flow: 'implicit', step: 'Redirect', check: 'nonce is echoed', reason: 'OIDC Core §3.2.2.11' }],
+    });
+    expect(config.clients[0]).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] });
+    expect(config.clients[1]).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', grant_types: ['client_credentials'], redirect_uris: [] });
+    expect(config.users).toEqual([{ role: 'outsider', username: 'bob', password: '' }]);
+  });
+
+  it('is a ConfigError (exit 2) whose message lists the problems', () => {
+    try {
+      parseTargetConfig({ clients: {} }, 'vendor.json');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).exitCode).toBe(2);
+      expect((error as Error).message).toBe('vendor.json is not a valid target config (1 problem):\n  $.clients: must be an array, got an object');
+    }
+  });
+});
+
+describe('discovery', () => {
+  let idp: FakeIdp;
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    idp = await startFakeIdp();
+    // An RFC 8414-only server with a path in its issuer, and one that lies about its issuer.
+    server = createServer((req, res) => {
+      const meta = (issuer: string) => JSON.stringify({ issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token` });
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/.well-known/oauth-authorization-server/tenant-a') return res.end(meta(`${base}/tenant-a`));
+      if (req.url === '/liar/.well-known/openid-configuration') return res.end(meta('https://someone-else.example'));
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await idp.close();
+  });
+
+  it('builds the well-known URLs as OIDC Discovery §4.1 and RFC 8414 §3.1 say', () => {
+    expect(openidConfigurationUrl('https://idp.example/realms/a/')).toBe('https://idp.example/realms/a/.well-known/openid-configuration');
+    expect(oauthMetadataUrl('https://idp.example/realms/a')).toBe('https://idp.example/.well-known/oauth-authorization-server/realms/a');
+    expect(oauthMetadataUrl('https://idp.example')).toBe('https://idp.example/.well-known/oauth-authorization-server');
+  });
+
+  it('reads OIDC discovery and derives capabilities with the RFC 8414 defaults', async () => {
+    const target = await openExternalTarget({ config: parseTargetConfig(fakeIdpConfig(idp)) });
+    expect(target.discoveryUrl).toBe(`${idp.issuer}/.well-known/openid-configuration`);
+    expect(target.capabilities).toMatchObject({ openid: true, par: false, deviceAuthorization: false, issParameter: true, codeChallengeMethods: ['S256'], responseModes: ['query', 'fragment', 'form_post'] });
+    expect(target.endpoint('token_endpoint')).toBe(`${idp.issuer}/token`);
+    expect(() => target.endpoint('pushed_authorization_request_endpoint')).toThrow(new NotApplicableError('the discovery metadata has no pushed_authorization_request_endpoint'));
+    expect(target.client('confidential').client_id).toBe('web-app');
+    expect(() => target.user('outsider')).toThrow('the target has no user with role "outsider" (users[].role in the config)');
+  });
+
+  it('falls back to RFC 8414 metadata', async () => {
+    const found = await discover(`${base}/tenant-a`);
+    expect(found).toMatchObject({ url: `${base}/.well-known/oauth-authorization-server/tenant-a`, openid: false, metadata: { issuer: `${base}/tenant-a` } });
+  });
+
+  it('refuses metadata naming another issuer, a missing document and an unreachable issuer, each as a ConfigError', async () => {
+    await expect(discover(`${base}/liar`)).rejects.toThrow(`the discovery document at ${base}/liar/.well-known/openid-configuration names issuer "https://someone-else.example", not "${base}/liar"; they must be identical (OIDC Discovery §4.3, RFC 8414 §3.3)`);
+    await expect(discover(`${base}/nothing`)).rejects.toThrow(`no discovery document for issuer ${base}/nothing: GET ${base}/nothing/.well-known/openid-configuration gave HTTP 404; GET ${base}/.well-known/oauth-authorization-server/nothing gave HTTP 404`);
+    const error = await discover('http://127.0.0.1:1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('issuer http://127.0.0.1:1 is unreachable: connection refused (127.0.0.1:1) (GET http://127.0.0.1:1/.well-known/openid-configuration, timeout 10000 ms)');
+    await expect(openExternalTarget({ issuer: 'https://a.example', config: parseTargetConfig({ issuer: 'https://b.example' }) })).rejects.toThrow('--target https://a.example and the config\'s issuer https://b.example differ');
+  });
+});
