@@ -50,6 +50,8 @@ export interface ReferenceClient {
   response_types: string[];
   redirect_uris: string[];
   token_endpoint_auth_method: string;
+  /** Space-separated scopes the client may ask for. */
+  scope: string;
   /** private_key_jwt clients whose key pair was generated at start. */
   private_jwk?: JWK;
 }
@@ -156,6 +158,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
           response_types: [...c.response_types],
           redirect_uris: [...c.redirect_uris],
           token_endpoint_auth_method: c.token_endpoint_auth_method,
+          scope: [...registry.find(c.client_id)!.scopes].join(' '),
           ...(credentials?.private_jwk ? { private_jwk: credentials.private_jwk } : {}),
         };
       }),
