@@ -22,7 +22,7 @@
  *     ],
  *   });
  *
- * The full reference is README.md, "Writing a suite".
+ * The full reference is harness/flow/README.md.
  */
 export { defineFlow, step, isFlowDefinition } from './define.ts';
 export type { FlowDefinition, FlowNeeds, FlowState, NotApplicable, StepDefinition, StepFn, StepOptions } from './define.ts';
@@ -35,5 +35,6 @@ export type { HttpResponse, HttpRequestOptions, FormParams } from '../http/clien
 export { HttpError } from '../http/client.ts';
 export { NotApplicableError } from '../target/model.ts';
 export type { Target, TargetClient, TargetUser, ClientRole, UserRole, Capabilities, ServerMetadata } from '../target/model.ts';
-export { supportsResponseType } from '../target/capabilities.ts';
+export { supportsResponseType, sameResponseType } from '../target/capabilities.ts';
+export { pkce, pkceChallenge, randomValue, withQuery } from './oauth.ts';
 export * from './model.ts';

@@ -49,3 +49,15 @@ describe('masking', () => {
     expect(Buffer.from(header.slice(6), 'base64').toString()).toBe('client+id:p%40ss%3Aw%2Frd');
   });
 });
+
+describe('protocol helpers', () => {
+  it('computes the S256 challenge of RFC 7636 Appendix B, and fresh 43-character verifiers', async () => {
+    const { pkce, pkceChallenge, withQuery } = await import('../../harness/flow/oauth.ts');
+    expect(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    const a = pkce();
+    expect(a.verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.challenge).toBe(pkceChallenge(a.verifier));
+    expect(pkce().verifier).not.toBe(a.verifier);
+    expect(withQuery('https://as.example/authorize?x=1', { client_id: 'c d', state: undefined, max_age: 0 })).toBe('https://as.example/authorize?x=1&client_id=c+d&max_age=0');
+  });
+});
