@@ -347,6 +347,11 @@ export class FlowBrowser {
     return { kind: 'redirect', responseMode, url: full, redirectUri: captured.redirectUri, params, evidence };
   }
 
+  /** Forgets the IdP session: the next page opens in a fresh context (e.g. before prompt=none). */
+  async resetSession(): Promise<void> {
+    await this.close();
+  }
+
   async close(): Promise<void> {
     const pending = this.contextPromise;
     this.contextPromise = undefined;

@@ -28,6 +28,8 @@ export interface FlowContext<S = FlowState> {
   note(label: string, text: string): void;
   /** Ends the step as not applicable (the target lacks what it tests). */
   notApplicable(reason: string): never;
+  /** Waits `ms` (device-flow polling intervals, RFC 8628 §3.5); rejects when the step times out. */
+  wait(ms: number): Promise<void>;
   /** A progress line under the step (stderr in `nauthera run`). */
   log(message: string): void;
   /** Runs after the flow's last step, whatever happened (cleanup: revoke tokens, delete registrations). */

@@ -239,6 +239,19 @@ export class FlowExecution {
       notApplicable: (reason) => {
         throw new NotApplicableError(reason);
       },
+      wait: (ms) => new Promise<void>((resolve, reject) => {
+        const signal = record.abort.signal;
+        if (signal.aborted) return reject(signal.reason);
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
       log: (message) => this.env.progress?.log?.(this.flow, { index: arrow.index }, message),
       onFlowEnd: (fn) => {
         this.cleanups.push(fn);

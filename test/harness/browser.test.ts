@@ -77,6 +77,11 @@ describe('authorize()', () => {
       const again = await browser.authorize(authorizeUrl({ state: 'st-2' }), { user });
       expect(again.kind === 'redirect' && again.params.state).toBe('st-2');
       expect(again.evidence.some((e) => e.screenshot?.includes('sign-in'))).toBe(false);
+
+      // A reset session signs in again.
+      await browser.resetSession();
+      const fresh = await browser.authorize(authorizeUrl({ state: 'st-3' }));
+      expect(fresh).toMatchObject({ kind: 'page', reason: 'login-page' });
     } finally {
       await browser.close();
     }

@@ -183,6 +183,19 @@ describe('propagation', () => {
     expect(result.steps.slice(2).every((s) => s.status === 'skipped')).toBe(true);
   });
 
+  it('ends ctx.wait() when the step times out', async () => {
+    let woke = false;
+    const result = await runFlow(flowWith({
+      2: async (ctx) => {
+        await ctx.wait(10);
+        await ctx.wait(30_000);
+        woke = true;
+      },
+    }), { target: await target(), browser, stepTimeoutMs: 300 });
+    expect(result.steps[2].checks.at(-1)).toMatchObject({ name: 'step finishes in time', status: 'failed' });
+    expect(woke).toBe(false);
+  });
+
   it('reports an HTTP timeout and a refused connection as failed checks naming the request', async () => {
     const result = await run(flowWith({
       1: async (ctx) => {
