@@ -7,6 +7,7 @@ import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 import type { Provider } from '../provider.ts';
 import type { Client } from '../clients.ts';
 import type { StoredPayload } from '../storage/adapter.ts';
+import type { KeyStore } from '../keys/keystore.ts';
 import { randomToken } from './random.ts';
 
 export interface AccessTokenRecord extends StoredPayload {
@@ -77,7 +78,7 @@ export async function findAccessToken(provider: Provider, token: string): Promis
   if (looksLikeJwt(token)) {
     try {
       // Only our own algorithms: never alg none (RFC 8725 §3.1).
-      const { payload } = await jwtVerify(token, createLocalJWKSet(provider.keys.jwks()), {
+      const { payload } = await jwtVerify(token, verificationKeys(provider.keys), {
         issuer: provider.issuer,
         typ: 'at+jwt',
         algorithms: provider.keys.signingAlgorithms,
@@ -94,6 +95,21 @@ export async function findAccessToken(provider: Provider, token: string): Promis
   // A JWT's jti must not be usable as an opaque token, nor the reverse.
   if ((record.format === 'jwt') !== (id !== token)) return undefined;
   return record;
+}
+
+/**
+ * The public keys as a jose key set, built again only when the JWKS changes (rotation,
+ * retirement). jose caches each imported key inside one set, so a new set per call imported the
+ * EC key on every verification: a fifth of /introspect's CPU (bench/profile-token.ts).
+ */
+const keySets = new WeakMap<KeyStore, { jwks: string; set: ReturnType<typeof createLocalJWKSet> }>();
+
+function verificationKeys(keys: KeyStore): ReturnType<typeof createLocalJWKSet> {
+  const jwks = keys.jwks();
+  const text = JSON.stringify(jwks);
+  let cached = keySets.get(keys);
+  if (cached?.jwks !== text) keySets.set(keys, (cached = { jwks: text, set: createLocalJWKSet(jwks) }));
+  return cached.set;
 }
 
 export function looksLikeJwt(token: string): boolean {
