@@ -20,8 +20,15 @@ import { token } from './token.ts';
 import { userinfo } from './userinfo.ts';
 import { introspect } from './introspect.ts';
 import { revoke } from './revoke.ts';
+import { par } from './par.ts';
+import { deviceAuthorization } from './device-authorization.ts';
+import { deviceVerification } from './device-verification.ts';
+import { registration } from './registration.ts';
 
-export const endpoints: Endpoint[] = [discovery, jwks, authorize, interactionPage, login, consent, accountConsents, token, userinfo, introspect, revoke];
+export const endpoints: Endpoint[] = [
+  discovery, jwks, authorize, interactionPage, login, consent, accountConsents, token, userinfo, introspect, revoke,
+  par, deviceAuthorization, deviceVerification, registration,
+];
 
 export function createAuthorizationServer(provider: Provider, cookieKeys: string[]): Koa {
   const app = new Koa({ keys: cookieKeys });

@@ -50,6 +50,7 @@ export const authorize: Endpoint = {
 
 async function authorizeRequest(ctx: Context, provider: Provider, params: Params, interaction?: { uid: string; record: InteractionRecord }): Promise<void> {
   const request: AuthorizationRequest = newAuthorizationRequest(params);
+  if (interaction) request.resumed = true;
   // Until the client and redirect_uri are verified, an error is a page (thrown to htmlErrors).
   for (const check of clientChecks) await check(request, provider);
   if (interaction && interaction.record.clientId !== request.client!.clientId) {

@@ -105,6 +105,16 @@ export class ClientRegistry {
     return this.clients.get(clientId);
   }
 
+  /** Adds or replaces a client: dynamic registration and its updates (registration.ts, RFC 7591 / 7592). */
+  set(client: Client): void {
+    this.clients.set(client.clientId, client);
+  }
+
+  /** Removes a registered client (RFC 7592 §2.3). */
+  delete(clientId: string): boolean {
+    return this.clients.delete(clientId);
+  }
+
   all(): Client[] {
     return [...this.clients.values()];
   }

@@ -53,7 +53,7 @@ export const consent: Endpoint = {
       }
       await saveInteraction(provider, uid, record);
       ctx.status = 303;
-      ctx.set('Location', `/authorize/resume/${uid}`);
+      ctx.set('Location', record.returnTo ?? `/authorize/resume/${uid}`);
       ctx.body = '';
     });
   },

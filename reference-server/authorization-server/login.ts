@@ -48,7 +48,7 @@ export const login: Endpoint = {
       record.result = { ...record.result, loggedIn: true };
       await saveInteraction(provider, uid, record);
       ctx.status = 303;
-      ctx.set('Location', `/authorize/resume/${uid}`);
+      ctx.set('Location', record.returnTo ?? `/authorize/resume/${uid}`);
       ctx.body = '';
     });
   },

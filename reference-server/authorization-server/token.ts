@@ -26,7 +26,8 @@ export const token: Endpoint = {
   metadata(provider) {
     return {
       token_endpoint: endpointUrl(provider, '/token'),
-      grant_types_supported: Object.keys(grantHandlers),
+      // implicit is served by the authorization endpoint, not here, but is a grant type all the same (RFC 8414 §2).
+      grant_types_supported: [...Object.keys(grantHandlers), 'implicit'],
       token_endpoint_auth_methods_supported: Object.keys(authMethods),
       token_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
     };

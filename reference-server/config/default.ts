@@ -30,7 +30,7 @@ export const defaultConfig: ReferenceConfig = {
     code({ client_id: 'confidential', role: 'confidential', client_name: 'Confidential web app', token_endpoint_auth_method: 'client_secret_basic', access_token_signed_response_alg: 'ES256' }),
     code({ client_id: 'public', role: 'public', client_name: 'Public native app', token_endpoint_auth_method: 'none', require_pkce: true }),
     code({ client_id: 'par', role: 'par', client_name: 'PAR client', token_endpoint_auth_method: 'client_secret_basic', require_pushed_authorization_requests: true }),
-    code({ client_id: 'implicit', role: 'implicit', client_name: 'Implicit client', token_endpoint_auth_method: 'none', grant_types: ['implicit'], response_types: ['token', 'id_token token'] }),
+    code({ client_id: 'implicit', role: 'implicit', client_name: 'Implicit client', token_endpoint_auth_method: 'none', grant_types: ['implicit'], response_types: ['token', 'id_token', 'id_token token'] }),
     code({ client_id: 'hybrid', role: 'hybrid', client_name: 'Hybrid client', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'implicit', 'refresh_token'], response_types: ['code id_token', 'code token', 'code id_token token'] }),
     code({ client_id: 'device', role: 'device', client_name: 'Device', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] }),
     service({ client_id: 'service', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { ClientConfig, ReferenceConfig, SigningAlg, TokenEndpointAuthMethod } from './types.ts';
 import { defaultConfig } from './default.ts';
 import { consentGroupDN } from '../../fixtures/ldap/seed.ts';
+import { endpointLifetimes, resolveEndpointSettings, type EndpointSettings } from './endpoint-settings.ts';
 
 export class ReferenceConfigError extends Error {
   override name = 'ReferenceConfigError';
@@ -21,7 +22,7 @@ export const defaultScopes: Record<string, string> = {
   'api:write': 'Change your resources',
 };
 
-export interface ResolvedConfig {
+export interface ResolvedConfig extends EndpointSettings {
   clients: ClientConfig[];
   users: NonNullable<ReferenceConfig['users']>;
   scopes: Record<string, string>;
@@ -81,6 +82,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     interaction: 600,
     session: 8 * 3600,
     consent: 30 * 24 * 3600,
+    ...endpointLifetimes,
   };
   if (config.ttl !== undefined) {
     for (const [name, value] of Object.entries(object(config.ttl, 'ttl'))) {
@@ -125,6 +127,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
       clientId: rs.clientId === undefined ? 'resource-server' : string(rs.clientId, 'resourceServer.clientId'),
     },
     faults,
+    ...resolveEndpointSettings(config, (message) => new ReferenceConfigError(message)),
   };
 }
 

@@ -3,6 +3,7 @@
  * Field names of a client follow RFC 7591 client metadata where one exists.
  */
 import type { JWK } from 'jose';
+import type { EndpointSettingsConfig } from './endpoint-settings.ts';
 
 export type SigningAlg = 'ES256' | 'RS256';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
@@ -66,6 +67,10 @@ export interface TtlConfig {
   interaction?: number;
   session?: number;
   consent?: number;
+  /** A pushed authorization request's request_uri (RFC 9126 §2.2 expires_in, default 60). */
+  pushedAuthorizationRequest?: number;
+  /** A device_code and its user_code (RFC 8628 §3.2 expires_in, default 600). */
+  deviceCode?: number;
 }
 
 export interface KeysConfig {
@@ -84,7 +89,8 @@ export interface KeysConfig {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface FaultsConfig {}
 
-export interface ReferenceConfig {
+/** pushedAuthorizationRequests, deviceAuthorization and registration: see endpoint-settings.ts. */
+export interface ReferenceConfig extends EndpointSettingsConfig {
   clients: ClientConfig[];
   /** Users the harness signs in as; they live in the LDAP directory, this only names them. */
   users?: UserConfig[];

@@ -77,7 +77,8 @@ describe('errors before the client and redirect_uri are verified are shown as a 
 describe('errors after verification go back to the client with state and iss (RFC 9207)', () => {
   it.each([
     ['no response_type', { response_type: '' }, 'invalid_request'],
-    ['an unsupported response_type', { response_type: 'token' }, 'unsupported_response_type'],
+    ['an unsupported response_type', { response_type: 'code device' }, 'unsupported_response_type'],
+    ['a response_type the client is not registered for (implicit is off by default)', { response_type: 'token' }, 'unauthorized_client'],
     ['no scope', { scope: '' }, 'invalid_scope'],
     ['an unknown scope', { scope: 'openid admin' }, 'invalid_scope'],
     ['PKCE plain', { code_challenge_method: 'plain' }, 'invalid_request'],

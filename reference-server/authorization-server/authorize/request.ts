@@ -23,6 +23,10 @@ export interface AuthorizationRequest {
   prompt: Set<string>;
   maxAge?: number;
   loginHint?: string;
+  /** The parameters came from a pushed authorization request (RFC 9126; check-pushed-request.ts). */
+  pushed?: boolean;
+  /** Resumed after sign-in or consent: the parameters were checked when the request arrived. */
+  resumed?: boolean;
 }
 
 /** A request whose client, redirect_uri and response_type passed their checks. */

@@ -5,6 +5,7 @@
  * form_post (issue 5) is one more entry here.
  */
 import type { Context } from 'koa';
+import { formPost } from './form-post.ts';
 
 export type ResponseMode = (ctx: Context, redirectUri: string, params: Record<string, string>) => void;
 
@@ -20,6 +21,7 @@ export const responseModes: Record<string, ResponseMode> = {
     url.hash = new URLSearchParams(params).toString();
     redirect(ctx, url.href);
   },
+  form_post: formPost,
 };
 
 /** query for a code (or an error before the response type is known), fragment when tokens come back. */

@@ -6,11 +6,13 @@ import type { Provider } from '../provider.ts';
 import type { VerifiedRequest } from './request.ts';
 import type { SessionRecord } from '../interaction/session.ts';
 import { issueCode } from './issue-code.ts';
+import { implicitAndHybridHandlers } from './implicit-and-hybrid.ts';
 
 export type ResponseTypeHandler = (provider: Provider, request: VerifiedRequest, session: SessionRecord) => Promise<Record<string, string>>;
 
 export const responseTypeHandlers: Record<string, ResponseTypeHandler> = {
   code: async (provider, request, session) => ({ code: await issueCode(provider, request, session) }),
+  ...implicitAndHybridHandlers,
 };
 
 const order = ['code', 'id_token', 'token'];

@@ -3,9 +3,12 @@ import type { GrantHandler } from './grant.ts';
 import { authorizationCode } from './authorization-code.ts';
 import { refreshToken } from './refresh-token.ts';
 import { clientCredentials } from './client-credentials.ts';
+import { deviceCode } from './device-code.ts';
+import { deviceCodeGrantType } from '../device/device-code.ts';
 
 export const grantHandlers: Record<string, GrantHandler> = {
   authorization_code: authorizationCode,
   refresh_token: refreshToken,
   client_credentials: clientCredentials,
+  [deviceCodeGrantType]: deviceCode,
 };

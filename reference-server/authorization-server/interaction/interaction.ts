@@ -24,6 +24,8 @@ export interface InteractionRecord extends StoredPayload {
     /** Why the user or the consent policy refused: becomes access_denied. */
     denied?: string;
   };
+  /** Where sign-in and consent send the browser next; default /authorize/resume/:uid (the device verification sets its own). */
+  returnTo?: string;
 }
 
 /** An interaction that cannot continue: shown as a page, never redirected. */

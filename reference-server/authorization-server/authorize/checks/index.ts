@@ -19,20 +19,25 @@ import { checkNonce } from './check-nonce.ts';
 import { checkPrompt } from './check-prompt.ts';
 import { checkMaxAge } from './check-max-age.ts';
 import { checkLoginHint } from './check-login-hint.ts';
+import { checkPushedRequest } from './check-pushed-request.ts';
+import { checkPushedRequired } from './check-pushed-required.ts';
+import { checkIdTokenScope } from './check-id-token-scope.ts';
 
 export type AuthorizationCheck = (request: AuthorizationRequest, provider: Provider) => void | Promise<void>;
 
 /** Errors here are never redirected. */
-export const clientChecks: AuthorizationCheck[] = [checkClient, checkRedirectUri];
+export const clientChecks: AuthorizationCheck[] = [checkClient, checkPushedRequest, checkRedirectUri];
 
 /** Errors here are redirected to the verified redirect_uri, with state and iss. */
 export const requestChecks: AuthorizationCheck[] = [
   checkState,
   checkResponseMode,
   checkSingleParameters,
+  checkPushedRequired,
   checkRequestObject,
   checkResponseType,
   checkScope,
+  checkIdTokenScope,
   checkPkce,
   checkNonce,
   checkPrompt,

@@ -1,0 +1,78 @@
+/**
+ * Config of the endpoints issue 5 adds: pushed authorization requests (RFC 9126), device
+ * authorization (RFC 8628) and dynamic client registration (RFC 7591 / 7592). The fields sit
+ * at the top of the config file next to ttl; their lifetimes are ttl.pushedAuthorizationRequest
+ * and ttl.deviceCode. load.ts calls resolveEndpointSettings() so that a bad value is a
+ * ReferenceConfigError at start, never a failure at request time.
+ */
+export interface PushedAuthorizationConfig {
+  /** RFC 9126 §5 require_pushed_authorization_requests: every client must push (default false; per client, see ClientConfig). */
+  required?: boolean;
+}
+
+export interface DeviceAuthorizationConfig {
+  /** Seconds a device must wait between token requests (RFC 8628 §3.2 interval, default 5). */
+  interval?: number;
+}
+
+export interface RegistrationConfig {
+  /** Serve /register (RFC 7591) and /register/:client_id (RFC 7592). Default true. */
+  enabled?: boolean;
+  /** When set, POST /register needs `Authorization: Bearer <this>` (RFC 7591 §3). */
+  initialAccessToken?: string;
+}
+
+export interface EndpointSettingsConfig {
+  pushedAuthorizationRequests?: PushedAuthorizationConfig;
+  deviceAuthorization?: DeviceAuthorizationConfig;
+  registration?: RegistrationConfig;
+}
+
+export interface EndpointSettings {
+  pushedAuthorizationRequests: { required: boolean };
+  deviceAuthorization: { interval: number };
+  registration: { enabled: boolean; initialAccessToken?: string };
+}
+
+/** Default lifetimes, seconds: RFC 9126 §2.2 suggests a short one (its example says 60); RFC 8628 §3.2 example 1800, shorter here. */
+export const endpointLifetimes = { pushedAuthorizationRequest: 60, deviceCode: 600 };
+
+export function resolveEndpointSettings(config: EndpointSettingsConfig, fail: (message: string) => Error): EndpointSettings {
+  const section = (value: unknown, at: string): Record<string, unknown> => {
+    if (value === undefined) return {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(`${at} must be an object`);
+    return value as Record<string, unknown>;
+  };
+  const known = (o: Record<string, unknown>, at: string, fields: string[]) => {
+    for (const name of Object.keys(o)) if (!fields.includes(name)) throw fail(`${at}.${name} is not a known field (${fields.join(', ')})`);
+  };
+  const boolean = (value: unknown, at: string, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') throw fail(`${at} must be true or false`);
+    return value;
+  };
+
+  const par = section(config.pushedAuthorizationRequests, 'pushedAuthorizationRequests');
+  known(par, 'pushedAuthorizationRequests', ['required']);
+  const device = section(config.deviceAuthorization, 'deviceAuthorization');
+  known(device, 'deviceAuthorization', ['interval']);
+  const interval = device.interval ?? 5;
+  if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1 || interval > 60) {
+    throw fail('deviceAuthorization.interval must be an integer from 1 to 60 (seconds)');
+  }
+  const registration = section(config.registration, 'registration');
+  known(registration, 'registration', ['enabled', 'initialAccessToken']);
+  const iat = registration.initialAccessToken;
+  if (iat !== undefined && (typeof iat !== 'string' || !/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(iat))) {
+    // RFC 6750 §2.1 b64token syntax; at least 16 characters so that it cannot be guessed.
+    throw fail('registration.initialAccessToken must be a bearer token of at least 16 characters (RFC 6750 b64token)');
+  }
+  return {
+    pushedAuthorizationRequests: { required: boolean(par.required, 'pushedAuthorizationRequests.required', false) },
+    deviceAuthorization: { interval },
+    registration: {
+      enabled: boolean(registration.enabled, 'registration.enabled', true),
+      ...(iat !== undefined ? { initialAccessToken: iat as string } : {}),
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The issue-5 settings that need a server of their own: one-second lifetimes (ttl) so that a
+ * request_uri and a device_code expire during the test, pushed authorization requests required
+ * of every client (pushedAuthorizationRequests.required), and registration behind an initial
+ * access token (registration.initialAccessToken). Real HTTP, slapd and Chromium.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../harness/browser/chromium.ts';
+import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { defaultConfig } from '../../reference-server/config/default.ts';
+import { redirectUri } from '../reference-server/support/user-agent.ts';
+import { client, pkce, postForm, user } from '../reference-server/support/oauth.ts';
+import { answerConsent, errorPageCode, openVisit, signIn } from './support/browser.ts';
+import { poll, requestDeviceCodes } from './support/device.ts';
+import { jsonCall } from './support/registration.ts';
+
+const initialAccessToken = 'initial-access-token-for-tests-0123456789';
+let ref: RunningReference;
+let browser: Browser;
+
+beforeAll(async () => {
+  ref = await startReferenceServer({
+    config: {
+      ...defaultConfig,
+      ttl: { pushedAuthorizationRequest: 1, deviceCode: 1 },
+      pushedAuthorizationRequests: { required: true },
+      deviceAuthorization: { interval: 1 },
+      registration: { initialAccessToken },
+    },
+  });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await ref?.stop();
+});
+
+function pushAs(role: string): Promise<Awaited<ReturnType<typeof postForm>>> {
+  const c = client(ref, role);
+  return postForm(`${ref.issuer}/par`, { response_type: 'code', redirect_uri: redirectUri, scope: 'openid', state: 'v', code_challenge: pkce().challenge, code_challenge_method: 'S256' }, { clientId: c.client_id, secret: c.client_secret! });
+}
+
+describe('pushed authorization requests required of every client', () => {
+  it('says so in the discovery document', async () => {
+    const metadata = (await (await fetch(`${ref.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(metadata.require_pushed_authorization_requests).toBe(true);
+  });
+
+  it('redirects invalid_request for a client that sends its request directly, and accepts the pushed one', async () => {
+    const visit = await openVisit(browser);
+    try {
+      const callback = visit.callback();
+      await visit.open(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: 'confidential', redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 'direct', code_challenge: pkce().challenge, code_challenge_method: 'S256' })}`);
+      const { params } = await callback;
+      expect(params.get('error')).toBe('invalid_request');
+      expect(params.get('state')).toBe('direct');
+
+      const pushed = await pushAs('confidential');
+      const next = visit.callback();
+      await visit.open(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: 'confidential', request_uri: pushed.body.request_uri as string })}`);
+      await signIn(visit.page, user(ref, 'user'));
+      await answerConsent(visit.page, 'Allow');
+      expect((await next).params.get('code')).toBeTruthy();
+    } finally {
+      await visit.close();
+    }
+  });
+});
+
+describe('lifetimes', () => {
+  it('expires a request_uri after expires_in: the browser gets an invalid_request_uri page', async () => {
+    const pushed = await pushAs('par');
+    expect(pushed.body.expires_in).toBe(1);
+    await sleep(1200);
+    const visit = await openVisit(browser);
+    try {
+      await visit.open(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: 'par', request_uri: pushed.body.request_uri as string })}`);
+      expect(await errorPageCode(visit.page)).toBe('invalid_request_uri');
+      expect(await visit.page.locator('#error-description').textContent()).toMatch(/expired/);
+    } finally {
+      await visit.close();
+    }
+  });
+
+  it('answers expired_token to a device polling after expires_in, and the code no longer works on the page', async () => {
+    const codes = await requestDeviceCodes(ref);
+    expect(codes.expires_in).toBeLessThanOrEqual(1);
+    await sleep(1200);
+    const answer = await poll(ref, codes.device_code);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('expired_token');
+    expect((await poll(ref, codes.device_code)).body.error).toBe('expired_token');
+
+    const visit = await openVisit(browser);
+    try {
+      await visit.page.goto(codes.verification_uri_complete);
+      await visit.page.getByRole('button', { name: 'Continue' }).click();
+      await expect(visit.page.getByRole('alert').textContent()).resolves.toContain('not valid or has expired');
+    } finally {
+      await visit.close();
+    }
+  });
+});
+
+describe('registration with an initial access token (RFC 7591 §3)', () => {
+  const app = { redirect_uris: ['https://app.example/cb'] };
+
+  it('refuses a registration without it: 401 with a bare Bearer challenge', async () => {
+    const { status, headers, body } = await jsonCall(`${ref.issuer}/register`, { body: app });
+    expect(status).toBe(401);
+    expect(headers.get('www-authenticate')).toBe('Bearer realm="nauthera"');
+    expect(body.error).toBe('invalid_token');
+  });
+
+  it('refuses a wrong one with invalid_token', async () => {
+    const { status, headers, body } = await jsonCall(`${ref.issuer}/register`, { body: app, token: `${initialAccessToken}x` });
+    expect(status).toBe(401);
+    expect(headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(body.error).toBe('invalid_token');
+  });
+
+  it('registers with the right one', async () => {
+    const { status, body } = await jsonCall(`${ref.issuer}/register`, { body: app, token: initialAccessToken });
+    expect(status).toBe(201);
+    // Management uses the client's own registration access token, not the initial one.
+    expect((await jsonCall(body.registration_client_uri as string, { token: initialAccessToken })).status).toBe(401);
+    expect((await jsonCall(body.registration_client_uri as string, { token: body.registration_access_token as string })).status).toBe(200);
+  });
+});
