@@ -39,6 +39,8 @@ export const referenceLoginAutomation = {
   password: { label: 'Password' },
   submit: { role: 'button', name: 'Sign in' },
   consent: { approve: { role: 'button', name: 'Allow' }, deny: { role: 'button', name: 'Deny' } },
+  // The device verification page (reference-server/authorization-server/views/device-page.ts).
+  device: { userCode: { label: 'Code' }, submit: { role: 'button', name: 'Continue' } },
 };
 
 /** The protected resource: the reference's resource server serves GET /resource. */

@@ -1,0 +1,198 @@
+/**
+ * Device Authorization Grant (RFC 8628), diagrams/device-code.mmd: the device gets a
+ * device_code and a user_code, polls while the user is away (authorization_pending, and
+ * slow_down when it polls too fast), the user opens the verification URI in the browser and
+ * enters the code, signs in and consents, and the device receives its access token. On the
+ * same arrow: a code the user denied gives access_denied, an expired one expired_token (§3.5).
+ */
+import { defineFlow, step, randomValue, type FlowContext, type TargetClient } from '../harness/flow/index.ts';
+import {
+  canonicalUserCode, deviceCodeGrantType, pollNow, pollUntilDecided, readDeviceAuthorization, requestDeviceAuthorization, startPolling,
+  type DeviceAuthorization, type DevicePolling,
+} from './lib/device-grant.ts';
+import { requestedScope } from './lib/requested-scope.ts';
+import { expectBearerTokenResponse } from './lib/token-response.ts';
+
+/** Longest this suite waits for a device_code to expire (options.deviceCodeMaxWaitSeconds overrides, up to 120). */
+const defaultMaxExpiryWaitSeconds = 30;
+
+// Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
+interface State {
+  client?: TargetClient;
+  scope?: string;
+  /** The code the user approves. */
+  main?: DevicePolling;
+  /** A second code, requested at once and never approved, to see expire (expired_token). */
+  expiring?: DeviceAuthorization;
+}
+
+function maxExpiryWaitSeconds(ctx: FlowContext<State>): number {
+  const configured = ctx.target.options.deviceCodeMaxWaitSeconds;
+  return typeof configured === 'number' && configured > 0 ? Math.min(configured, 120) : defaultMaxExpiryWaitSeconds;
+}
+
+/** A fresh device authorization for the same client and scope (for the negative checks). */
+async function anotherDeviceCode(ctx: FlowContext<State>): Promise<DevicePolling> {
+  const res = await requestDeviceAuthorization(ctx, ctx.state.client!, ctx.state.scope);
+  const authorization = readDeviceAuthorization(res);
+  if (!authorization) throw new Error(`a further device authorization request failed: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+  return startPolling(authorization, ctx.state.client!);
+}
+
+export default defineFlow<State>({
+  id: 'device-code',
+  title: 'Device Authorization Grant',
+  diagram: 'diagrams/device-code.mmd',
+  needs: {
+    clients: ['device'],
+    users: ['user'],
+    login: true,
+    endpoints: ['device_authorization_endpoint', 'token_endpoint'],
+    grantTypes: [deviceCodeGrantType],
+  },
+  applicable: (target) => {
+    const login = target.login!;
+    if (!login.device && !login.consent) return { reason: 'the login config has neither device locators (login.device) nor consent locators to finish a verification' };
+    return true;
+  },
+  steps: [
+    step('Device', 'Authorization Server', 'Request device code', async (ctx) => {
+      const client = ctx.target.client('device');
+      ctx.state.client = client;
+      ctx.state.scope = requestedScope(ctx.target, client, ['openid', 'profile', 'api:read']);
+
+      await ctx.check({ name: 'the device authorization request is answered with the codes', spec: 'RFC 8628 §3.1, §3.2' }, async (c) => {
+        const res = await requestDeviceAuthorization(ctx, client, ctx.state.scope);
+        c.expectStatus(res, 200);
+        c.expectJson(res);
+        const authorization = readDeviceAuthorization(res);
+        if (authorization) ctx.state.main = startPolling(authorization, client);
+        c.expect(authorization !== undefined, 'the response has device_code, user_code, verification_uri and expires_in').toBe(true);
+      });
+      // Requested now so that its lifetime runs out while the rest of the flow goes on.
+      ctx.state.expiring = readDeviceAuthorization(await requestDeviceAuthorization(ctx, client, ctx.state.scope));
+
+      await ctx.check({ name: 'a device authorization request from an unknown client is refused with invalid_client', spec: 'RFC 8628 §3.2, RFC 6749 §5.2', soft: true }, async (c) => {
+        const res = await ctx.http.postForm(ctx.target.endpoint('device_authorization_endpoint'), { client_id: `nauthera-unknown-${randomValue(6)}`, scope: ctx.state.scope });
+        c.expectOAuthError(res, 'invalid_client');
+      });
+    }),
+
+    step('Authorization Server', 'Device', 'Provide device code and user verification URL', async (ctx) => {
+      const main = ctx.state.main!;
+      const a = main.authorization;
+
+      await ctx.check({ name: 'device_code, user_code, verification_uri and expires_in are given', spec: 'RFC 8628 §3.2' }, (c) => {
+        c.expect(a.device_code, 'device_code').toBeNonEmptyString();
+        c.expect(a.user_code, 'user_code').toBeNonEmptyString();
+        c.expect(/^https?:\/\//i.test(a.verification_uri), `verification_uri ${a.verification_uri} is an absolute http(s) URI`).toBe(true);
+        c.expect(a.expires_in, 'expires_in').toBeGreaterThan(0);
+        c.note('user_code', a.user_code);
+      });
+      // OPTIONAL (§3.2): it lets the user skip typing (§3.3.1).
+      await ctx.check({ name: 'verification_uri_complete is given and includes the user_code', spec: 'RFC 8628 §3.2, §3.3.1', severity: 'warning' }, (c) => {
+        c.expect(a.verification_uri_complete, 'verification_uri_complete').toBeNonEmptyString();
+        const decoded = decodeURIComponent(a.verification_uri_complete!);
+        c.expect(canonicalUserCode(decoded).includes(canonicalUserCode(a.user_code)), 'verification_uri_complete holds the user_code').toBe(true);
+      });
+
+      // The device starts polling (§3.4) before the user has done anything.
+      await ctx.check({ name: 'polling before the user acts gets authorization_pending', spec: 'RFC 8628 §3.5' }, async (c) => {
+        c.expectOAuthError(await pollNow(ctx, main), 'authorization_pending');
+      });
+      // §3.5: slow_down "SHOULD" be sent; a server that just answers authorization_pending is allowed.
+      await ctx.check({ name: 'polling faster than the interval gets slow_down', spec: 'RFC 8628 §3.5', severity: 'warning' }, async (c) => {
+        const eager = await anotherDeviceCode(ctx);
+        const first = await pollNow(ctx, eager);
+        c.expectOAuthError(first, 'authorization_pending');
+        c.expectOAuthError(await pollNow(ctx, eager), 'slow_down');
+      });
+    }),
+
+    step('User', 'Authorization Server', 'Visit user verification URL', async (ctx) => {
+      const a = ctx.state.main!.authorization;
+      const page = await ctx.browser.page();
+      await ctx.check({ name: 'the verification URI opens in the browser', spec: 'RFC 8628 §3.3' }, async (c) => {
+        const response = await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
+        c.evidence(await ctx.browser.screenshot('verification-uri'));
+        c.expect(response?.status(), `HTTP status of ${a.verification_uri}`).toBeLessThan(400);
+        c.pass(`the browser shows "${await page.title()}"`);
+      });
+      // §3.3.1: with verification_uri_complete the server SHOULD show the user_code for the user to compare.
+      await ctx.check({ name: 'verification_uri_complete shows the user_code to confirm', spec: 'RFC 8628 §3.3.1', severity: 'warning' }, async (c) => {
+        if (!a.verification_uri_complete) return c.notApplicable('the response has no verification_uri_complete');
+        await page.goto(a.verification_uri_complete, { waitUntil: 'domcontentloaded' });
+        c.evidence(await ctx.browser.screenshot('verification-uri-complete'));
+        const text = await page.locator('body').innerText({ timeout: 5_000 }).catch(() => '');
+        const values = await page.locator('input:not([type=hidden])').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)).catch(() => [] as string[]);
+        const shown = [text, ...values].some((v) => canonicalUserCode(v).includes(canonicalUserCode(a.user_code)));
+        c.expect(shown, `the page shows or prefills ${a.user_code}`).toBe(true);
+      });
+    }),
+
+    step('User', 'Authorization Server', 'Enter device code', async (ctx) => {
+      const a = ctx.state.main!.authorization;
+      const login = ctx.target.login!;
+      const user = ctx.target.user('user');
+      await ctx.check({ name: 'the user enters the user_code, signs in and approves the device', spec: 'RFC 8628 §3.3' }, async (c) => {
+        let outcome;
+        if (login.device) {
+          outcome = await ctx.browser.authorize(a.verification_uri, { user, userCode: a.user_code, consent: 'approve' });
+        } else if (a.verification_uri_complete) {
+          c.note('how', 'no login.device locators: the code comes in verification_uri_complete');
+          outcome = await ctx.browser.authorize(a.verification_uri_complete, { user, consent: 'approve' });
+        } else {
+          return c.notApplicable('the login config has no device locators (login.device) and the response no verification_uri_complete');
+        }
+        c.evidence(outcome);
+        if (outcome.kind === 'redirect') return c.fail(`the browser was redirected to ${outcome.redirectUri}; a device verification ends on the authorization server's page`);
+        c.expect(outcome.reason, 'where the browser stopped').toBe('stopped');
+        c.pass(`the browser ended on "${outcome.title}": ${outcome.text.replace(/\s+/g, ' ').slice(0, 120)}`);
+      });
+    }),
+
+    step('Authorization Server', 'Device', 'Issue access token', async (ctx) => {
+      const main = ctx.state.main!;
+      await ctx.check({ name: 'the device receives an access token once the user approved', spec: 'RFC 8628 §3.5, RFC 6749 §5.1' }, async (c) => {
+        const res = await pollUntilDecided(ctx, main, Date.now() + 30_000);
+        expectBearerTokenResponse(c, res);
+      });
+
+      await ctx.check({ name: 'a device code the user denied gets access_denied', spec: 'RFC 8628 §3.5', soft: true }, async (c) => {
+        const denied = await anotherDeviceCode(ctx);
+        const login = ctx.target.login!;
+        const code = denied.authorization;
+        const outsider = ctx.target.findUser('outsider');
+        let outcome;
+        if (login.consent?.deny && login.device) {
+          c.note('how', 'the user presses the deny button on the consent page');
+          outcome = await ctx.browser.authorize(code.verification_uri, { user: ctx.target.user('user'), userCode: code.user_code, consent: 'deny' });
+        } else if (outsider && (login.device || code.verification_uri_complete)) {
+          // A user the IdP does not let consent (not in the consent group): the IdP denies for them.
+          c.note('how', `the outsider user ${outsider.username} tries to approve`);
+          await ctx.browser.resetSession();
+          outcome = login.device
+            ? await ctx.browser.authorize(code.verification_uri, { user: outsider, userCode: code.user_code, consent: 'approve' })
+            : await ctx.browser.authorize(code.verification_uri_complete!, { user: outsider, consent: 'approve' });
+        } else {
+          return c.notApplicable('no way to deny: the login config has no consent.deny (with device) locators and the target no outsider user');
+        }
+        c.evidence(outcome);
+        c.expectOAuthError(await pollUntilDecided(ctx, denied, Date.now() + 30_000), 'access_denied');
+      });
+
+      await ctx.check({ name: 'an expired device code gets expired_token', spec: 'RFC 8628 §3.5', soft: true }, async (c) => {
+        const expiring = ctx.state.expiring;
+        if (!expiring) return c.fail('the second device authorization request (made in step 1) failed');
+        const maxWait = maxExpiryWaitSeconds(ctx);
+        if (expiring.expires_in > maxWait) {
+          return c.notApplicable(`the device_code lives ${expiring.expires_in} s, longer than this run waits for it (options.deviceCodeMaxWaitSeconds: ${maxWait})`);
+        }
+        // Past expires_in, with a second's margin for servers that count whole seconds.
+        const expiredAt = expiring.receivedAt + expiring.expires_in * 1000 + 1_000;
+        if (expiredAt > Date.now()) await ctx.wait(expiredAt - Date.now());
+        c.expectOAuthError(await pollNow(ctx, startPolling(expiring, ctx.state.client!)), 'expired_token');
+      });
+    }, { timeoutMs: 180_000 }),
+  ],
+});
