@@ -1,0 +1,237 @@
+/**
+ * Authorization Code with PKCE (RFC 6749 §4.1, RFC 7636) and a refresh token: the second
+ * "oauh2" diagram of seed 000. Negative checks sit on the arrow they attack: redirect_uri
+ * handling on the authorization request, code and PKCE abuse on the token exchange.
+ * Each negative check that could burn a code gets a code of its own, so the checks stay
+ * independent of the order in which an AS validates.
+ */
+import { defineFlow, pkce, step, type AuthorizeOutcome, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { authorizeCode, codeRequest, describeNoCode, freshCode, type CodeRequest } from './lib/authorization-request.ts';
+import { checkIdToken } from './lib/id-token.ts';
+import { offlineScope, resourceScope, scopeFor } from './lib/scopes.ts';
+import { exchangeCode, expectNoStore, expectTokenResponse, otherCodeClient, refreshGrant } from './lib/token-request.ts';
+
+interface State {
+  client: TargetClient;
+  request: CodeRequest;
+  outcome: AuthorizeOutcome;
+  code: string;
+  tokenResponse: HttpResponse;
+  tokens: Record<string, any>;
+  resource: HttpResponse;
+  /** The code-reuse check's first exchange: its refresh token probes the revocation. */
+  reuseRefreshToken?: string;
+  reuseRefused?: boolean;
+}
+
+/** The suite's client: confidential (so client authentication can be attacked), else public. */
+function clientOf(target: Target): TargetClient | undefined {
+  return target.findClient('confidential') ?? target.findClient('public');
+}
+
+/** A URI on another host: registered for no client. */
+const attackerUri = 'https://attacker.nauthera.invalid/callback';
+
+/** The same origin as `uri`, another path: not the registered URI (RFC 9700 §4.1.3, exact matching). */
+function otherPathOf(uri: string): string {
+  const u = new URL(uri);
+  u.pathname = '/attacker/callback';
+  u.search = '';
+  return u.toString();
+}
+
+export default defineFlow<State>({
+  id: 'authorization-code',
+  title: 'Authorization Code with PKCE and a refresh token',
+  diagram: 'diagrams/authorization-code.mmd',
+  needs: { users: ['user'], login: true, endpoints: ['authorization_endpoint', 'token_endpoint'], grantTypes: ['authorization_code'], responseTypes: ['code'] },
+  applicable: (target) => (clientOf(target) ? true : { reason: 'the target has no client with role "confidential" or "public"' }),
+  state: () => ({}) as State,
+  steps: [
+    step('User', 'Client', 'Requests to access resources', (ctx) => {
+      const client = clientOf(ctx.target)!;
+      const wanted = ['openid', 'profile', ...(ctx.target.resourceServer ? [resourceScope(ctx.target)] : [])];
+      const { scope, prompt } = offlineScope(ctx.target, client, wanted);
+      ctx.state.client = client;
+      // No nonce: it is optional in the code flow (OIDC Core §3.1.2.1); openid-connect tests it.
+      ctx.state.request = codeRequest(ctx.target, client, { scope, prompt });
+      ctx.log(`client ${client.client_id} (${client.role}), scope "${scope}"`);
+    }),
+
+    step('Client', 'AS', 'Redirects user to Authorization Server', async (ctx) => {
+      const { client, request } = ctx.state;
+      const registered = request.redirectUri;
+      const user = ctx.target.user('user');
+      const attempt = (redirectUri: string) => ctx.browser.authorize(codeRequest(ctx.target, client, { scope: request.scope, redirectUri }).url, { user });
+
+      // OIDC Core §3.1.2.6: no session and prompt=none → login_required, never a sign-in page.
+      await ctx.check({ name: 'prompt=none without a session is answered with login_required', spec: 'OIDC Core §3.1.2.6', soft: true }, async (c) => {
+        if (!ctx.target.capabilities.openid) c.notApplicable('the target is not an OpenID Provider (prompt is OIDC Core §3.1.2.1)');
+        await ctx.browser.resetSession();
+        const silent = codeRequest(ctx.target, client, { scope: scopeFor(ctx.target, client, ['openid']), prompt: 'none' });
+        const outcome = await ctx.browser.authorize(silent.url);
+        const params = c.expectRedirectError(outcome, 'login_required');
+        c.expect(params.state, 'state of the error response').toBe(silent.state);
+      });
+
+      // RFC 6749 §3.1.2.4: an invalid redirect_uri is shown to the user, never redirected to.
+      await ctx.check({ name: 'an unregistered redirect_uri is refused without redirecting', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1.3', soft: true }, async (c) => {
+        c.expectNoRedirect(await attempt(attackerUri));
+      });
+      await ctx.check({ name: 'a redirect_uri not exactly the registered one is refused without redirecting', spec: 'RFC 9700 §4.1.3, RFC 6749 §3.1.2.4', soft: true }, async (c) => {
+        c.expectNoRedirect(await attempt(otherPathOf(registered)));
+      });
+      await ctx.check({ name: 'redirect_uri sharing only a prefix with a registered one is refused', spec: 'RFC 9700 §4.1.3, RFC 6749 §3.1.2.4', soft: true }, async (c) => {
+        // Registered ".../callback"; ".../callback.attacker/x" starts with it.
+        c.expectNoRedirect(await attempt(`${registered.replace(/\/$/, '')}.attacker/x`));
+      });
+    }),
+
+    step('User', 'AS', 'Grants Authorization', async (ctx) => {
+      const outcome = await ctx.browser.authorize(ctx.state.request.url, { user: ctx.target.user('user'), consent: 'approve' });
+      ctx.state.outcome = outcome;
+      await ctx.check({ name: 'the user signs in, consents and is sent back to the client', spec: 'RFC 6749 §4.1.1-4.1.2' }, (c) => {
+        c.expectRedirect(outcome);
+      });
+    }),
+
+    step('AS', 'User', 'Provides Authorization Code', async (ctx) => {
+      const { outcome, request } = ctx.state;
+      await ctx.check({ name: 'the authorization response carries a code', spec: 'RFC 6749 §4.1.2' }, (c) => {
+        const params = c.expectAuthorizationResponse(outcome);
+        c.expect(params.code, 'code').toBeNonEmptyString();
+        ctx.state.code = params.code;
+      });
+      await ctx.check({ name: 'state is echoed unchanged', spec: 'RFC 6749 §4.1.2, §10.12', soft: true }, (c) => {
+        c.expect(c.expectRedirect(outcome).params.state, 'state').toBe(request.state);
+      });
+      const advertised = ctx.target.capabilities.issParameter;
+      // RFC 9207 §2: an AS that advertises it MUST send iss; otherwise it is the recommended mix-up defence (RFC 9700 §4.4.2).
+      await ctx.check({ name: 'authorization response carries iss (RFC 9207)', spec: 'RFC 9207 §2', severity: advertised ? 'failure' : 'warning', soft: true }, (c) => {
+        const iss = c.expectRedirect(outcome).params.iss;
+        if (!advertised && iss === undefined) c.fail('no iss in the response, and the metadata does not set authorization_response_iss_parameter_supported (mix-up attacks are then possible, RFC 9700 §4.4)');
+        c.expect(iss, 'iss').toBe(ctx.target.issuer);
+      });
+    }),
+
+    step('User', 'Client', 'Provides Authorization Code to Client', async (ctx) => {
+      const { outcome, request } = ctx.state;
+      await ctx.check({ name: 'the code arrives at the registered redirect_uri in the query', spec: 'RFC 6749 §4.1.2, §3.1.2', soft: true }, (c) => {
+        const redirect = c.expectRedirect(outcome);
+        c.expect(redirect.redirectUri, 'redirect URI').toBe(request.redirectUri);
+        c.expect(new URL(redirect.url).searchParams.get('code'), 'code in the query (response_mode query)').toBe(ctx.state.code);
+      });
+    }),
+
+    step('Client', 'AS', 'Exchanges Authorization Code for Access Token', async (ctx) => {
+      const { client, request, code } = ctx.state;
+      const res = await exchangeCode(ctx, request, code);
+      ctx.state.tokenResponse = res;
+      ctx.state.tokens = res.json ?? {};
+      await ctx.check({ name: 'the code and its code_verifier are exchanged for tokens', spec: 'RFC 6749 §4.1.3, RFC 7636 §4.5' }, (c) => {
+        expectTokenResponse(c, res);
+      });
+
+      // Each attack below uses a code of its own: a refused attempt may legitimately burn a code.
+      await ctx.check({ name: 'authorization code reuse is refused with invalid_grant', spec: 'RFC 6749 §4.1.2, §4.1.3', soft: true }, async (c) => {
+        const fresh = await freshCode(ctx, client, { scope: request.scope });
+        const first = await exchangeCode(ctx, fresh.request, fresh.code);
+        c.expectStatus(first, 200);
+        ctx.state.reuseRefreshToken = first.json?.refresh_token;
+        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code), 'invalid_grant');
+        ctx.state.reuseRefused = true;
+      });
+      await ctx.check({ name: 'tokens issued for a reused code are revoked', spec: 'RFC 6749 §4.1.2, RFC 9700 §4.5.1', severity: 'warning', soft: true }, async (c) => {
+        if (!ctx.state.reuseRefused) c.notApplicable('code reuse was not refused, so nothing was revoked');
+        const refreshToken = ctx.state.reuseRefreshToken;
+        if (!refreshToken) c.notApplicable('the first exchange of the reused code gave no refresh token to probe');
+        // SHOULD revoke "all tokens previously issued based on that authorization code".
+        c.expectOAuthError(await refreshGrant(ctx, client, refreshToken!), 'invalid_grant');
+      });
+      await ctx.check({ name: 'a code issued to another client is refused with invalid_grant', spec: 'RFC 6749 §4.1.3', soft: true }, async (c) => {
+        const other = otherCodeClient(ctx.target, client);
+        if (!other) c.notApplicable('the target has only one client with the authorization_code grant');
+        const fresh = await freshCode(ctx, client, { scope: request.scope });
+        c.note('presented by', `${other!.client_id} (${other!.role}); issued to ${client.client_id}`);
+        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { client: other! }), 'invalid_grant');
+      });
+      await ctx.check({ name: 'wrong PKCE code_verifier is refused with invalid_grant', spec: 'RFC 7636 §4.6', soft: true }, async (c) => {
+        const fresh = await freshCode(ctx, client, { scope: request.scope });
+        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { verifier: pkce().verifier }), 'invalid_grant');
+      });
+      await ctx.check({ name: 'a missing PKCE code_verifier is refused with invalid_grant', spec: 'RFC 7636 §4.6, RFC 9700 §2.1.1', soft: true }, async (c) => {
+        const fresh = await freshCode(ctx, client, { scope: request.scope });
+        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { verifier: null }), 'invalid_grant');
+      });
+      await ctx.check({ name: 'a code_verifier for a code issued without code_challenge is refused (PKCE downgrade)', spec: 'RFC 9700 §4.8.2', soft: true }, async (c) => {
+        const plain = codeRequest(ctx.target, client, { scope: request.scope, pkce: false });
+        const { outcome, code } = await authorizeCode(ctx, plain);
+        if (!code) {
+          // An AS that requires PKCE from this client refuses the request itself: the downgrade cannot start.
+          if (outcome.kind === 'redirect' && outcome.params.error === 'invalid_request') return `the AS requires PKCE from this client: ${describeNoCode(outcome)}`;
+          c.fail(`expected a code, or invalid_request for the missing code_challenge: ${describeNoCode(outcome)}`);
+        }
+        c.expectOAuthError(await exchangeCode(ctx, plain, code!, { verifier: pkce().verifier }), 'invalid_grant');
+      });
+      await ctx.check({ name: 'a redirect_uri other than the authorization request\'s is refused with invalid_grant', spec: 'RFC 6749 §4.1.3', soft: true }, async (c) => {
+        const fresh = await freshCode(ctx, client, { scope: request.scope });
+        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { redirectUri: attackerUri }), 'invalid_grant');
+      });
+      await ctx.check({ name: 'bad client authentication is refused with 401 invalid_client', spec: 'RFC 6749 §5.2, §2.3.1', soft: true }, async (c) => {
+        if (!client.client_secret || !['client_secret_basic', 'client_secret_post'].includes(client.token_endpoint_auth_method)) {
+          c.notApplicable(`client ${client.client_id} authenticates with ${client.token_endpoint_auth_method}, not a secret`);
+        }
+        const fresh = await freshCode(ctx, client, { scope: request.scope });
+        const wrong = { ...client, client_secret: `${client.client_secret}-wrong` };
+        const res = await exchangeCode(ctx, fresh.request, fresh.code, { client: wrong });
+        // §5.2: 401 when the client authenticated with the Authorization header; 400 or 401 for client_secret_post.
+        c.expectOAuthError(res, 'invalid_client', { status: client.token_endpoint_auth_method === 'client_secret_basic' ? 401 : [400, 401] });
+        if (res.status === 401) c.expect(res.header('www-authenticate'), 'WWW-Authenticate on the 401').toBeDefined();
+      });
+    }),
+
+    step('AS', 'Client', 'Provides Access Token (and optionally a Refresh Token)', async (ctx) => {
+      const { client, tokens, tokenResponse, request } = ctx.state;
+      await ctx.check({ name: 'the token response is not cacheable', spec: 'RFC 6749 §5.1', soft: true }, (c) => {
+        expectNoStore(c, tokenResponse);
+      });
+      await ctx.check({ name: 'the granted scope is the requested one, or is returned', spec: 'RFC 6749 §5.1, §3.3', soft: true }, (c) => {
+        // scope is REQUIRED in the response when it differs from the request.
+        if (tokens.scope === undefined) return 'no scope in the response: the requested scope was granted as asked';
+        c.expect(typeof tokens.scope, 'type of scope').toBe('string');
+        return `granted "${tokens.scope}" for "${request.scope}"`;
+      });
+      await ctx.check({ name: 'a refresh token is issued to a client allowed the refresh_token grant', spec: 'RFC 6749 §5.1, §1.5, OIDC Core §11', soft: true }, (c) => {
+        if (!client.grant_types.includes('refresh_token') || !ctx.target.capabilities.grantTypes.includes('refresh_token')) {
+          c.notApplicable('the client or the target does not use the refresh_token grant');
+        }
+        c.expect(tokens.refresh_token, 'refresh_token').toBeNonEmptyString();
+      });
+      if (typeof tokens.id_token === 'string' || request.scope.split(' ').includes('openid')) {
+        await ctx.check({ name: 'an ID token comes with the openid scope', spec: 'OIDC Core §3.1.3.3', soft: true }, (c) => {
+          c.expect(tokens.id_token, 'id_token').toBeNonEmptyString();
+        });
+        if (typeof tokens.id_token === 'string') await checkIdToken(ctx, tokens.id_token, { client, accessToken: tokens.access_token });
+      }
+    }),
+
+    step('Client', 'RS', 'Requests protected resources with Access Token', async (ctx) => {
+      const rs = ctx.target.resourceServer;
+      if (!rs) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
+      const res = await ctx.http.get(rs, { bearer: ctx.state.tokens.access_token });
+      ctx.state.resource = res;
+      await ctx.check({ name: 'the resource server accepts the access token', spec: 'RFC 6750 §2.1' }, (c) => {
+        c.expectStatus(res, 200);
+      });
+    }),
+
+    step('RS', 'Client', 'Provides protected resources', async (ctx) => {
+      const res = ctx.state.resource;
+      if (!res) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
+      await ctx.check({ name: 'the protected resource is returned', spec: 'RFC 6749 §7, RFC 6750 §2.1' }, (c) => {
+        c.expectStatus(res, 200);
+        c.expect(res.text.length, 'length of the resource').toBeGreaterThan(0);
+      });
+    }),
+  ],
+});

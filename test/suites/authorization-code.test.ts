@@ -1,0 +1,27 @@
+/** The authorization-code suite against the reference target: every arrow and every check passes. */
+import { expect } from 'vitest';
+import flow from '../../suites/authorization-code.suite.ts';
+import { vitestFlow } from '../../harness/flow/vitest.ts';
+import { startReferenceTarget } from '../../harness/target/reference.ts';
+import { checkStatus, unpassedChecks } from './support/flow-result.ts';
+
+const exchange = 'Exchanges Authorization Code for Access Token';
+
+vitestFlow(flow, () => startReferenceTarget(), {
+  onResult: (result) => {
+    expect(unpassedChecks(result)).toEqual([]);
+    expect(result.status).toBe('passed');
+    // The negative checks ran (a not-applicable one would hide a missing defence).
+    for (const name of [
+      'authorization code reuse is refused with invalid_grant',
+      'tokens issued for a reused code are revoked',
+      'a code issued to another client is refused with invalid_grant',
+      'wrong PKCE code_verifier is refused with invalid_grant',
+      'a missing PKCE code_verifier is refused with invalid_grant',
+      'a code_verifier for a code issued without code_challenge is refused (PKCE downgrade)',
+      'bad client authentication is refused with 401 invalid_client',
+    ]) expect(checkStatus(result, exchange, name), name).toBe('passed');
+    expect(checkStatus(result, 'Redirects user to Authorization Server', 'prompt=none without a session is answered with login_required')).toBe('passed');
+    expect(checkStatus(result, 'Provides Authorization Code', 'authorization response carries iss (RFC 9207)')).toBe('passed');
+  },
+});
