@@ -1,0 +1,201 @@
+/**
+ * The LDAP group worker (diagrams/ldap-worker.mmd) against the target's directory: nauthera's
+ * worker (reference-server/ldap-worker, runOnce) connects with a JDBC-like URL that carries the
+ * login and the percent-encoded password of the user with special characters (role
+ * "special"), reads the configured attribute OIDs of the selected group DNs, and returns them
+ * keyed by OID. Its `observer` hooks are the three arrows. What it returns is compared with
+ * the directory read directly (suites/lib/ldap-directory.ts).
+ *
+ * Target options (all optional):
+ *   ldapWorker.groups  group DNs to read (default: the groupOfNames / groupOfUniqueNames under the base DN)
+ *   ldapWorker.oids    attribute OIDs to read (default 2.5.4.3 cn, 2.5.4.13 description, 2.5.4.31 member)
+ *   ldapUsernameAttribute  the attribute holding a username (default uid)
+ */
+import { defineFlow, step, randomValue, type FlowContext } from '../harness/flow/index.ts';
+import {
+  formatLdapWorkerUrl, parseLdapWorkerUrl, percentEncode, runOnce,
+  type GroupAttributes, type LdapWorkerResult,
+} from '../reference-server/ldap-worker/index.ts';
+import { findGroupDns, findUserDn, readAttributeByOid, serverOf, withDirectory } from './lib/ldap-directory.ts';
+
+const defaultOids = ['2.5.4.3', '2.5.4.13', '2.5.4.31'];
+
+interface Connected { url: string; tls: boolean; boundAs: string | undefined }
+interface Querying { groups: string[]; oids: string[]; schema: 'server' | 'built-in' }
+
+/** One worker pass, its observer calls as promises so each step can wait for its own arrow. */
+interface Pass {
+  connected: Promise<Connected>;
+  querying: Promise<Querying>;
+  returned: Array<{ group: string; attributes: GroupAttributes }>;
+  result: Promise<LdapWorkerResult>;
+}
+
+// Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
+interface State {
+  userDn?: string;
+  password?: string;
+  url?: string;
+  groups?: string[];
+  oids?: string[];
+  pass?: Pass;
+}
+
+function startPass(url: string, groups: string[], oids: string[]): Pass {
+  let onConnected!: (info: Connected) => void;
+  let onQuerying!: (info: Querying) => void;
+  const connected = new Promise<Connected>((resolve) => { onConnected = resolve; });
+  const querying = new Promise<Querying>((resolve) => { onQuerying = resolve; });
+  const returned: Pass['returned'] = [];
+  const result = runOnce({
+    url,
+    groups,
+    oids,
+    observer: {
+      connected: (info) => onConnected(info),
+      querying: (info) => onQuerying(info),
+      returned: (info) => { returned.push(info); },
+    },
+  });
+  result.catch(() => {}); // awaited by the steps; never an unhandled rejection
+  // An arrow the pass never reached ends with the pass's error.
+  const orFailure = <T>(p: Promise<T>, what: string) => Promise.race([p, result.then(() => { throw new Error(`the worker finished without ${what}`); })]);
+  return { connected: orFailure(connected, 'connecting'), querying: orFailure(querying, 'querying'), returned, result };
+}
+
+/** What a rejected worker pass threw (its class name and message), or undefined when it succeeded. */
+async function failureOf(promise: Promise<unknown>): Promise<{ name: string; message: string } | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+function groupsAndOids(ctx: FlowContext<State>): { groups?: string[]; oids: string[] } {
+  const options = (ctx.target.options.ldapWorker ?? {}) as { groups?: unknown; oids?: unknown };
+  const list = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? (v as string[]) : undefined);
+  return { groups: list(options.groups), oids: list(options.oids) ?? defaultOids };
+}
+
+export default defineFlow<State>({
+  id: 'ldap-worker',
+  title: 'LDAP group worker',
+  diagram: 'diagrams/ldap-worker.mmd',
+  needs: { ldap: true, users: ['special'] },
+  steps: [
+    step('Worker', 'LDAP', 'Connect using JDBC-like LDAP URL with login and escaped password', async (ctx) => {
+      const ldap = ctx.target.ldap!;
+      const user = ctx.target.user('special');
+      const attribute = typeof ctx.target.options.ldapUsernameAttribute === 'string' ? ctx.target.options.ldapUsernameAttribute : 'uid';
+      const configured = groupsAndOids(ctx);
+
+      await ctx.check({ name: 'the login user and the groups are found in the directory', spec: 'RFC 4511 §4.5' }, async (c) => {
+        const found = await withDirectory(ldap, async (client) => ({
+          dn: await findUserDn(client, ldap.baseDN, user.username, attribute),
+          groups: configured.groups ?? (await findGroupDns(client, ldap.baseDN)),
+        }));
+        c.expect(found.dn, `DN of ${attribute}=${user.username}`).toBeNonEmptyString();
+        c.expect(found.groups.length, 'number of group DNs to read').toBeGreaterThan(0);
+        ctx.state.userDn = found.dn;
+        ctx.state.password = user.password;
+        ctx.state.groups = found.groups;
+        ctx.state.oids = configured.oids;
+        c.note('groups', found.groups.join('\n'));
+      });
+
+      const server = serverOf(ldap.url);
+      const url = formatLdapWorkerUrl({ ...server, baseDN: ldap.baseDN, user: ctx.state.userDn!, password: user.password });
+      ctx.state.url = url;
+
+      await ctx.check({ name: 'the URL carries the login and the password percent-encoded', spec: 'RFC 3986 §2.1' }, (c) => {
+        const parsed = parseLdapWorkerUrl(url);
+        c.note('URL (password masked)', parsed.toString());
+        c.expect(parsed.user, 'user in the URL').toBe(ctx.state.userDn);
+        c.expect(parsed.revealPassword() === user.password, 'the password decodes back from the URL').toBe(true);
+        c.expect(/^[A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=%]*$/.test(url), 'every character of the URL is allowed in a URI').toBe(true);
+      });
+
+      ctx.state.pass = startPass(url, ctx.state.groups!, ctx.state.oids!);
+      await ctx.check({ name: 'the worker connects and binds as the login user', spec: 'RFC 4511 §4.2' }, async (c) => {
+        const connected = await ctx.state.pass!.connected;
+        c.expect(connected.boundAs, 'bound as').toBe(ctx.state.userDn);
+        c.note('connected', JSON.stringify(connected));
+        c.expect(connected.url.includes(percentEncode(user.password)) || connected.url.includes(user.password), 'the password appears in what the worker reports').toBe(false);
+      });
+
+      await ctx.check({ name: 'a wrong password is refused with LdapInvalidCredentialsError', spec: 'RFC 4511 §4.2.2', soft: true }, async (c) => {
+        const wrong = formatLdapWorkerUrl({ ...server, baseDN: ldap.baseDN, user: ctx.state.userDn!, password: `${user.password}-wrong` });
+        const failure = await failureOf(runOnce({ url: wrong, groups: ctx.state.groups!, oids: ctx.state.oids! }));
+        c.expect(failure?.name, 'error').toBe('LdapInvalidCredentialsError');
+        c.expect(failure!.message.includes(user.password), 'the error message holds the password').toBe(false);
+      });
+      await ctx.check({ name: 'the same password left unescaped is refused as a malformed URL', spec: 'RFC 3986 §2.1', soft: true }, async (c) => {
+        if (percentEncode(user.password) === user.password) return c.notApplicable(`the password of ${user.username} has no character that needs escaping`);
+        const raw = `${url.split('?')[0]}?user=${percentEncode(ctx.state.userDn!)}&password=${user.password}`;
+        const failure = await failureOf(runOnce({ url: raw, groups: ctx.state.groups!, oids: ctx.state.oids! }));
+        c.expect(failure?.name, 'error').toBe('MalformedLdapUrlError');
+        c.expect(failure!.message.includes(user.password), 'the error message holds the password').toBe(false);
+      });
+    }),
+
+    step('Worker', 'LDAP', 'Query for LDAP OIDs of group DNs', async (ctx) => {
+      await ctx.check({ name: 'the worker asks for every configured OID of every selected group', spec: 'RFC 4512 §4.1.2, RFC 4511 §4.5.1' }, async (c) => {
+        const querying = await ctx.state.pass!.querying;
+        c.expect(querying.groups, 'groups queried').toEqual(ctx.state.groups);
+        c.expect([...querying.oids].sort(), 'OIDs queried').toEqual([...new Set(ctx.state.oids)].sort());
+        c.pass(`OIDs checked against the ${querying.schema === 'server' ? "server's subschema" : 'built-in attribute table'}`);
+      });
+
+      const ldap = ctx.target.ldap!;
+      await ctx.check({ name: 'a group DN that does not exist is reported as UnknownGroupDnError', spec: 'RFC 4511 §4.1.9 (noSuchObject)', soft: true }, async (c) => {
+        // A sibling of the first group, so it lies under the base DN and only its existence is wrong.
+        const parent = ctx.state.groups![0]!.split(/(?<!\\),/).slice(1).join(',') || ldap.baseDN;
+        const missing = `cn=nauthera-no-such-group-${randomValue(4).replace(/[^A-Za-z0-9]/g, 'x')},${parent}`;
+        const failure = await failureOf(runOnce({ url: ctx.state.url!, groups: [missing], oids: ctx.state.oids! }));
+        c.expect(failure?.name, 'error').toBe('UnknownGroupDnError');
+        c.expect(failure!.message, 'error message').toContain(missing);
+      });
+      await ctx.check({ name: 'an attribute OID the schema does not define is reported as UnknownOidError', spec: 'RFC 4512 §4.1.2', soft: true }, async (c) => {
+        const failure = await failureOf(runOnce({ url: ctx.state.url!, groups: ctx.state.groups!, oids: ['1.3.6.1.4.1.99999.424242'] }));
+        c.expect(failure?.name, 'error').toBe('UnknownOidError');
+      });
+    }),
+
+    step('LDAP', 'Worker', 'Returns list of LDAP OIDs', async (ctx) => {
+      const pass = ctx.state.pass!;
+      const groups = ctx.state.groups!;
+      const oids = [...new Set(ctx.state.oids!)];
+      let result: LdapWorkerResult | undefined;
+
+      await ctx.check({ name: 'every configured OID comes back for each group', spec: 'RFC 4511 §4.5.2' }, async (c) => {
+        result = await pass.result;
+        c.expect(Object.keys(result.groups).sort(), 'groups returned').toEqual([...groups].sort());
+        c.expect(pass.returned.map((r) => r.group).sort(), 'groups handed to the observer').toEqual([...groups].sort());
+        for (const group of groups) c.expect(Object.keys(result.groups[group] ?? {}).sort(), `OIDs of ${group}`).toEqual([...oids].sort());
+      });
+
+      await ctx.check({ name: 'the values of each OID are the ones the directory holds', spec: 'RFC 4511 §4.5.2' }, async (c) => {
+        const truth = await withDirectory(ctx.target.ldap!, async (client) => {
+          const out: Record<string, Record<string, string[]>> = {};
+          for (const group of groups) {
+            out[group] = {};
+            for (const oid of oids) out[group]![oid] = await readAttributeByOid(client, group, oid);
+          }
+          return out;
+        });
+        let values = 0;
+        for (const group of groups) {
+          for (const oid of oids) {
+            const got = [...(result!.groups[group]?.[oid] ?? [])].sort();
+            c.expect(got, `${oid} of ${group}`).toEqual([...truth[group]![oid]!].sort());
+            values += got.length;
+          }
+        }
+        c.expect(values, 'values read in all').toBeGreaterThan(0);
+        c.note('result', JSON.stringify(result!.groups, null, 1).slice(0, 4_000));
+      });
+    }),
+  ],
+});
