@@ -33,8 +33,9 @@ function failureMessage(step: StepResult): string {
   return check ? `${check.name} [${check.spec}]: ${check.detail}` : `step ${step.index + 1} failed`;
 }
 
-export function vitestFlow(flowOrModule: FlowDefinition | { default: FlowDefinition }, targetFactory: () => Target | Promise<Target>, options: VitestFlowOptions = {}): void {
-  const flow = isFlowDefinition(flowOrModule) ? flowOrModule : flowOrModule.default;
+export function vitestFlow<S>(flowOrModule: FlowDefinition<S> | { default: FlowDefinition<S> }, targetFactory: () => Target | Promise<Target>, options: VitestFlowOptions = {}): void {
+  // Generic, so a suite with a typed state (defineFlow<State>) needs no cast; the engine runs any state.
+  const flow = (isFlowDefinition(flowOrModule) ? flowOrModule : (flowOrModule as { default: FlowDefinition<S> }).default) as unknown as FlowDefinition;
   describe(`${flow.id}: ${flow.title}`, () => {
     let target: Target | undefined;
     let execution: FlowExecution | undefined;
