@@ -1,0 +1,21 @@
+/** The openid-connect suite against the reference target: every arrow and every check passes. */
+import { expect } from 'vitest';
+import flow from '../../suites/openid-connect.suite.ts';
+import { vitestFlow } from '../../harness/flow/vitest.ts';
+import { startReferenceTarget } from '../../harness/target/reference.ts';
+import { checkStatus, unpassedChecks } from './support/flow-result.ts';
+
+vitestFlow(flow, () => startReferenceTarget(), {
+  onResult: (result) => {
+    expect(unpassedChecks(result)).toEqual([]);
+    expect(result.status).toBe('passed');
+    for (const name of [
+      'ID token signature verifies against the JWKS',
+      'ID token echoes the nonce of the request',
+      'ID token at_hash matches the access token',
+      'a forged alg none copy of the ID token is refused',
+      'the OP does not advertise alg none for ID tokens',
+    ]) expect(checkStatus(result, '(3) AuthN Response', name), name).toBe('passed');
+    expect(checkStatus(result, '(5) UserInfo Response', 'UserInfo sub equals the ID token sub')).toBe('passed');
+  },
+});
