@@ -29,13 +29,13 @@ export const verificationPath = '/device';
 const csrfCookie = 'nauthera.device';
 const resumePath = (uid: string) => `${verificationPath}/resume/${uid}`;
 
-function renderForm(ctx: Context, provider: Provider, input: { userCode?: string; error?: string; status?: number }): void {
+function renderForm(ctx: Context, provider: Provider, input: { userCode?: string; error?: string }): void {
   let csrf = readCookie(ctx, csrfCookie);
   if (!csrf) {
     csrf = randomToken();
     setCookie(ctx, csrfCookie, csrf, provider.config.ttl.interaction);
   }
-  sendPage(ctx, input.status ?? 200, devicePage({ csrf, userCode: input.userCode, error: input.error }));
+  sendPage(ctx, 200, devicePage({ csrf, userCode: input.userCode, error: input.error }));
 }
 
 export const deviceVerification: Endpoint = {
@@ -53,7 +53,8 @@ export const deviceVerification: Endpoint = {
       if (!expected || !csrfMatches(expected, form.get('csrf'))) throw new InteractionError('the form has expired or was not sent from this page (CSRF check failed)', 403);
       const typed = form.get('user_code') ?? '';
       const userCode = normalizeUserCode(typed);
-      const again = (error: string) => renderForm(ctx, provider, { userCode: typed.slice(0, 64), error, status: 400 });
+      // The form again with what was typed and why it failed (200, as the sign-in page does for a wrong password).
+      const again = (error: string) => renderForm(ctx, provider, { userCode: typed.slice(0, 64), error });
       if (!userCode) return again('Enter the 8-letter code your device shows, like BCDF-GHJK.');
       const found = await findByUserCode(provider, userCode);
       if (!found || isExpired(provider, found.record)) return again('That code is not valid or has expired. Check your device for a new one.');

@@ -10,7 +10,7 @@ import { Agent, request } from 'undici';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
 import { rfcErrorCodes } from '../../reference-server/authorization-server/errors.ts';
 import { authorize, CookieJar, formAction, hiddenField, redirectUri } from './support/user-agent.ts';
-import { basic, client, pkce, tokenRequest, user } from './support/oauth.ts';
+import { basic, client, pkce, postForm, tokenRequest, user } from './support/oauth.ts';
 import { codeFor, tokensFor } from './support/flows.ts';
 import { Fuzzer, type FuzzRequest, type FuzzState } from './support/fuzz.ts';
 
@@ -35,6 +35,18 @@ beforeAll(async () => {
   jar.capture(signIn);
   const account = await fetch(`${ref.issuer}/account/consents`, { headers: { cookie: jar.header() } });
   const sessionCsrf = hiddenField(await account.text(), 'csrf')!;
+  // Issue 5: the device page's CSRF cookie joins the jar; live request_uris, device codes and registrations.
+  const devicePage = await fetch(`${ref.issuer}/device`, { headers: { cookie: jar.header() } });
+  jar.capture(devicePage);
+  const deviceCsrf = hiddenField(await devicePage.text(), 'csrf')!;
+  const par = client(ref, 'par');
+  const pushed = await Promise.all([0, 1].map(() => postForm(`${ref.issuer}/par`, { response_type: 'code', redirect_uri: redirectUri, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }, { clientId: par.client_id, secret: par.client_secret! })));
+  const devices = await Promise.all([0, 1].map(async () => (await postForm(`${ref.issuer}/device_authorization`, { client_id: 'device', scope: 'openid api:read' })).body));
+  const registrations = await Promise.all([0, 1].map(async () => {
+    const response = await fetch(`${ref.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [redirectUri] }) });
+    const body = (await response.json()) as { registration_client_uri: string; registration_access_token: string };
+    return { uri: body.registration_client_uri, token: body.registration_access_token };
+  }));
 
   const confidential = await tokensFor(ref, 'confidential', alice);
   const opaque = await tokensFor(ref, 'opaque', alice);
@@ -54,6 +66,11 @@ beforeAll(async () => {
     refreshTokens: [confidential.refresh_token as string, opaque.refresh_token as string],
     codes,
     redirectUri,
+    requestUris: pushed.map((p) => p.body.request_uri as string),
+    deviceCodes: devices.map((d) => d.device_code as string),
+    userCodes: devices.map((d) => d.user_code as string),
+    deviceCsrf,
+    registrations,
   };
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
     logged.push(args.map(String).join(' '));

@@ -31,6 +31,12 @@ export interface FuzzState {
   refreshTokens: string[];
   codes: string[];
   redirectUri: string;
+  /** Issue 5: live request_uris (PAR), device and user codes, the device page's CSRF token, and registrations with their tokens. */
+  requestUris: string[];
+  deviceCodes: string[];
+  userCodes: string[];
+  deviceCsrf: string;
+  registrations: Array<{ uri: string; token: string }>;
 }
 
 export interface FuzzRequest {
@@ -128,7 +134,10 @@ export class Fuzzer {
       max_age: ['0', '60', '-5', '1.5', 'abc'],
       client_assertion_type: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'x'],
       client_assertion: ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJzZXJ2aWNlLWp3dCJ9.', 'a.b.c'],
-      csrf: [s.csrf, s.sessionCsrf],
+      csrf: [s.csrf, s.sessionCsrf, s.deviceCsrf],
+      request_uri: [...s.requestUris, 'urn:ietf:params:oauth:request_uri:unknown', 'urn:ietf:params:oauth:request_uri:'],
+      device_code: [...s.deviceCodes, 'unknown-device-code'],
+      user_code: [...s.userCodes, 'BCDF-GHJK', 'bcdfghjk', 'AEIO-0000'],
       decision: ['allow', 'deny', 'maybe'],
       username: ['alice', 'bob', 'dsmith', '*', 'admin)(|(uid=*'],
       password: ['Alice-Passw0rd', 'wrong', ''],
@@ -143,7 +152,7 @@ export class Fuzzer {
       'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method',
       'prompt', 'max_age', 'login_hint', 'request', 'request_uri', 'grant_type', 'code', 'code_verifier', 'refresh_token', 'client_secret',
       'client_assertion', 'client_assertion_type', 'token', 'token_type_hint', 'access_token', 'csrf', 'username', 'password', 'decision',
-      'claims', 'id_token_hint', 'registration', 'resource', '__proto__', 'constructor', '',
+      'claims', 'id_token_hint', 'registration', 'resource', '__proto__', 'constructor', '', 'device_code', 'user_code',
     ];
     const out: Array<[string, string]> = [];
     const count = this.int(9);
@@ -185,10 +194,45 @@ export class Fuzzer {
       () => as('/.well-known/openid-configuration', 'api'),
       () => as('/.well-known/oauth-authorization-server', 'api'),
       () => as(this.pick(['/', '/nope', '//token', '/token/', '/TOKEN', '/%zz', '/authorize/resume/', '/interaction/', `/${'a'.repeat(3000)}`, '/token%00', '/.well-known/']), 'api'),
+      // Issue 5's endpoints: PAR, device authorization and verification, registration and its management.
+      () => as('/par', 'api'),
+      () => as('/par', 'api'),
+      () => as('/device_authorization', 'api'),
+      () => as('/device_authorization', 'api'),
+      () => as(this.pick(['/device', `/device?user_code=${encodeURIComponent(this.value('user_code'))}`]), 'page'),
+      () => as(`/device/resume/${uid}`, 'page'),
+      () => as('/register', 'register'),
+      () => as('/register', 'register'),
+      () => as(this.pick([...s.registrations.map((r) => new URL(r.uri).pathname), '/register/confidential', '/register/%zz', '/register/']), 'register'),
       () => ({ origin: s.resourceServer, path: '/resource', kind: 'rs' }),
       () => ({ origin: s.resourceServer, path: this.pick(['/', '/resource/x', '/nope']), kind: 'rs' }),
     ];
     return this.pick(choices)();
+  }
+
+  /** RFC 7591 client metadata, some plausible and some hostile, for /register. */
+  private clientMetadata(): Record<string, unknown> {
+    const s = this.state;
+    const hostile = () => this.pick<unknown>([null, 42, true, [], {}, [null], [42], '', this.value('x'), { keys: 'x' }, ['a'.repeat(3000)], JSON.parse('{"__proto__":{"polluted":true}}')]);
+    const plausible: Record<string, () => unknown> = {
+      redirect_uris: () => this.pick([[s.redirectUri], ['http://127.0.0.1:9/cb'], ['http://evil.example/cb'], [`${s.redirectUri}#f`], ['javascript:alert(1)'], ['com.example.app:/cb'], Array(30).fill(s.redirectUri)]),
+      grant_types: () => this.pick([['authorization_code'], ['client_credentials'], ['implicit'], ['password'], ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code']]),
+      response_types: () => this.pick([['code'], ['token'], ['id_token token'], ['code id_token token'], ['none'], []]),
+      token_endpoint_auth_method: () => this.pick(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none', 'tls_client_auth']),
+      client_name: () => this.pick(['app', '<script>', 'a'.repeat(300), '\u0000']),
+      scope: () => this.pick(['openid', 'openid api:read', 'admin', '']),
+      jwks: () => this.pick([{ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] }, { keys: [{ kty: 'oct', k: 'secret' }] }, { keys: [] }]),
+      jwks_uri: () => 'https://client.example/jwks',
+      id_token_signed_response_alg: () => this.pick(['RS256', 'ES256', 'none', 'HS256']),
+      require_pushed_authorization_requests: () => this.pick([true, false, 'true']),
+      client_id: () => this.pick(s.clientIds),
+      client_secret: () => 'guess',
+      registration_access_token: () => this.pick(s.registrations.map((r) => r.token)),
+      contacts: () => this.pick([['a@b.example'], 'a@b.example', Array(20).fill('x')]),
+    };
+    const out: Record<string, unknown> = {};
+    for (const [name, make] of Object.entries(plausible)) if (this.chance(0.35)) out[name] = this.chance(0.75) ? make() : hostile();
+    return out;
   }
 
   next(): FuzzRequest & { kind: string } {
@@ -222,8 +266,13 @@ export class Fuzzer {
       }
       if (headers['content-type'] === '') delete headers['content-type'];
     }
+    if (kind === 'register' && method !== 'GET' && method !== 'HEAD' && this.chance(0.7)) {
+      body = this.pick([JSON.stringify(this.clientMetadata()), JSON.stringify(this.clientMetadata()), '{', 'null', '"x"', '[{}]']);
+      headers['content-type'] = this.pick(['application/json', 'application/json; charset=utf-8', 'application/jsonx']);
+    }
     const auth = this.random();
-    if (auth < 0.25 && s.basicAuth.length > 0) headers.authorization = this.pick(s.basicAuth);
+    if (kind === 'register' && this.chance(0.5)) headers.authorization = `Bearer ${this.pick([...s.registrations.map((r) => r.token), 'not-a-token'])}`;
+    else if (auth < 0.25 && s.basicAuth.length > 0) headers.authorization = this.pick(s.basicAuth);
     else if (auth < 0.35) headers.authorization = `Basic ${Buffer.from(`${this.value('client_id')}:${this.value('client_secret')}`).toString('base64')}`;
     else if (auth < 0.5 && s.accessTokens.length > 0) headers.authorization = `Bearer ${this.pick(s.accessTokens)}`;
     else if (auth < 0.6) headers.authorization = this.pick(['Bearer', 'Bearer ', 'Bearer a b', 'Basic', 'Basic =', 'Basic !!!', 'Digest x', `Bearer ${this.randomString(30, 'abc.-_')}`, 'DPoP x']);
