@@ -6,7 +6,7 @@
  */
 import { defineFlow, step, randomValue, type FlowContext, type HttpResponse, type Target, type TargetClient, type ClientRole } from '../harness/flow/index.ts';
 import { assertionClaims, assertionForm, assertionSignedByAnotherKey, signedAssertion, unsignedAssertion } from './lib/client-assertion.ts';
-import { expectBearerTokenResponse } from './lib/token-response.ts';
+import { expectNoStore, expectTokenResponse } from './lib/token-request.ts';
 
 type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -128,7 +128,8 @@ export default defineFlow<State>({
 
       for (const { method } of issued) {
         await ctx.check({ name: `the token response (${method}) carries a Bearer access token, not cached`, spec: 'RFC 6749 §5.1', soft: true }, (c) => {
-          expectBearerTokenResponse(c, responses[method]!);
+          expectTokenResponse(c, responses[method]!);
+          expectNoStore(c, responses[method]!);
         });
       }
       await ctx.check({ name: 'no refresh token is issued for client_credentials', spec: 'RFC 6749 §4.4.3', severity: 'warning' }, (c) => {

@@ -10,8 +10,8 @@ import {
   canonicalUserCode, deviceCodeGrantType, pollNow, pollUntilDecided, readDeviceAuthorization, requestDeviceAuthorization, startPolling,
   type DeviceAuthorization, type DevicePolling,
 } from './lib/device-grant.ts';
-import { requestedScope } from './lib/requested-scope.ts';
-import { expectBearerTokenResponse } from './lib/token-response.ts';
+import { scopeFor } from './lib/scopes.ts';
+import { expectNoStore, expectTokenResponse } from './lib/token-request.ts';
 
 /** Longest this suite waits for a device_code to expire (options.deviceCodeMaxWaitSeconds overrides, up to 120). */
 const defaultMaxExpiryWaitSeconds = 30;
@@ -59,7 +59,7 @@ export default defineFlow<State>({
     step('Device', 'Authorization Server', 'Request device code', async (ctx) => {
       const client = ctx.target.client('device');
       ctx.state.client = client;
-      ctx.state.scope = requestedScope(ctx.target, client, ['openid', 'profile', 'api:read']);
+      ctx.state.scope = scopeFor(ctx.target, client, ['openid', 'profile', 'api:read']) || client.scope;
 
       await ctx.check({ name: 'the device authorization request is answered with the codes', spec: 'RFC 8628 §3.1, §3.2' }, async (c) => {
         const res = await requestDeviceAuthorization(ctx, client, ctx.state.scope);
@@ -155,7 +155,8 @@ export default defineFlow<State>({
       const main = ctx.state.main!;
       await ctx.check({ name: 'the device receives an access token once the user approved', spec: 'RFC 8628 §3.5, RFC 6749 §5.1' }, async (c) => {
         const res = await pollUntilDecided(ctx, main, Date.now() + 30_000);
-        expectBearerTokenResponse(c, res);
+        expectTokenResponse(c, res);
+        expectNoStore(c, res);
       });
 
       await ctx.check({ name: 'a device code the user denied gets access_denied', spec: 'RFC 8628 §3.5', soft: true }, async (c) => {
