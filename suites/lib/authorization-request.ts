@@ -74,7 +74,10 @@ export async function authorizeCode(ctx: FlowContext<any>, request: CodeRequest,
 
 /** Why an outcome has no code, in one line (for the detail of a check that needed one). */
 export function describeNoCode(outcome: AuthorizeOutcome): string {
-  if (outcome.kind === 'page') return `the browser stopped on ${outcome.reason} "${outcome.title}" at ${outcome.url.split('?')[0]}`;
+  if (outcome.kind === 'page') {
+    const where = { 'login-page': 'the sign-in page', 'login-rejected': 'the sign-in page again', stopped: 'a page' }[outcome.reason];
+    return `the browser stopped on ${where} "${outcome.title}" at ${outcome.url.split('?')[0]}`;
+  }
   const { error, error_description: description } = outcome.params;
   return error ? `the AS answered error ${JSON.stringify(error)}${description ? ` (${JSON.stringify(description)})` : ''}` : `the response has no code (parameters: ${Object.keys(outcome.params).join(', ') || 'none'})`;
 }

@@ -1,0 +1,163 @@
+/**
+ * Pushed Authorization Requests (RFC 9126): the first "oauh2" diagram of seed 000, whose
+ * "Request Token" is the request_uri the AS returns for a pushed request. The client pushes
+ * its authorization request, sends the browser with only client_id and request_uri, and
+ * exchanges the code. The request_uri must be bound to its client and used once (§2.2, §4).
+ */
+import { defineFlow, step, withQuery, type AuthorizeOutcome, type CheckScope, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { codeRequest, describeNoCode, type CodeRequest } from './lib/authorization-request.ts';
+import { checkIdToken } from './lib/id-token.ts';
+import { resourceScope, scopeFor } from './lib/scopes.ts';
+import { exchangeCode, expectNoStore, expectTokenResponse, otherCodeClient } from './lib/token-request.ts';
+
+interface State {
+  client: TargetClient;
+  request: CodeRequest;
+  push: HttpResponse;
+  requestUri: string;
+  url: string;
+  outcome: AuthorizeOutcome;
+  tokens: Record<string, any>;
+  resource?: HttpResponse;
+}
+
+/** The PAR client (require_pushed_authorization_requests, RFC 9126 §6), else the confidential one. */
+function clientOf(target: Target): TargetClient | undefined {
+  return target.findClient('par') ?? target.findClient('confidential');
+}
+
+/** POSTs an authorization request to the PAR endpoint, authenticated as the client (RFC 9126 §2.1). */
+function push(ctx: FlowContext<any>, client: TargetClient, params: Record<string, string>): Promise<HttpResponse> {
+  return ctx.http.postForm(ctx.target.endpoint('pushed_authorization_request_endpoint'), params, { client });
+}
+
+/** The authorization URL of RFC 9126 §4: client_id and request_uri, nothing else. */
+const authorizationUrl = (target: Target, clientId: string, requestUri: string) => withQuery(target.endpoint('authorization_endpoint'), { client_id: clientId, request_uri: requestUri });
+
+/** The AS refused: an error page, or an error at the redirect URI; never a code. */
+function expectNoCode(c: CheckScope, outcome: AuthorizeOutcome): string {
+  c.evidence(outcome);
+  if (outcome.kind === 'redirect' && outcome.params.code) return c.fail(`the AS issued a code (redirected to ${outcome.redirectUri})`);
+  return `refused: ${describeNoCode(outcome)}`;
+}
+
+export default defineFlow<State>({
+  id: 'pushed-authorization',
+  title: 'Pushed Authorization Request (RFC 9126)',
+  diagram: 'diagrams/pushed-authorization.mmd',
+  needs: { users: ['user'], login: true, endpoints: ['pushed_authorization_request_endpoint', 'authorization_endpoint', 'token_endpoint'], grantTypes: ['authorization_code'] },
+  applicable: (target) => (clientOf(target) ? true : { reason: 'the target has no client with role "par" or "confidential"' }),
+  state: () => ({}) as State,
+  steps: [
+    step('User', 'Client', 'Requests to access resources', (ctx) => {
+      const client = clientOf(ctx.target)!;
+      ctx.state.client = client;
+      const scope = scopeFor(ctx.target, client, ['openid', ...(ctx.target.resourceServer ? [resourceScope(ctx.target)] : [])]);
+      ctx.state.request = codeRequest(ctx.target, client, { scope });
+    }),
+
+    step('Client', 'AS', 'Requests Request Token', async (ctx) => {
+      const { client, request } = ctx.state;
+      ctx.state.push = await push(ctx, client, request.params);
+      await ctx.check({ name: 'the pushed authorization request is accepted', spec: 'RFC 9126 §2.1-2.2' }, (c) => {
+        c.expectStatus(ctx.state.push, 201);
+      });
+      await ctx.check({ name: 'a request_uri inside a pushed request is refused with invalid_request', spec: 'RFC 9126 §2.1', soft: true }, async (c) => {
+        const nested = await push(ctx, client, { ...codeRequest(ctx.target, client, { scope: request.scope }).params, request_uri: 'urn:ietf:params:oauth:request_uri:nested' });
+        c.expectOAuthError(nested, 'invalid_request');
+      });
+      await ctx.check({ name: 'a pushed request with an unregistered redirect_uri is refused', spec: 'RFC 9126 §2.1, §2.3, RFC 6749 §3.1.2.4', soft: true }, async (c) => {
+        const evil = codeRequest(ctx.target, client, { scope: request.scope, redirectUri: 'https://attacker.nauthera.invalid/callback' });
+        c.expectOAuthError(await push(ctx, client, evil.params), 'invalid_request');
+      });
+      await ctx.check({ name: 'a pushed request with bad client authentication is refused with invalid_client', spec: 'RFC 9126 §2.1, RFC 6749 §5.2', soft: true }, async (c) => {
+        if (!client.client_secret) c.notApplicable(`client ${client.client_id} authenticates with ${client.token_endpoint_auth_method}, not a secret`);
+        const wrong = { ...client, client_secret: `${client.client_secret}-wrong` };
+        c.expectOAuthError(await push(ctx, wrong, codeRequest(ctx.target, client, { scope: request.scope }).params), 'invalid_client');
+      });
+    }),
+
+    step('AS', 'Client', 'Provides Request Token', async (ctx) => {
+      const res = ctx.state.push;
+      await ctx.check({ name: 'the answer is 201 with a request_uri and its lifetime', spec: 'RFC 9126 §2.2' }, (c) => {
+        c.expectStatus(res, 201);
+        const json = c.expectJson(res);
+        c.expect(json.request_uri, 'request_uri').toBeNonEmptyString();
+        c.expect(json.expires_in, 'expires_in').toBeNumber();
+        c.expect(json.expires_in, 'expires_in').toBeGreaterThan(0);
+        ctx.state.requestUri = json.request_uri;
+      });
+      await ctx.check({ name: 'the request_uri is a URN of the PAR namespace', spec: 'RFC 9126 §2.2', severity: 'warning', soft: true }, (c) => {
+        // "urn:ietf:params:oauth:request_uri:" + a reference is RECOMMENDED.
+        c.expect(ctx.state.requestUri, 'request_uri').toMatch(/^urn:ietf:params:oauth:request_uri:/);
+      });
+    }),
+
+    step('Client', 'User', 'Redirects user to Authorization Server with Request Token', async (ctx) => {
+      const { client, request, requestUri } = ctx.state;
+      ctx.state.url = authorizationUrl(ctx.target, client.client_id, requestUri);
+      const user = ctx.target.user('user');
+      await ctx.check({ name: 'a request_uri presented by another client is refused', spec: 'RFC 9126 §2.2, §4', soft: true }, async (c) => {
+        const other = otherCodeClient(ctx.target, client);
+        if (!other) c.notApplicable('the target has no second client to present it');
+        // A request_uri of its own: a refused attempt may legitimately burn it.
+        const own = await push(ctx, client, codeRequest(ctx.target, client, { scope: request.scope }).params);
+        c.expectStatus(own, 201);
+        c.note('presented by', `${other!.client_id} (${other!.role}); pushed by ${client.client_id}`);
+        return expectNoCode(c, await ctx.browser.authorize(authorizationUrl(ctx.target, other!.client_id, own.json.request_uri), { user }));
+      });
+      await ctx.check({ name: 'a client that must use PAR cannot send a plain authorization request', spec: 'RFC 9126 §6, §5', soft: true }, async (c) => {
+        if (client.role !== 'par' && !ctx.target.capabilities.requirePar) c.notApplicable(`client ${client.client_id} is not required to push its requests`);
+        return expectNoCode(c, await ctx.browser.authorize(codeRequest(ctx.target, client, { scope: request.scope }).url, { user }));
+      });
+    }),
+
+    step('User', 'AS', 'Grants Authorization using Request Token', async (ctx) => {
+      const { request, url } = ctx.state;
+      const outcome = await ctx.browser.authorize(url, { user: ctx.target.user('user'), consent: 'approve' });
+      ctx.state.outcome = outcome;
+      await ctx.check({ name: 'the pushed request is authorized and a code returned', spec: 'RFC 9126 §4, RFC 6749 §4.1.2' }, (c) => {
+        const params = c.expectAuthorizationResponse(outcome);
+        c.expect(params.code, 'code').toBeNonEmptyString();
+      });
+      await ctx.check({ name: 'the state of the pushed request is echoed', spec: 'RFC 6749 §4.1.2, §10.12', soft: true }, (c) => {
+        c.expect(c.expectRedirect(outcome).redirectUri, 'redirect URI (the pushed one)').toBe(request.redirectUri);
+        c.expect(c.expectRedirect(outcome).params.state, 'state').toBe(request.state);
+      });
+      // RFC 9126 §4: the AS SHOULD treat a request_uri as one-time use (reloads MAY be tolerated).
+      await ctx.check({ name: 'a used request_uri is refused', spec: 'RFC 9126 §4', severity: 'warning', soft: true }, async (c) => {
+        return expectNoCode(c, await ctx.browser.authorize(url, { user: ctx.target.user('user') }));
+      });
+    }),
+
+    step('AS', 'Client', 'Provides Access Token', async (ctx) => {
+      const { client, request, outcome } = ctx.state;
+      const code = outcome.kind === 'redirect' ? outcome.params.code : '';
+      const res = await exchangeCode(ctx, request, code);
+      await ctx.check({ name: 'the code of the pushed request is exchanged for tokens', spec: 'RFC 6749 §4.1.3, RFC 7636 §4.5' }, (c) => {
+        ctx.state.tokens = expectTokenResponse(c, res);
+        expectNoStore(c, res);
+      });
+      if (typeof ctx.state.tokens.id_token === 'string') await checkIdToken(ctx, ctx.state.tokens.id_token, { client, accessToken: ctx.state.tokens.access_token });
+    }),
+
+    step('Client', 'RS', 'Requests protected resources with Access Token', async (ctx) => {
+      const rs = ctx.target.resourceServer;
+      if (!rs) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
+      const res = await ctx.http.get(rs, { bearer: ctx.state.tokens.access_token });
+      ctx.state.resource = res;
+      await ctx.check({ name: 'the resource server accepts the access token', spec: 'RFC 6750 §2.1' }, (c) => {
+        c.expectStatus(res, 200);
+      });
+    }),
+
+    step('RS', 'Client', 'Provides protected resources', async (ctx) => {
+      const res = ctx.state.resource;
+      if (!res) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
+      await ctx.check({ name: 'the protected resource is returned', spec: 'RFC 6750 §2.1' }, (c) => {
+        c.expectStatus(res, 200);
+        c.expect(res.text.length, 'length of the resource').toBeGreaterThan(0);
+      });
+    }),
+  ],
+});
