@@ -1,0 +1,169 @@
+/**
+ * Implicit flow (RFC 6749 §4.2, OIDC Core §3.2), diagrams/implicit.mmd: response_type token
+ * and id_token token for the "implicit" client. The request is checked where it is sent (a
+ * request for an ID token without nonce is refused, OIDC Core §3.2.2.11; no token for an
+ * unregistered redirect URI or for a client not registered for the implicit grant), the
+ * consent page is shown and can be refused, and the response comes in the fragment with the
+ * state, a Bearer access token, no refresh token, and an ID token that echoes the nonce and
+ * binds the access token (at_hash). The nonce check is named "ID token nonce matches
+ * (implicit)", apart from openid-connect's.
+ */
+import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
+import { expectFragmentResponse, expectFrontChannelAccessToken, noResponseTypeReason, usableResponseTypes } from './lib/front-channel.ts';
+import { checkIdToken, idTokenCheckNames, type IdTokenCheckKey } from './lib/id-token.ts';
+import { resourceScope, scopeFor } from './lib/scopes.ts';
+
+const responseTypes = ['id_token token', 'token'] as const;
+const attackerUri = 'https://evil.nauthera.test/implicit-callback';
+
+// Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
+interface State {
+  client?: TargetClient;
+  /** One request per usable response type, the first one walked through steps 2-4. */
+  requests?: CodeRequest[];
+  outcomes?: Array<{ request: CodeRequest; outcome: AuthorizeOutcome }>;
+}
+
+/** An implicit request: fragment response type, no PKCE (nothing to exchange), a nonce when an ID token is asked for. */
+function implicitRequest(target: Target, client: TargetClient, responseType: string, options: { prompt?: string; redirectUri?: string; nonce?: boolean } = {}): CodeRequest {
+  const withIdToken = responseType.split(' ').includes('id_token');
+  const scope = withIdToken
+    ? scopeFor(target, client, ['openid', 'profile', resourceScope(target)])
+    : scopeFor(target, client, [resourceScope(target)]) || undefined;
+  return codeRequest(target, client, { responseType, scope: scope ?? '', pkce: false, nonce: options.nonce ?? withIdToken, prompt: options.prompt, redirectUri: options.redirectUri });
+}
+
+/** ID token check names of this suite: the nonce check apart from openid-connect's (the faults table of issue 6). */
+function idTokenNames(responseType: string): Partial<Record<IdTokenCheckKey, string>> {
+  const names: Partial<Record<IdTokenCheckKey, string>> = {};
+  for (const key of Object.keys(idTokenCheckNames) as IdTokenCheckKey[]) names[key] = `${idTokenCheckNames[key]} (${responseType})`;
+  names.nonce = 'ID token nonce matches (implicit)';
+  return names;
+}
+
+const promptConsent = (ctx: FlowContext<State>) => (ctx.target.capabilities.openid ? 'consent' : undefined);
+
+export default defineFlow<State>({
+  id: 'implicit',
+  title: 'Implicit flow',
+  diagram: 'diagrams/implicit.mmd',
+  needs: { clients: ['implicit'], users: ['user'], login: true, endpoints: ['authorization_endpoint'] },
+  applicable: (target) => {
+    const reason = noResponseTypeReason(target, target.findClient('implicit'), 'implicit', responseTypes);
+    return reason ? { reason } : true;
+  },
+  steps: [
+    step('User', 'Client Application', 'Access', (ctx) => {
+      const client = ctx.target.client('implicit');
+      ctx.state.client = client;
+      ctx.state.requests = usableResponseTypes(ctx.target, client, responseTypes).map((t) => implicitRequest(ctx.target, client, t));
+      ctx.log(`client ${client.client_id}, response types ${ctx.state.requests.map((r) => `"${r.params.response_type}"`).join(', ')}`);
+    }),
+
+    step('Client Application', 'Authorization Server', 'Request authorization', async (ctx) => {
+      const client = ctx.state.client!;
+      const first = ctx.state.requests![0]!;
+      const user = ctx.target.user('user');
+
+      await ctx.check({ name: 'the AS accepts the implicit request and asks the user to sign in', spec: 'RFC 6749 §4.2.1, OIDC Core §3.2.2.1' }, async (c) => {
+        const outcome = await ctx.browser.authorize(first.url);
+        c.evidence(outcome);
+        if (outcome.kind === 'redirect') return c.fail(`the AS answered at once, before any sign-in, with ${Object.keys(outcome.params).join(', ')}${outcome.params.error ? ` (error ${outcome.params.error})` : ''}`);
+        c.expect(outcome.reason, 'where the browser stopped').toBe('login-page');
+      });
+
+      // OIDC Core §3.2.2.11: nonce is REQUIRED when an ID token comes from the authorization endpoint.
+      await ctx.check({ name: 'an implicit request for an ID token without nonce is refused with invalid_request', spec: 'OIDC Core §3.2.2.11, §3.2.2.6', soft: true }, async (c) => {
+        if (!usableResponseTypes(ctx.target, client, ['id_token token']).length) return c.notApplicable('the client cannot use "id_token token" at this target');
+        const request = implicitRequest(ctx.target, client, 'id_token token', { nonce: false });
+        const params = c.expectRedirectError(await ctx.browser.authorize(request.url, { user }), 'invalid_request');
+        c.expect(params.access_token ?? params.id_token, 'a token in the error response').not.toBeDefined();
+      });
+
+      // RFC 6749 §4.2.2.1, §3.1.2.4: a token sent to an unregistered redirect URI is a token stolen.
+      await ctx.check({ name: 'no token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1', soft: true }, async (c) => {
+        const request = implicitRequest(ctx.target, client, first.params.response_type!, { redirectUri: attackerUri });
+        c.expectNoRedirect(await ctx.browser.authorize(request.url, { user }), attackerUri);
+      });
+
+      // RFC 9700 §2.1.2: the implicit grant only for clients registered for it.
+      await ctx.check({ name: 'a client not registered for the implicit grant gets no token from the authorization endpoint', spec: 'RFC 6749 §4.2.2.1, RFC 9700 §2.1.2', soft: true }, async (c) => {
+        const other = ctx.target.clients.find((x) => x.role !== 'implicit' && x.redirect_uris.length > 0 && x.grant_types.includes('authorization_code') && !x.grant_types.includes('implicit') && !x.response_types.some((r) => r.split(' ').includes('token')));
+        if (!other) return c.notApplicable('the target has no code-flow client without the implicit grant');
+        const request = implicitRequest(ctx.target, other, 'token');
+        const params = c.expectRedirectError(await ctx.browser.authorize(request.url, { user }), ['unauthorized_client', 'unsupported_response_type']);
+        c.expect(params.access_token, 'access_token').not.toBeDefined();
+        c.pass(`client ${other.client_id} (${other.role})`);
+      });
+    }),
+
+    step('Authorization Server', 'User', 'Display consent', async (ctx) => {
+      const login = ctx.target.login!;
+      if (!login.consent) return ctx.notApplicable('the login config has no consent locators (login.consent): the harness cannot see a consent page');
+      const client = ctx.state.client!;
+      // prompt=consent: the page must be shown even if the IdP remembers an earlier consent (OIDC Core §3.1.2.1).
+      const request = implicitRequest(ctx.target, client, ctx.state.requests![0]!.params.response_type!, { prompt: promptConsent(ctx) });
+      await ctx.check({ name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.1.2.4' }, async (c) => {
+        if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
+        const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
+        const params = c.expectRedirectError(outcome, 'access_denied');
+        c.expect(params.state, 'state of the error response').toBe(request.state);
+        c.expect(params.access_token, 'access_token').not.toBeDefined();
+      });
+    }),
+
+    step('User', 'Authorization Server', 'Give consent', async (ctx) => {
+      const user = ctx.target.user('user');
+      const [first, ...rest] = ctx.state.requests!;
+      ctx.state.outcomes = [];
+      await ctx.check({ name: 'the user consents and is sent back to the client', spec: 'RFC 6749 §4.2.1-4.2.2' }, async (c) => {
+        // The walked-through request asks again with prompt=consent, so the approval is really given here.
+        const request = ctx.target.login?.consent
+          ? implicitRequest(ctx.target, ctx.state.client!, first!.params.response_type!, { prompt: promptConsent(ctx) })
+          : first!;
+        const outcome = await ctx.browser.authorize(request.url, { user, consent: 'approve' });
+        ctx.state.outcomes!.push({ request, outcome });
+        c.expectRedirect(outcome);
+      });
+      // The other response type, in the same session (consent given or asked again).
+      for (const request of rest) {
+        ctx.state.outcomes.push({ request, outcome: await ctx.browser.authorize(request.url, { user, consent: 'approve' }) });
+      }
+    }),
+
+    step('Authorization Server', 'Client Application', 'Issue access token (via redirect)', async (ctx) => {
+      const client = ctx.state.client!;
+      for (const { request, outcome } of ctx.state.outcomes!) {
+        const type = request.params.response_type!;
+        let params: Record<string, string> = {};
+        await ctx.check({ name: `the response to "${type}" comes in the fragment with the state`, spec: 'RFC 6749 §4.2.2, OAuth 2.0 Multiple Response Types §5', soft: true }, (c) => {
+          params = expectFragmentResponse(c, outcome);
+          c.expect(params.state, 'state').toBe(request.state);
+        });
+        if (!params.access_token && !params.id_token) continue;
+        await ctx.check({ name: `the response to "${type}" carries a Bearer access token`, spec: 'RFC 6749 §4.2.2', soft: true }, (c) => {
+          expectFrontChannelAccessToken(c, params);
+        });
+        // RFC 6749 §4.2.2: "The authorization server MUST NOT issue a refresh token."
+        await ctx.check({ name: `no refresh token comes from the authorization endpoint ("${type}")`, spec: 'RFC 6749 §4.2.2', soft: true }, (c) => {
+          c.expect(params.refresh_token, 'refresh_token').not.toBeDefined();
+        });
+        if (type.split(' ').includes('id_token')) {
+          await ctx.check({ name: `the response to "${type}" carries an ID token`, spec: 'OIDC Core §3.2.2.5', soft: true }, (c) => {
+            c.expect(params.id_token, 'id_token').toBeNonEmptyString();
+          });
+          if (params.id_token) {
+            await checkIdToken(ctx, params.id_token, { client, nonce: request.nonce, accessToken: params.access_token, requireAtHash: true, names: idTokenNames(type) });
+          }
+        }
+        const rs = ctx.target.resourceServer;
+        if (rs && params.access_token && request.scope.split(' ').includes(resourceScope(ctx.target))) {
+          await ctx.check({ name: `the access token of "${type}" is accepted by the resource server`, spec: 'RFC 6750 §2.1', soft: true }, async (c) => {
+            c.expectStatus(await ctx.http.get(rs, { bearer: params.access_token }), 200);
+          });
+        }
+      }
+    }),
+  ],
+});

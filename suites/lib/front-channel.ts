@@ -1,0 +1,42 @@
+/**
+ * Tokens from the authorization endpoint (implicit RFC 6749 §4.2, OIDC Core §3.2; hybrid OIDC
+ * Core §3.3): which of those response types a client may use at a target, and the checks on
+ * a response that must come in the fragment (OAuth 2.0 Multiple Response Type Encoding
+ * Practices §5, RFC 6749 §4.2.2).
+ */
+import { sameResponseType, supportsResponseType, type AuthorizeOutcome, type CheckScope, type Target, type TargetClient } from '../../harness/flow/index.ts';
+
+/** The response types of `wanted` the target lists and the client is registered for. */
+export function usableResponseTypes(target: Target, client: TargetClient, wanted: readonly string[]): string[] {
+  return wanted.filter((t) => supportsResponseType(target.capabilities, t) && client.response_types.some((r) => sameResponseType(r, t)));
+}
+
+/** Why none of `wanted` can be tested, or undefined when some can. */
+export function noResponseTypeReason(target: Target, client: TargetClient | undefined, role: string, wanted: readonly string[]): string | undefined {
+  if (!client) return `the target has no client with role "${role}"`;
+  if (usableResponseTypes(target, client, wanted).length > 0) return undefined;
+  const listed = wanted.filter((t) => supportsResponseType(target.capabilities, t));
+  if (listed.length === 0) return `response_types_supported lists none of ${wanted.map((t) => `"${t}"`).join(', ')}`;
+  return `client ${client.client_id} is registered for none of ${listed.map((t) => `"${t}"`).join(', ')} (response_types in the config)`;
+}
+
+/**
+ * A successful response delivered in the fragment, nothing of it in the query (tokens must
+ * not reach the client's server in a query string, and the default response mode of these
+ * response types is fragment). Returns the parameters.
+ */
+export function expectFragmentResponse(c: CheckScope, outcome: AuthorizeOutcome): Record<string, string> {
+  const params = c.expectAuthorizationResponse(outcome);
+  if (outcome.kind !== 'redirect') return params;
+  c.expect(outcome.responseMode, 'response mode').toBe('fragment');
+  const query = new URL(outcome.url).searchParams;
+  for (const key of ['access_token', 'id_token', 'code', 'state']) c.expect(query.get(key), `${key} in the query`).toBe(null);
+  return params;
+}
+
+/** The members of an access token in a front-channel response (RFC 6749 §4.2.2): access_token, token_type Bearer, expires_in if given. */
+export function expectFrontChannelAccessToken(c: CheckScope, params: Record<string, string>): void {
+  c.expect(params.access_token, 'access_token').toBeNonEmptyString();
+  c.expect(params.token_type?.toLowerCase(), 'token_type (case-insensitive)').toBe('bearer');
+  if (params.expires_in !== undefined) c.expect(Number(params.expires_in), 'expires_in').toBeGreaterThan(0);
+}
