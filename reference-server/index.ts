@@ -15,6 +15,7 @@ import type { JWK } from 'jose';
 import { startDirectory, type Directory, type DirectoryInfo } from '../fixtures/ldap/index.ts';
 import type { ReferenceConfig } from './config/types.ts';
 import { loadConfig, ReferenceConfigError } from './config/load.ts';
+import { faultWarning } from './config/faults.ts';
 import { KeyStore } from './authorization-server/keys/keystore.ts';
 import { ClientRegistry } from './authorization-server/clients.ts';
 import { MemoryStorage } from './authorization-server/storage/memory.ts';
@@ -31,6 +32,7 @@ import { randomToken } from './authorization-server/tokens/random.ts';
 export type { ReferenceConfig } from './config/types.ts';
 export type { DirectoryInfo } from '../fixtures/ldap/index.ts';
 export { ReferenceConfigError } from './config/load.ts';
+export { faultNames, faultDescriptions, type FaultName, type FaultsConfig } from './config/faults.ts';
 
 export interface StartReferenceOptions {
   /** A config object, or the path of a JSON config file. Default: config/default.ts. */
@@ -69,6 +71,9 @@ export interface RunningReference {
 
 export async function startReferenceServer(options: StartReferenceOptions = {}): Promise<RunningReference> {
   const config = await loadConfig(options.config);
+  // Deliberate faults exist only to prove the harness (config/faults.ts): never start one quietly.
+  const brokenOnPurpose = faultWarning(config.faults);
+  if (brokenOnPurpose) console.warn(brokenOnPurpose);
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new ReferenceConfigError('the reference server listens on 127.0.0.1 only');
 

@@ -7,6 +7,7 @@ import type { ClientConfig, ReferenceConfig, SigningAlg, TokenEndpointAuthMethod
 import { defaultConfig } from './default.ts';
 import { consentGroupDN } from '../../fixtures/ldap/seed.ts';
 import { endpointLifetimes, resolveEndpointSettings, type EndpointSettings } from './endpoint-settings.ts';
+import { resolveFaults } from './faults.ts';
 
 export class ReferenceConfigError extends Error {
   override name = 'ReferenceConfigError';
@@ -103,10 +104,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
   }
   if (ldap.timeoutMs !== undefined) positiveInteger(ldap.timeoutMs, 'ldap.timeoutMs');
   const rs = object(config.resourceServer ?? {}, 'resourceServer') as NonNullable<ReferenceConfig['resourceServer']>;
-  const faults = object(config.faults ?? {}, 'faults');
-  if (Object.keys(faults).length > 0) {
-    throw new ReferenceConfigError(`faults: ${Object.keys(faults).join(', ')} not known (the fault switches arrive with issue 6)`);
-  }
+  const faults = resolveFaults(config.faults, (message) => new ReferenceConfigError(message));
   return {
     clients,
     users,

@@ -4,6 +4,7 @@
  */
 import type { JWK } from 'jose';
 import type { EndpointSettingsConfig } from './endpoint-settings.ts';
+import type { FaultsConfig } from './faults.ts';
 
 export type SigningAlg = 'ES256' | 'RS256';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
@@ -84,10 +85,9 @@ export interface KeysConfig {
 
 /**
  * Deliberate spec violations, which exist only to prove that the harness catches them
- * (issue 6 fills this in). The reference server refuses any fault it does not know.
+ * (see faults.ts for each one). The reference server refuses any fault it does not know.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface FaultsConfig {}
+export type { FaultsConfig };
 
 /** pushedAuthorizationRequests, deviceAuthorization and registration: see endpoint-settings.ts. */
 export interface ReferenceConfig extends EndpointSettingsConfig {

@@ -11,7 +11,8 @@ import { responseModes } from './response-modes.ts';
 export function respond(ctx: Context, provider: Provider, request: AuthorizationRequest, params: Record<string, string>): void {
   const all: Record<string, string> = { ...params };
   if (request.state !== undefined) all.state = request.state;
-  all.iss = provider.issuer;
+  // FAULT omitIss (config/faults.ts, only to prove the harness): no iss, though discovery advertises it.
+  if (!provider.config.faults.omitIss) all.iss = provider.issuer;
   const mode = Object.hasOwn(responseModes, request.responseMode) ? responseModes[request.responseMode] : responseModes.query;
   mode(ctx, request.redirectUri!, all);
 }

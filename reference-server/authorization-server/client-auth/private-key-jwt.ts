@@ -3,7 +3,7 @@
  * iss = sub = client_id, aud = the issuer or the endpoint URL, an exp, and a jti that is
  * accepted once (replay protection, RFC 7523 §3 item 7).
  */
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, UnsecuredJWT } from 'jose';
 import type { Client } from '../clients.ts';
 import type { Provider } from '../provider.ts';
 import { InvalidClient } from '../errors.ts';
@@ -14,16 +14,21 @@ export const assertionAlgorithms = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA']
 
 export async function privateKeyJwt(client: Client, presented: PresentedCredentials, provider: Provider, endpointUrl: string): Promise<void> {
   if (!client.jwks || !presented.assertion) throw new InvalidClient('client has no keys registered');
+  const claims = {
+    issuer: client.clientId,
+    subject: client.clientId,
+    audience: [provider.issuer, `${provider.issuer}/token`, endpointUrl],
+    requiredClaims: ['exp', 'jti'],
+    currentDate: new Date(provider.now() * 1000),
+  };
   let payload;
   try {
-    ({ payload } = await jwtVerify(presented.assertion, createLocalJWKSet(client.jwks), {
-      issuer: client.clientId,
-      subject: client.clientId,
-      audience: [provider.issuer, `${provider.issuer}/token`, endpointUrl],
-      algorithms: assertionAlgorithms,
-      requiredClaims: ['exp', 'jti'],
-      currentDate: new Date(provider.now() * 1000),
-    }));
+    if (provider.config.faults.acceptAlgNone && decodeProtectedHeader(presented.assertion).alg === 'none') {
+      // FAULT acceptAlgNone (config/faults.ts, only to prove the harness): claims checked, no signature at all.
+      ({ payload } = UnsecuredJWT.decode(presented.assertion, claims));
+    } else {
+      ({ payload } = await jwtVerify(presented.assertion, createLocalJWKSet(client.jwks), { ...claims, algorithms: assertionAlgorithms }));
+    }
   } catch (error) {
     throw new InvalidClient(`client_assertion rejected: ${(error as { code?: string }).code ?? 'invalid'}`);
   }

@@ -39,7 +39,8 @@ export const authorizationCode: GrantHandler = async ({ provider, form, client }
   if (!record) throw new InvalidGrant('the authorization code is invalid or expired');
   // Not consumed: another client presenting a code must not burn it for its rightful owner.
   if (record.clientId !== client.clientId) throw new InvalidGrant('the authorization code was issued to another client');
-  if (!(await provider.storage.consume('AuthorizationCode', code))) {
+  // FAULT reusableCodes (config/faults.ts, only to prove the harness): the code is never consumed.
+  if (!provider.config.faults.reusableCodes && !(await provider.storage.consume('AuthorizationCode', code))) {
     await provider.storage.revokeByGrant(record.grantId);
     throw new InvalidGrant('the authorization code was already used; the tokens issued for it are revoked');
   }
@@ -50,7 +51,8 @@ export const authorizationCode: GrantHandler = async ({ provider, form, client }
     if (verifier === undefined) throw new InvalidGrant('code_verifier is required: the code was issued with a code_challenge');
     const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'));
     const expected = Buffer.from(record.codeChallenge);
-    if (computed.length !== expected.length || !timingSafeEqual(computed, expected)) {
+    // FAULT ignorePkce (config/faults.ts, only to prove the harness): the verifier is not compared.
+    if (!provider.config.faults.ignorePkce && (computed.length !== expected.length || !timingSafeEqual(computed, expected))) {
       throw new InvalidGrant('code_verifier does not match the code_challenge');
     }
   } else if (verifier !== undefined) {

@@ -23,7 +23,9 @@ export const refreshToken: GrantHandler = async ({ provider, form, client }) => 
     const wider = requested.filter((s) => !granted.includes(s));
     if (wider.length > 0) throw new InvalidScope(`scope may only narrow; not granted: ${wider.join(' ')}`);
   }
-  if (!(await provider.storage.consume('RefreshToken', value))) {
+  // FAULT noRefreshRotation (config/faults.ts, only to prove the harness): the token is not consumed.
+  const rotate = !provider.config.faults.noRefreshRotation;
+  if (rotate && !(await provider.storage.consume('RefreshToken', value))) {
     await provider.storage.revokeByGrant(record.grantId);
     throw new InvalidGrant('the refresh token was already used; every token of its grant is revoked');
   }
@@ -39,7 +41,7 @@ export const refreshToken: GrantHandler = async ({ provider, form, client }) => 
     throw new InvalidGrant('the account of this grant no longer exists');
   }
   const scope = requested && requested.length > 0 ? formatScope(granted.filter((s) => requested.includes(s))) : record.scope;
-  return userTokenResponse(provider, {
+  const response = await userTokenResponse(provider, {
     client,
     sub: record.sub,
     accountDn: record.accountDn,
@@ -49,4 +51,10 @@ export const refreshToken: GrantHandler = async ({ provider, form, client }) => 
     authTime: record.authTime,
     familyExp: record.familyExp,
   });
+  if (!rotate && typeof response.refresh_token === 'string') {
+    // FAULT noRefreshRotation: the presented token comes back unchanged instead of a new one.
+    await provider.storage.destroy('RefreshToken', response.refresh_token);
+    response.refresh_token = value;
+  }
+  return response;
 };

@@ -16,7 +16,8 @@ export async function issueIdToken(
   const { kid, alg, key } = provider.keys.signingKey(client.idTokenAlg);
   const iat = provider.now();
   const payload: Record<string, unknown> = { ...(input.claims ?? {}), auth_time: input.authTime, amr: ['pwd'], azp: client.clientId };
-  if (input.nonce !== undefined) payload.nonce = input.nonce;
+  // FAULT dropNonce (config/faults.ts, only to prove the harness): the nonce is left out.
+  if (input.nonce !== undefined && !provider.config.faults.dropNonce) payload.nonce = input.nonce;
   if (input.accessToken !== undefined) payload.at_hash = leftHalfHash(input.accessToken, alg);
   if (input.code !== undefined) payload.c_hash = leftHalfHash(input.code, alg);
   return new SignJWT(payload)

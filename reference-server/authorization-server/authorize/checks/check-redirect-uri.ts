@@ -5,9 +5,10 @@
  * (RFC 6749 §4.1.2.1).
  */
 import type { AuthorizationRequest } from '../request.ts';
+import type { Provider } from '../../provider.ts';
 import { UnverifiedAuthorizationRequest } from '../../errors.ts';
 
-export function checkRedirectUri(request: AuthorizationRequest): void {
+export function checkRedirectUri(request: AuthorizationRequest, provider: Provider): void {
   const client = request.client!;
   let redirectUri: string | undefined;
   try {
@@ -20,7 +21,11 @@ export function checkRedirectUri(request: AuthorizationRequest): void {
     request.redirectUri = client.redirectUris[0];
     return;
   }
-  if (!client.redirectUris.includes(redirectUri)) {
+  // FAULT prefixRedirectUri (config/faults.ts, only to prove the harness): prefix matching, the classic open redirect.
+  const registered = provider.config.faults.prefixRedirectUri
+    ? client.redirectUris.some((uri) => redirectUri.startsWith(uri))
+    : client.redirectUris.includes(redirectUri);
+  if (!registered) {
     throw new UnverifiedAuthorizationRequest('invalid_request', 'redirect_uri does not match any URI registered for this client');
   }
   request.redirectUri = redirectUri;

@@ -1,0 +1,58 @@
+/**
+ * Deliberate spec violations of the reference server (config `faults`). They exist ONLY to
+ * prove that the harness catches real faults (issue 6, test/faults/): each one is a narrow
+ * switch at the one place it acts, marked `FAULT <name>` there, and breaks exactly one rule.
+ * Never turn one on for anything else. A server with any fault on says so loudly at start.
+ */
+
+/** Each fault, and the rule it breaks (also the text of the start-up warning). */
+export const faultDescriptions = {
+  reusableCodes: 'authorization codes are never consumed and can be exchanged again (breaks RFC 6749 §4.1.2)',
+  prefixRedirectUri: 'a redirect_uri is accepted when it merely starts with a registered one (breaks RFC 9700 §4.1.3)',
+  ignorePkce: 'the code_verifier is not compared with the code_challenge: any well-formed verifier is accepted (breaks RFC 7636 §4.6)',
+  dropNonce: 'ID tokens never carry the nonce of the request (breaks OIDC Core §3.1.2.1, §2)',
+  noRefreshRotation: 'a refresh token is not rotated: the same one comes back and stays valid (breaks RFC 9700 §4.14.2)',
+  acceptAlgNone: 'an unsigned (alg none) client assertion authenticates a private_key_jwt client (breaks RFC 7523 §3, RFC 8725 §3.1)',
+  omitIss: 'authorization responses carry no iss, though the metadata advertises it (breaks RFC 9207 §2)',
+} as const;
+
+export type FaultName = keyof typeof faultDescriptions;
+
+export const faultNames = Object.keys(faultDescriptions) as FaultName[];
+
+/** config.faults: `{ "<fault>": true }` turns a fault on; false or absent leaves the server correct. */
+export type FaultsConfig = { [name in FaultName]?: boolean };
+
+/** Checks config.faults: only known names, only booleans. */
+export function resolveFaults(raw: unknown, fail: (message: string) => Error): FaultsConfig {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('faults must be an object of fault names to true/false');
+  const faults: FaultsConfig = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (!Object.hasOwn(faultDescriptions, name)) {
+      throw fail(`faults.${name} is not a known fault (known: ${faultNames.join(', ')}); faults exist only to prove the harness`);
+    }
+    if (typeof value !== 'boolean') throw fail(`faults.${name} must be true or false`);
+    faults[name as FaultName] = value;
+  }
+  return faults;
+}
+
+/** The faults that are on. */
+export function activeFaults(faults: FaultsConfig): FaultName[] {
+  return faultNames.filter((name) => faults[name] === true);
+}
+
+/** The start-up warning for a server with faults on (undefined when none is). */
+export function faultWarning(faults: FaultsConfig): string | undefined {
+  const on = activeFaults(faults);
+  if (on.length === 0) return undefined;
+  const bar = '!'.repeat(78);
+  return [
+    bar,
+    `!! nauthera reference server STARTED BROKEN ON PURPOSE: ${on.length} fault${on.length > 1 ? 's' : ''} on (config.faults).`,
+    ...on.map((name) => `!!   ${name}: ${faultDescriptions[name]}`),
+    '!! Faults exist only to prove that the harness catches them. Never use this server for anything else.',
+    bar,
+  ].join('\n');
+}
