@@ -1,0 +1,212 @@
+/**
+ * Hybrid flow (OIDC Core §3.3), diagrams/hybrid.mmd: response_type code id_token, code token
+ * and code id_token token for the "hybrid" client. The front-channel response comes in the
+ * fragment with the code; its ID token echoes the nonce and binds the code (c_hash) and, with
+ * a token, the access token (at_hash); each code is then exchanged at the token endpoint, whose
+ * ID token names the same iss and sub (§3.3.3.6). Negative checks: nonce required, nothing
+ * sent to an unregistered redirect_uri, a refused consent gives access_denied, and a code
+ * exchanged with another redirect_uri is refused. The nonce check is named "ID token nonce
+ * matches (hybrid)", apart from openid-connect's.
+ */
+import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-request.ts';
+import { expectFragmentResponse, expectFrontChannelAccessToken, noResponseTypeReason, usableResponseTypes } from './lib/front-channel.ts';
+import { checkIdToken, idTokenCheckNames, type IdTokenCheckKey, type ValidatedIdToken } from './lib/id-token.ts';
+import { resourceScope, scopeFor } from './lib/scopes.ts';
+import { exchangeCode, expectNoStore, expectTokenResponse } from './lib/token-request.ts';
+
+const responseTypes = ['code id_token', 'code token', 'code id_token token'] as const;
+const attackerUri = 'https://evil.nauthera.test/hybrid-callback';
+
+interface Issued {
+  request: CodeRequest;
+  outcome: AuthorizeOutcome;
+  params?: Record<string, string>;
+  idToken?: ValidatedIdToken;
+  exchange?: HttpResponse;
+}
+
+// Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
+interface State {
+  client?: TargetClient;
+  /** One request per usable response type, the first one walked through steps 2-4. */
+  requests?: CodeRequest[];
+  issued?: Issued[];
+}
+
+const has = (type: string, value: string) => type.split(' ').includes(value);
+
+function hybridRequest(target: Target, client: TargetClient, responseType: string, options: { prompt?: string; redirectUri?: string; nonce?: boolean } = {}): CodeRequest {
+  const scope = scopeFor(target, client, ['openid', 'profile', resourceScope(target)]);
+  return codeRequest(target, client, { responseType, scope, nonce: options.nonce ?? true, prompt: options.prompt, redirectUri: options.redirectUri });
+}
+
+/** ID token check names of this suite: each tagged with where the token came from, the nonce check apart from openid-connect's. */
+function idTokenNames(tag: string): Partial<Record<IdTokenCheckKey, string>> {
+  const names: Partial<Record<IdTokenCheckKey, string>> = {};
+  for (const key of Object.keys(idTokenCheckNames) as IdTokenCheckKey[]) names[key] = `${idTokenCheckNames[key]} (${tag})`;
+  names.nonce = 'ID token nonce matches (hybrid)';
+  return names;
+}
+
+const promptConsent = (ctx: FlowContext<State>) => (ctx.target.login?.consent ? 'consent' : undefined);
+
+export default defineFlow<State>({
+  id: 'hybrid',
+  title: 'Hybrid flow',
+  diagram: 'diagrams/hybrid.mmd',
+  needs: { clients: ['hybrid'], users: ['user'], login: true, endpoints: ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] },
+  applicable: (target) => {
+    const reason = noResponseTypeReason(target, target.findClient('hybrid'), 'hybrid', responseTypes);
+    return reason ? { reason } : true;
+  },
+  steps: [
+    step('User', 'Client Application', 'Access', (ctx) => {
+      const client = ctx.target.client('hybrid');
+      ctx.state.client = client;
+      ctx.state.requests = usableResponseTypes(ctx.target, client, responseTypes).map((t) => hybridRequest(ctx.target, client, t));
+      ctx.log(`client ${client.client_id}, response types ${ctx.state.requests.map((r) => `"${r.params.response_type}"`).join(', ')}`);
+    }),
+
+    step('Client Application', 'Authorization Server', 'Request authorization (ID and access tokens)', async (ctx) => {
+      const client = ctx.state.client!;
+      const first = ctx.state.requests![0]!;
+      const user = ctx.target.user('user');
+
+      await ctx.check({ name: 'the AS accepts the hybrid request and asks the user to sign in', spec: 'OIDC Core §3.3.2.1' }, async (c) => {
+        const outcome = await ctx.browser.authorize(first.url);
+        c.evidence(outcome);
+        if (outcome.kind === 'redirect') return c.fail(`the AS answered at once, before any sign-in, with ${Object.keys(outcome.params).join(', ')}${outcome.params.error ? ` (error ${outcome.params.error})` : ''}`);
+        c.expect(outcome.reason, 'where the browser stopped').toBe('login-page');
+      });
+
+      // OIDC Core §3.3.2.11: the nonce is REQUIRED when the authorization endpoint returns an ID token.
+      await ctx.check({ name: 'a hybrid request for an ID token without nonce is refused with invalid_request', spec: 'OIDC Core §3.3.2.11, §3.3.2.6', soft: true }, async (c) => {
+        const type = usableResponseTypes(ctx.target, client, ['code id_token', 'code id_token token'])[0];
+        if (!type) return c.notApplicable('the client can use no hybrid response type with id_token at this target');
+        const request = hybridRequest(ctx.target, client, type, { nonce: false });
+        const params = c.expectRedirectError(await ctx.browser.authorize(request.url, { user }), 'invalid_request');
+        c.expect(params.code ?? params.id_token ?? params.access_token, 'a code or token in the error response').not.toBeDefined();
+      });
+
+      await ctx.check({ name: 'no code or token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1', soft: true }, async (c) => {
+        const request = hybridRequest(ctx.target, client, first.params.response_type!, { redirectUri: attackerUri });
+        c.expectNoRedirect(await ctx.browser.authorize(request.url, { user }), attackerUri);
+      });
+    }),
+
+    step('Authorization Server', 'User', 'Display consent', async (ctx) => {
+      const login = ctx.target.login!;
+      if (!login.consent) return ctx.notApplicable('the login config has no consent locators (login.consent): the harness cannot see a consent page');
+      // prompt=consent: the page must be shown even if the IdP remembers an earlier consent (OIDC Core §3.1.2.1).
+      const request = hybridRequest(ctx.target, ctx.state.client!, ctx.state.requests![0]!.params.response_type!, { prompt: 'consent' });
+      await ctx.check({ name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'OIDC Core §3.3.2.6, §3.1.2.4' }, async (c) => {
+        if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
+        const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
+        const params = c.expectRedirectError(outcome, 'access_denied');
+        c.expect(params.state, 'state of the error response').toBe(request.state);
+        c.expect(params.code ?? params.id_token ?? params.access_token, 'a code or token in the error response').not.toBeDefined();
+      });
+    }),
+
+    step('User', 'Authorization Server', 'Give consent', async (ctx) => {
+      const user = ctx.target.user('user');
+      const [first, ...rest] = ctx.state.requests!;
+      ctx.state.issued = [];
+      await ctx.check({ name: 'the user consents and is sent back to the client', spec: 'OIDC Core §3.3.2.5' }, async (c) => {
+        const prompt = promptConsent(ctx);
+        const request = prompt ? hybridRequest(ctx.target, ctx.state.client!, first!.params.response_type!, { prompt }) : first!;
+        const outcome = await ctx.browser.authorize(request.url, { user, consent: 'approve' });
+        ctx.state.issued!.push({ request, outcome });
+        c.expectRedirect(outcome);
+      });
+      // The other response types, in the same session (consent given, or asked again).
+      for (const request of rest) {
+        ctx.state.issued.push({ request, outcome: await ctx.browser.authorize(request.url, { user, consent: 'approve' }) });
+      }
+    }),
+
+    step('Authorization Server', 'Client Application', 'Issue ID token and authorization code', async (ctx) => {
+      const client = ctx.state.client!;
+      for (const issued of ctx.state.issued!) {
+        const { request, outcome } = issued;
+        const type = request.params.response_type!;
+        await ctx.check({ name: `the response to "${type}" comes in the fragment with a code and the state`, spec: 'OIDC Core §3.3.2.5, OAuth 2.0 Multiple Response Types §5', soft: true }, (c) => {
+          const params = expectFragmentResponse(c, outcome);
+          c.expect(params.code, 'code').toBeNonEmptyString();
+          c.expect(params.state, 'state').toBe(request.state);
+          issued.params = params;
+        });
+        const params = issued.params;
+        if (!params?.code) continue;
+        if (has(type, 'token')) {
+          await ctx.check({ name: `the response to "${type}" carries a Bearer access token`, spec: 'OIDC Core §3.3.2.5, RFC 6749 §4.2.2', soft: true }, (c) => {
+            expectFrontChannelAccessToken(c, params);
+          });
+        }
+        if (has(type, 'id_token')) {
+          await ctx.check({ name: `the response to "${type}" carries an ID token`, spec: 'OIDC Core §3.3.2.5', soft: true }, (c) => {
+            c.expect(params.id_token, 'id_token').toBeNonEmptyString();
+          });
+          if (params.id_token) {
+            issued.idToken = await checkIdToken(ctx, params.id_token, {
+              client, nonce: request.nonce, code: params.code, accessToken: params.access_token,
+              requireCHash: true, requireAtHash: has(type, 'token'), names: idTokenNames(type),
+            });
+          }
+        }
+      }
+    }),
+
+    step('Client Application', 'Authorization Server', 'Exchange authorization code for access token', async (ctx) => {
+      const client = ctx.state.client!;
+      const withCode = ctx.state.issued!.filter((i) => i.params?.code);
+      if (withCode.length === 0) return ctx.notApplicable('no authorization response carried a code');
+      for (const issued of withCode) {
+        const type = issued.request.params.response_type!;
+        await ctx.check({ name: `the code of "${type}" is accepted at the token endpoint`, spec: 'OIDC Core §3.3.3.1, RFC 6749 §4.1.3', soft: true }, async (c) => {
+          issued.exchange = await exchangeCode(ctx, issued.request, issued.params!.code!);
+          c.expectStatus(issued.exchange, 200);
+        });
+      }
+      // RFC 6749 §4.1.3: the redirect_uri of the token request must be the one of the authorization request.
+      await ctx.check({ name: 'a hybrid code exchanged with another redirect_uri is refused with invalid_grant', spec: 'RFC 6749 §4.1.3', soft: true }, async (c) => {
+        const first = withCode[0]!.request;
+        const { request, code } = await freshCode(ctx, client, { responseType: first.params.response_type, scope: first.scope, nonce: true });
+        c.expectOAuthError(await exchangeCode(ctx, request, code, { redirectUri: attackerUri }), 'invalid_grant');
+      });
+    }),
+
+    step('Authorization Server', 'Client Application', 'Return access token', async (ctx) => {
+      const client = ctx.state.client!;
+      const exchanged = ctx.state.issued!.filter((i) => i.exchange?.status === 200);
+      if (exchanged.length === 0) return ctx.notApplicable('no code was exchanged');
+      let validated = false;
+      for (const issued of exchanged) {
+        const type = issued.request.params.response_type!;
+        const res = issued.exchange!;
+        await ctx.check({ name: `the token response for "${type}" carries a Bearer access token and an ID token, not cached`, spec: 'OIDC Core §3.3.3.3, RFC 6749 §5.1', soft: true }, (c) => {
+          const json = expectTokenResponse(c, res);
+          expectNoStore(c, res);
+          c.expect(json.id_token, 'id_token').toBeNonEmptyString();
+        });
+        const idToken = res.json?.id_token;
+        if (typeof idToken !== 'string') continue;
+        if (!validated) {
+          // One full validation of a token-endpoint ID token (§3.3.3.7 → §3.1.3.7).
+          validated = true;
+          await checkIdToken(ctx, idToken, { client, nonce: issued.request.nonce, accessToken: res.json.access_token, names: idTokenNames('token endpoint') });
+        }
+        if (issued.idToken) {
+          // §3.3.3.6: iss and sub MUST be identical in both ID tokens.
+          await ctx.check({ name: `the ID token of the token endpoint names the iss and sub of the front channel's ("${type}")`, spec: 'OIDC Core §3.3.3.6', soft: true }, (c) => {
+            const [, payload] = idToken.split('.');
+            const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8') || '{}') as Record<string, unknown>;
+            c.expect(claims.iss, 'iss').toBe(issued.idToken!.claims.iss);
+            c.expect(claims.sub, 'sub').toBe(issued.idToken!.claims.sub);
+          });
+        }
+      }
+    }),
+  ],
+});
