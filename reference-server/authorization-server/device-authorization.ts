@@ -36,7 +36,7 @@ export const deviceAuthorization: Endpoint = {
         user_code: userCode,
         verification_uri: verificationUri,
         verification_uri_complete: `${verificationUri}?${new URLSearchParams({ user_code: userCode })}`,
-        expires_in: record.expiresAt - provider.now(),
+        expires_in: provider.config.ttl.deviceCode,
         interval: record.interval,
       };
     });

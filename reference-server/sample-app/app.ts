@@ -103,6 +103,7 @@ export function createSampleApp(state: SampleAppState): Koa {
     if (!token) throw new SampleAppError(`the access token failed validation: ${state.validations.at(-1)?.reason ?? 'invalid'}`, 401);
     if (token.clientId !== state.registration.client_id) throw new SampleAppError('the access token was issued to another client', 401);
     session.token = token;
+    sessions.rotate(ctx, session);
     ctx.status = 303;
     ctx.set('Location', '/');
     ctx.body = '';

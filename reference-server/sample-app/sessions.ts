@@ -25,12 +25,20 @@ export class Sessions {
 
   /** The session of this browser, started when it has none. */
   ensure(ctx: Context): SampleSession {
-    const existing = this.get(ctx);
-    if (existing) return existing;
+    return this.get(ctx) ?? this.start(ctx, {});
+  }
+
+  /** Moves the session to a new id once it holds a token, so that a planted session id is worth nothing (session fixation). */
+  rotate(ctx: Context, session: SampleSession): void {
+    const id = ctx.cookies.get(cookieName);
+    if (id) this.sessions.delete(id);
+    this.start(ctx, session);
+  }
+
+  private start(ctx: Context, session: SampleSession): SampleSession {
     // Oldest first out, so that a flood of new browsers cannot grow memory without bound.
     if (this.sessions.size >= maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
     const id = randomBytes(32).toString('base64url');
-    const session: SampleSession = {};
     this.sessions.set(id, session);
     ctx.cookies.set(cookieName, id, { httpOnly: true, sameSite: 'lax', path: '/', overwrite: true });
     return session;

@@ -3,7 +3,7 @@
  * a real slapd, and the verification page in a real Chromium: the codes and URIs, the user_code
  * typed loosely, sign-in and consent through the LDAP-backed pages, and every polling answer:
  * authorization_pending, slow_down (the interval grows by 5 s), access_denied, the tokens, and
- * invalid_grant on reuse. The server polls at 1 s here so the test need not wait 5.
+ * invalid_grant on reuse. The server polls at 2 s here so the test need not wait 5.
  * (expired_token needs a short lifetime: config-variants.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,8 @@ import { readResource, userinfoStatus, verifyIdToken } from './support/tokens.ts
 
 let ref: RunningReference;
 let browser: Browser;
-const interval = 1;
+// Short, so the test need not wait 5 s, but long enough that an immediate second poll is always too soon.
+const interval = 2;
 
 beforeAll(async () => {
   ref = await startReferenceServer({

@@ -57,6 +57,8 @@ describe('1-5. the browser flow', () => {
     try {
       const page = await context.newPage();
       await page.goto(app.url);
+      const sessionCookie = async () => (await context.cookies(app.url)).find((c) => c.name === 'nauthera_sample_session')?.value;
+      const sessionBefore = await sessionCookie();
       // 2-3. redirected to the authorization server, with this app's client_id, PKCE S256 and state.
       expect(new URL(page.url()).origin).toBe(ref.issuer);
       await signIn(page, user(ref, 'user'));
@@ -64,6 +66,9 @@ describe('1-5. the browser flow', () => {
       // 4-5. back at the app, which served the resource after validating the token.
       await page.getByRole('heading', { name: 'Protected resource' }).waitFor();
       expect(new URL(page.url()).href).toBe(`${app.url}/`);
+      // A new session id once signed in (session fixation).
+      expect(sessionBefore).toBeTruthy();
+      expect(await sessionCookie()).not.toBe(sessionBefore);
       const sub = await page.locator('#sub').textContent();
       expect(await page.locator('#client-id').textContent()).toBe(app.clientId);
       expect(await page.locator('#scope').textContent()).toBe('api:read');
