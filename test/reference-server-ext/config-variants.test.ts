@@ -2,7 +2,8 @@
  * The issue-5 settings that need a server of their own: one-second lifetimes (ttl) so that a
  * request_uri and a device_code expire during the test, pushed authorization requests required
  * of every client (pushedAuthorizationRequests.required), and registration behind an initial
- * access token (registration.initialAccessToken). Real HTTP, slapd and Chromium.
+ * access token (registration.initialAccessToken) or switched off (registration.enabled).
+ * Real HTTP, slapd and Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -119,6 +120,20 @@ describe('registration with an initial access token (RFC 7591 §3)', () => {
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(body.error).toBe('invalid_token');
+  });
+
+  it('can be switched off: no registration_endpoint, and /register is not there', async () => {
+    // A second server on the same directory, so no second slapd.
+    const closed = await startReferenceServer({ config: { ...defaultConfig, registration: { enabled: false } }, directory: ref.ldap });
+    try {
+      const metadata = (await (await fetch(`${closed.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      expect(metadata.registration_endpoint).toBeUndefined();
+      const { status, body } = await jsonCall(`${closed.issuer}/register`, { body: app, token: initialAccessToken });
+      expect(status).toBe(404);
+      expect(body.error).toBe('invalid_request');
+    } finally {
+      await closed.stop();
+    }
   });
 
   it('registers with the right one', async () => {
