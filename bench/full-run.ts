@@ -102,7 +102,7 @@ function runTimed(command: string, args: string[], cwd: string, timeoutMs: numbe
 export async function measureFullRun(root: string, options: { timeoutMs: number; log: (line: string) => void }): Promise<FullRunFigures> {
   const out = mkdtempSync(join(tmpdir(), 'nauthera-bench-run-'));
   const args = [join(root, 'bin', 'nauthera.js'), 'run', '--out', out];
-  const command = 'nauthera run --target reference --out <tmp>';
+  const command = 'nauthera run --out <tmp>';
   try {
     const { lines, exitCode, exitAtMs } = await runTimed(process.execPath, args, root, options.timeoutMs);
     const { phases, observed } = phasesFrom(lines, exitAtMs);

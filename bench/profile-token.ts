@@ -5,11 +5,13 @@
  *
  *   node bin/run-ts.js bench/profile-token.ts            # 10 s at 50 connections
  *   PROFILE_ENDPOINT=introspect node bin/run-ts.js bench/profile-token.ts
+ *   PROFILE_ENDPOINT=code PROFILE_CODES=3000 node bin/run-ts.js bench/profile-token.ts
  * Writes reports/bench-profile/*.cpuprofile (open in Chrome DevTools) and prints the hot spots.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { load } from './load.ts';
+import { load, type LoadSpec } from './load.ts';
+import { prepareCodePool } from './nauthera-endpoints.ts';
 import { basicAuth, credentials, startNauthera } from './servers/nauthera.ts';
 import { hotSpots, type CpuProfile } from './profile.ts';
 import { markdownTable } from './table.ts';
@@ -26,8 +28,22 @@ const server = await startNauthera(root, { nodeArgs: ['--cpu-prof', `--cpu-prof-
 try {
   const { issuer } = server.info;
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  let spec;
-  if (endpoint === 'introspect') {
+  let spec: Omit<LoadSpec, 'connections'>;
+  if (endpoint === 'code') {
+    const pool = await prepareCodePool(server.info, Number(process.env.PROFILE_CODES ?? 3000));
+    const confidential = credentials(server.info, 'confidential');
+    let next = 0;
+    spec = {
+      url: `${issuer}/token`,
+      method: 'POST' as const,
+      headers: { ...form, authorization: basicAuth(confidential.id, confidential.secret) },
+      amount: pool.codes.length - 2 * connections - 200,
+      nextBody: () => {
+        const c = pool.codes[Math.min(next++, pool.codes.length - 1)];
+        return new URLSearchParams({ grant_type: 'authorization_code', code: c.code, redirect_uri: pool.request.redirectUri, code_verifier: c.verifier }).toString();
+      },
+    };
+  } else if (endpoint === 'introspect') {
     const service = credentials(server.info, 'service');
     const rs = credentials(server.info, 'resource-server');
     const token = (await (await fetch(`${issuer}/token`, { method: 'POST', headers: { ...form, authorization: basicAuth(service.id, service.secret) }, body: 'grant_type=client_credentials' })).json()) as { access_token: string };
@@ -36,7 +52,7 @@ try {
     const service = credentials(server.info, 'service');
     spec = { url: `${issuer}/token`, method: 'POST' as const, headers: { ...form, authorization: basicAuth(service.id, service.secret) }, body: 'grant_type=client_credentials&scope=api%3Aread+api%3Awrite' };
   }
-  await load({ ...spec, connections: 10, duration: 2 });
+  if (spec.amount === undefined) await load({ ...spec, connections: 10, duration: 2 });
   const result = await load({ ...spec, connections, duration: seconds });
   console.error(`${endpoint}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.failed} non-2xx`);
 } finally {

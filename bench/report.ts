@@ -14,7 +14,7 @@ export interface BenchReport {
   version: 1;
   startedAt: string;
   durationMs: number;
-  machine: { cpus: number; model: string; node: string; platform: string };
+  machine: { cpus: number; model: string; node: string; platform: string; /** 1-minute load average at the start and the end: other work on the machine. */ loadAverage: { start: number; end: number } };
   settings: { durationSeconds: number; rounds: number; warmupSeconds: number; connections: number[]; endpointConnections: number; codes: number; sections: string[] };
   token?: TokenComparison;
   endpoints?: EndpointFigures;
@@ -142,7 +142,7 @@ export function benchMarkdown(report: BenchReport): string {
   const m = report.machine;
   const s = report.settings;
   const out: string[] = [
-    `Run ${report.startedAt} on ${m.cpus} × ${m.model}, node ${m.node}; ${s.durationSeconds} s per load run, ${s.rounds} rounds, warm-up ${s.warmupSeconds} s. Every figure below is a ratio or a distribution from this one run.`,
+    `Run ${report.startedAt} on ${m.cpus} × ${m.model}, node ${m.node}, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end; ${s.durationSeconds} s per load run, ${s.rounds} rounds, warm-up ${s.warmupSeconds} s. Every figure below is a ratio or a distribution from this one run.`,
     '',
     targetsTable(report.targets),
   ];
@@ -157,7 +157,7 @@ export function benchMarkdown(report: BenchReport): string {
   if (report.ldap) out.push('', '**LDAP** (native slapd fixture; sign-ins through `LdapAccounts.authenticate`, the reference server\'s sign-in module, users in turn: ' + report.ldap.users.join(', ') + '):', '', ldapTable(report.ldap));
   if (report.fullRun) {
     const r = report.fullRun;
-    out.push('', `**Full conformance run**, \`${r.command}\`, ${r.suites} of ${flowCount} suites present:`, '');
+    out.push('', `**Full conformance run**, \`${r.command}\` (reference target: slapd, server and Chromium included), ${r.suites} of ${flowCount} suites present:`, '');
     out.push(r.error ? `Not measured: ${r.error}` : fullRunTable(r));
   }
   const errors = Object.entries(report.errors);

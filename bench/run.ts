@@ -15,7 +15,7 @@
  * a section could not be measured at all.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startChild, type Child } from './child.ts';
 import { compareTokenEndpoints } from './token-endpoint.ts';
@@ -84,7 +84,7 @@ const report: Omit<BenchReport, 'targets'> = {
   version: 1,
   startedAt: startedAt.toISOString(),
   durationMs: 0,
-  machine: { cpus: cpus().length, model: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadAverage: { start: loadavg()[0], end: loadavg()[0] } },
   settings,
   errors: {},
 };
@@ -147,6 +147,7 @@ if (wanted('run')) {
 }
 
 report.durationMs = Math.round(performance.now() - started);
+report.machine.loadAverage.end = loadavg()[0];
 const full: BenchReport = { ...report, targets: targetsOf(report) };
 const markdown = benchMarkdown(full);
 const outDir = join(root, 'reports');

@@ -96,7 +96,7 @@ describe('tables', () => {
       version: 1,
       startedAt: '2026-01-01T00:00:00.000Z',
       durationMs: 1,
-      machine: { cpus: 2, model: 'test cpu', node: 'v20', platform: 'linux x64' },
+      machine: { cpus: 2, model: 'test cpu', node: 'v20', platform: 'linux x64', loadAverage: { start: 0.5, end: 1.25 } },
       settings: { durationSeconds: 5, rounds: 2, warmupSeconds: 2, connections: [50], endpointConnections: 10, codes: 100, sections: ['token', 'run'] },
       token,
       fullRun: {
@@ -121,6 +121,7 @@ describe('tables', () => {
     const md = benchMarkdown({ ...base, targets });
     expect(md).toContain('| token p99 | nauthera /token p99 latency, 50 connections | 30.0 ms | < 20.0 ms | ❌ not met |');
     expect(md).toContain('3 of 11 suites present');
+    expect(md).toContain('load average 0.5 at the start and 1.3 at the end');
     expect(md).toContain('| flow client-credentials (passed, 2 steps) | 240 ms | 1% |');
   });
 });
