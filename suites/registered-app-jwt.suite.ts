@@ -196,13 +196,16 @@ export default defineFlow<State>({
       const page = await ctx.browser.page();
 
       await ctx.check({ name: 'the resource server serves the resource once the callback is done', spec: 'RFC 6750 §2' }, async (c) => {
-        // The browser follows the AS's redirect into the app's callback, which answers with a redirect to the resource.
-        await page.waitForURL((u) => u.origin === new URL(app.url).origin && u.pathname === '/', { timeout: 15_000, waitUntil: 'domcontentloaded' });
+        // The browser follows the AS's redirect into the app's callback, which answers with a
+        // redirect to the resource, or with its error page (staying at /callback).
+        const origin = new URL(app.url).origin;
+        await page.waitForURL((u) => u.origin === origin, { timeout: 15_000, waitUntil: 'domcontentloaded' })
+          .catch(() => c.fail(`the browser did not come back to the app within 15 s; it is at ${page.url().split('?')[0]}`));
         c.evidence(await ctx.browser.screenshot('resource'));
-        const heading = await page.locator('h1').first().innerText({ timeout: 5_000 }).catch(() => '');
         const problem = await page.locator('#error').first().innerText({ timeout: 500 }).catch(() => '');
+        if (problem) c.fail(`the app refused the callback at ${new URL(page.url()).pathname}: ${problem}`);
+        const heading = await page.locator('h1').first().innerText({ timeout: 5_000 }).catch(() => '');
         c.expect(heading, 'page heading').toBe('Protected resource');
-        if (problem) c.fail(`the app showed an error: ${problem}`);
       });
 
       let validated: { header?: { alg?: string; kid?: string; typ?: string }; claims?: Record<string, unknown> } | undefined;
