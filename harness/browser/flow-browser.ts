@@ -262,8 +262,13 @@ export class FlowBrowser {
         continue;
       }
 
+      const seenAt = page.url();
       const usernameVisible = await isVisible(page, login?.username);
       const passwordVisible = await isVisible(page, login?.password);
+      // A navigation still in flight (e.g. the previous response's redirect URI failing to
+      // resolve commits a chrome-error page late) can swap the page between the two looks, and
+      // a one-page form would be submitted with an empty username or password: look again.
+      if (page.url() !== seenAt) continue;
       if (login && (usernameVisible || passwordVisible)) {
         if (!options.user) return stop('login-page');
         if (passwordSubmits > 0 || usernameSubmits > 2) {
