@@ -23,8 +23,16 @@ export interface ReferenceServerInfo {
 }
 
 export interface ReferenceTargetOptions {
-  /** Extra options for startReferenceServer (e.g. `faults`), merged with `{ directory }`. */
+  /** Extra options for startReferenceServer (e.g. `config`), merged with `{ directory }`. */
   serverOptions?: Record<string, unknown>;
+  /**
+   * Deliberate faults of the reference server, e.g. `{ omitIss: true }`: they go into its
+   * config.faults (reference-server/config/faults.ts), on top of serverOptions.config or the
+   * default config. They exist only to prove that the harness catches them (test/faults/).
+   */
+  faults?: Record<string, boolean>;
+  /** A running directory to use (close() leaves it running); default: a fixture started for this target. */
+  directory?: { url: string; baseDN: string; bindDN: string; password: string };
   /** skipFlows, expectedFailures, timeouts and options from a config file. */
   config?: TargetConfig;
   configPath?: string;
@@ -84,20 +92,41 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   const { startReferenceServer } = await import(referenceServerModule) as {
     startReferenceServer: (options: Record<string, unknown>) => Promise<ReferenceServerInfo>;
   };
-  const directory = await startDirectory();
+  const ownDirectory = options.directory ? undefined : await startDirectory();
+  const directory = options.directory ?? ownDirectory!;
   let server: ReferenceServerInfo | undefined;
   const stopAll = async () => {
     try {
       if (server) await (server.stop ?? server.close)?.call(server);
     } finally {
-      await directory.stop();
+      await ownDirectory?.stop();
     }
   };
   try {
-    server = await startReferenceServer({ ...options.serverOptions, directory });
+    const faulty = options.faults ? { config: await withFaults(options.serverOptions?.config, options.faults) } : {};
+    server = await startReferenceServer({ ...options.serverOptions, ...faulty, directory });
     return await targetFromReferenceServer(server, { config: options.config, configPath: options.configPath, close: stopAll });
   } catch (error) {
     await stopAll().catch(() => {});
     throw error;
   }
+}
+
+/** The server config (an object, a JSON file path, or the default) with these faults added to config.faults. */
+async function withFaults(config: unknown, faults: Record<string, boolean>): Promise<Record<string, unknown>> {
+  let base: Record<string, unknown>;
+  if (config === undefined) {
+    const defaultModule = '../../reference-server/config/default.ts';
+    ({ defaultConfig: base } = await import(defaultModule) as { defaultConfig: Record<string, unknown> });
+  } else if (typeof config === 'string') {
+    const { readFile } = await import('node:fs/promises');
+    try {
+      base = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`cannot read the reference server config ${config}: ${(error as Error).message}`);
+    }
+  } else {
+    base = config as Record<string, unknown>;
+  }
+  return { ...base, faults: { ...(base.faults as Record<string, boolean> | undefined), ...faults } };
 }
