@@ -31,8 +31,6 @@ export interface ReferenceTargetOptions {
    * default config. They exist only to prove that the harness catches them (test/faults/).
    */
   faults?: Record<string, boolean>;
-  /** A running directory to use (close() leaves it running); default: a fixture started for this target. */
-  directory?: { url: string; baseDN: string; bindDN: string; password: string };
   /** skipFlows, expectedFailures, timeouts and options from a config file. */
   config?: TargetConfig;
   configPath?: string;
@@ -92,14 +90,13 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   const { startReferenceServer } = await import(referenceServerModule) as {
     startReferenceServer: (options: Record<string, unknown>) => Promise<ReferenceServerInfo>;
   };
-  const ownDirectory = options.directory ? undefined : await startDirectory();
-  const directory = options.directory ?? ownDirectory!;
+  const directory = await startDirectory();
   let server: ReferenceServerInfo | undefined;
   const stopAll = async () => {
     try {
       if (server) await (server.stop ?? server.close)?.call(server);
     } finally {
-      await ownDirectory?.stop();
+      await directory.stop();
     }
   };
   try {

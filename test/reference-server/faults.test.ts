@@ -7,6 +7,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startReferenceTarget } from '../../harness/target/reference.ts';
 import { decodeJwt, importJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
 import { faultNames, startReferenceServer, ReferenceConfigError, type FaultName, type RunningReference } from '../../reference-server/index.ts';
@@ -218,5 +222,31 @@ describe('each fault lets through the one attack it names, and only that', () =>
       const metadata = await (await fetch(`${ref.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
       expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
     }
+  });
+});
+
+describe('startReferenceTarget({ faults })', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('puts the faults into the server config, here over a JSON config file', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const dir = await mkdtemp(join(tmpdir(), 'nauthera-faults-'));
+    const file = join(dir, 'reference.json');
+    await writeFile(file, JSON.stringify({ ...defaultConfig, faults: { dropNonce: false } }));
+    const target = await startReferenceTarget({ serverOptions: { config: file }, faults: { omitIss: true } });
+    try {
+      const ref = { issuer: target.issuer, clients: target.clients, users: target.users } as unknown as RunningReference;
+      const flow = await codeFor(ref, 'confidential', { signIn: user(ref, 'user') });
+      expect(flow.outcome.response!.has('iss')).toBe(false);
+      expect(decodeJwt((await exchange(ref, 'confidential', flow)).body.id_token as string).nonce).toBe(flow.nonce);
+      expect(console.warn).toHaveBeenCalledWith(expect.stringMatching(/1 fault on.*\n.*omitIss/s));
+    } finally {
+      await target.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown fault over the default config with the config error', async () => {
+    await expect(startReferenceTarget({ faults: { codesReusable: true } })).rejects.toThrow(/faults\.codesReusable is not a known fault/);
   });
 });
