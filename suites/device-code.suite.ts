@@ -5,7 +5,7 @@
  * enters the code, signs in and consents, and the device receives its access token. On the
  * same arrow: a code the user denied gives access_denied, an expired one expired_token (§3.5).
  */
-import { defineFlow, step, randomValue, type FlowContext, type TargetClient } from '../harness/flow/index.ts';
+import { defineFlow, step, randomValue, type AuthorizeOutcome, type FlowContext, type TargetClient } from '../harness/flow/index.ts';
 import {
   canonicalUserCode, deviceCodeGrantType, pollNow, pollUntilDecided, readDeviceAuthorization, requestDeviceAuthorization, startPolling,
   type DeviceAuthorization, type DevicePolling,
@@ -24,6 +24,8 @@ interface State {
   main?: DevicePolling;
   /** A second code, requested at once and never approved, to see expire (expired_token). */
   expiring?: DeviceAuthorization;
+  /** A code the user refuses in step 4 (before approving the main one, so no earlier consent is reused). */
+  denial?: { polling?: DevicePolling; how: string; outcome?: AuthorizeOutcome; error?: string };
 }
 
 function maxExpiryWaitSeconds(ctx: FlowContext<State>): number {
@@ -134,6 +136,21 @@ export default defineFlow<State>({
       const a = ctx.state.main!.authorization;
       const login = ctx.target.login!;
       const user = ctx.target.user('user');
+
+      // First the user refuses another device, before any consent exists that an IdP could
+      // silently reuse; the device's poll for it is checked on "Issue access token".
+      if (login.consent?.deny && login.device) {
+        const denial: NonNullable<State['denial']> = { how: 'the user presses the deny button on the consent page' };
+        ctx.state.denial = denial;
+        try {
+          const polling = await anotherDeviceCode(ctx);
+          denial.polling = polling;
+          denial.outcome = await ctx.browser.authorize(polling.authorization.verification_uri, { user, userCode: polling.authorization.user_code, consent: 'deny' });
+        } catch (error) {
+          denial.error = (error as Error).message;
+        }
+      }
+
       await ctx.check({ name: 'the user enters the user_code, signs in and approves the device', spec: 'RFC 8628 §3.3' }, async (c) => {
         let outcome;
         if (login.device) {
@@ -160,26 +177,24 @@ export default defineFlow<State>({
       });
 
       await ctx.check({ name: 'a device code the user denied gets access_denied', spec: 'RFC 8628 §3.5', soft: true }, async (c) => {
-        const denied = await anotherDeviceCode(ctx);
         const login = ctx.target.login!;
-        const code = denied.authorization;
+        let denial = ctx.state.denial;
         const outsider = ctx.target.findUser('outsider');
-        let outcome;
-        if (login.consent?.deny && login.device) {
-          c.note('how', 'the user presses the deny button on the consent page');
-          outcome = await ctx.browser.authorize(code.verification_uri, { user: ctx.target.user('user'), userCode: code.user_code, consent: 'deny' });
-        } else if (outsider && (login.device || code.verification_uri_complete)) {
-          // A user the IdP does not let consent (not in the consent group): the IdP denies for them.
-          c.note('how', `the outsider user ${outsider.username} tries to approve`);
+        if (!denial && outsider) {
+          // No deny button to press: a user the IdP does not let consent (outside the consent group) tries to approve.
+          const polling = await anotherDeviceCode(ctx);
+          const code = polling.authorization;
+          denial = { polling, how: `the outsider user ${outsider.username} tries to approve` };
           await ctx.browser.resetSession();
-          outcome = login.device
-            ? await ctx.browser.authorize(code.verification_uri, { user: outsider, userCode: code.user_code, consent: 'approve' })
-            : await ctx.browser.authorize(code.verification_uri_complete!, { user: outsider, consent: 'approve' });
-        } else {
-          return c.notApplicable('no way to deny: the login config has no consent.deny (with device) locators and the target no outsider user');
+          if (login.device) denial.outcome = await ctx.browser.authorize(code.verification_uri, { user: outsider, userCode: code.user_code, consent: 'approve' });
+          else if (code.verification_uri_complete) denial.outcome = await ctx.browser.authorize(code.verification_uri_complete, { user: outsider, consent: 'approve' });
+          else return c.notApplicable('no way to deny: the login config has no device locators and the response no verification_uri_complete');
         }
-        c.evidence(outcome);
-        c.expectOAuthError(await pollUntilDecided(ctx, denied, Date.now() + 30_000), 'access_denied');
+        if (!denial) return c.notApplicable('no way to deny: the login config has no consent.deny (with device) locators and the target no outsider user');
+        c.note('how', denial.how);
+        if (denial.error) return c.fail(`the browser could not finish the denial: ${denial.error}`);
+        c.evidence(denial.outcome);
+        c.expectOAuthError(await pollUntilDecided(ctx, denial.polling!, Date.now() + 30_000), 'access_denied');
       });
 
       await ctx.check({ name: 'an expired device code gets expired_token', spec: 'RFC 8628 §3.5', soft: true }, async (c) => {
