@@ -4,7 +4,7 @@
  *
  * Settings (environment):
  *   BENCH_DURATION              seconds per load run (5)
- *   BENCH_ROUNDS                alternating rounds per comparison cell (2)
+ *   BENCH_ROUNDS                alternating rounds per comparison cell (3)
  *   BENCH_WARMUP                seconds of warm-up per server (2)
  *   BENCH_CONNECTIONS           token-endpoint connection counts (1,10,50)
  *   BENCH_ENDPOINT_CONNECTIONS  connections for userinfo / introspection / code exchange (10)
@@ -48,7 +48,7 @@ function listSetting(name: string, fallback: string[]): string[] {
 
 const settings = {
   durationSeconds: intSetting('BENCH_DURATION', 5, 1),
-  rounds: intSetting('BENCH_ROUNDS', 2, 1),
+  rounds: intSetting('BENCH_ROUNDS', 3, 1),
   warmupSeconds: intSetting('BENCH_WARMUP', 2, 1),
   connections: listSetting('BENCH_CONNECTIONS', ['1', '10', '50']).map(Number),
   endpointConnections: intSetting('BENCH_ENDPOINT_CONNECTIONS', 10, 1),

@@ -79,7 +79,7 @@ describe('tables', () => {
     request: 'POST /token',
     tokens: {},
     rows: [
-      { connections: 50, nauthera: loadResult(15000, 5000, [8, 10, 12, 30]), peer: loadResult(10000, 5000, [15, 16, 40]), ratio: 1.5, roundRatios: [1.45, 1.55] },
+      { connections: 50, nauthera: loadResult(15000, 5000, [8, 10, 12, 30]), peer: loadResult(10000, 5000, [15, 16, 40]), ratio: 1.5, pooledRatio: 1.52, roundRatios: [1.45, 1.5, 1.62] },
     ],
   };
 
@@ -87,7 +87,7 @@ describe('tables', () => {
     const table = tokenTable(token);
     expect(table).toContain('| 50 | 3,000 |');
     expect(table).toContain('**1.50×**');
-    expect(table).toContain('1.45–1.55×');
+    expect(table).toContain('| **1.50×** | 1.45–1.62× | 1.52× |');
     expect(table).toContain('oidc-provider 9 req/s');
   });
 
