@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
-import { seedUsers } from '../../fixtures/ldap/seed.ts';
+import { consentGroupDN, seedUsers } from '../../fixtures/ldap/seed.ts';
 import { escapeFilterValue, LdapDirectory } from '../../fixtures/targets/oidc-provider/ldap-directory.ts';
 import { apiAudience, startOidcProviderTarget, type OidcProviderTarget } from '../../fixtures/targets/oidc-provider/start.ts';
 import { projectRoot } from '../../harness/flow/runner.ts';
@@ -77,6 +77,9 @@ describe('the oidc-provider deployment', () => {
     expect(op.config.resourceServer).toBe(op.resourceServer);
     expect(op.config.ldap?.url).toBe(directory.url);
     expect(op.config.options.accessTokenAudience).toBe(apiAudience);
+    // The consent group the config declares is the one the deployment asks LDAP about.
+    expect(op.config.options.consentGroup).toBe(op.consentGroup);
+    expect(op.consentGroup).toBe(consentGroupDN);
   });
 
   it('its API answers RFC 6750 errors: no token, a bad token, too little scope', async () => {

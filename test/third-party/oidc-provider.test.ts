@@ -1,0 +1,129 @@
+/**
+ * Every suite in suites/ against a third-party IdP: node-oidc-provider 9 from npm (the
+ * certified Koa OP), deployed in-process by fixtures/targets/oidc-provider/start.ts with its
+ * accounts in the OpenLDAP fixture, and driven through the external-target path exactly as
+ * a vendor's IdP is: discovery from the issuer, the config file fixtures/targets/oidc-provider.json
+ * (clients, users, login locators, expected failures), real Chromium on its own pages.
+ *
+ * oidc-provider offers every flow of the catalogue, so each flow must run every arrow and pass,
+ * failing only the checks its config lists as expected failures (each citing the spec it
+ * departs from). Then the real CLI runs the checked-in config file as it is and must exit 0;
+ * what that file cannot name (the API and the directory on free ports) must be not
+ * applicable, with the reason, never a pass.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserSession } from '../../harness/browser/session.ts';
+import { importSuite, listSuites } from '../../harness/flow/load-suites.ts';
+import type { CheckResult, FlowResult, RunResult, StepResult } from '../../harness/flow/model.ts';
+import { projectRoot, runFlow } from '../../harness/flow/runner.ts';
+import { isBlocking } from '../../harness/flow/status.ts';
+import { openExternalTarget } from '../../harness/target/external.ts';
+import type { Target } from '../../harness/target/model.ts';
+import { startOidcProviderTarget, type OidcProviderTarget } from '../../fixtures/targets/oidc-provider/start.ts';
+
+const suites = listSuites(join(projectRoot, 'suites'));
+
+let op: OidcProviderTarget;
+let target: Target;
+const browser = new BrowserSession();
+
+beforeAll(async () => {
+  op = await startOidcProviderTarget();
+  // The same path as `nauthera run --target <issuer> --config <file>`: discovery, then the config.
+  target = await openExternalTarget({ issuer: op.issuer, config: op.config, configPath: op.configPath });
+}, 60_000);
+
+afterAll(async () => {
+  await browser.close();
+  await target?.close();
+  await op?.stop();
+});
+
+const where = (step: StepResult, check: CheckResult) => `  arrow ${step.index + 1} "${step.text}": ${check.name} (${check.spec}): ${check.detail}`;
+
+function blockingFailures(flow: FlowResult): string[] {
+  return flow.steps.flatMap((s) => s.checks.filter(isBlocking).map((c) => where(s, c)));
+}
+
+function expectedFailuresSeen(flow: FlowResult): string[] {
+  return flow.steps.flatMap((s) => s.checks.filter((c) => c.expectedFailure !== undefined).map((c) => c.name));
+}
+
+describe('oidc-provider as a third-party target', () => {
+  it('is discovered as an OpenID Provider with the flows it was deployed with', () => {
+    expect(target.kind).toBe('external');
+    expect(target.capabilities.openid).toBe(true);
+    expect(target.capabilities.par).toBe(true);
+    expect(target.capabilities.deviceAuthorization).toBe(true);
+    expect(target.capabilities.registration).toBe(true);
+    expect(target.capabilities.issParameter).toBe(true);
+    expect(target.capabilities.codeChallengeMethods).toEqual(['S256']);
+    expect(target.clients.map((c) => c.role).sort()).toEqual(
+      ['confidential', 'device', 'hybrid', 'implicit', 'opaque', 'par', 'public', 'service', 'service-jwt', 'service-post'],
+    );
+  });
+
+  it('has suites to run', () => {
+    expect(suites.length).toBeGreaterThan(0);
+  });
+
+  for (const entry of suites) {
+    // oidc-provider offers every flow of the catalogue: each must run every arrow and pass.
+    it(`${entry.id}: every arrow runs and passes (expected failures aside)`, async () => {
+      const suite = await importSuite(entry);
+      expect(suite.error, `suite ${entry.id} loads`).toBeUndefined();
+      const flow = await runFlow(suite.flow!, { target, browser });
+      expect(blockingFailures(flow), `${entry.id}: checks that failed on oidc-provider and are not expected failures`).toEqual([]);
+      expect(['passed', 'warning'], `${entry.id} status (reason: ${flow.reason ?? '-'})`).toContain(flow.status);
+      // Every arrow ran: with the full config (resource server, directory) nothing is left out.
+      expect(flow.steps.filter((s) => s.status !== 'passed' && s.status !== 'warning').map((s) => `${s.text}: ${s.status} (${s.reason ?? ''})`), `${entry.id}: arrows that did not run`).toEqual([]);
+      // A not-applicable check inside a flow that runs must say why.
+      for (const step of flow.steps) {
+        for (const check of step.checks) if (check.status === 'not-applicable') expect(check.detail, `check "${check.name}" says why it is not applicable`).toBeTruthy();
+      }
+      // Expected failures of this flow must still happen: a stale entry would hide a fix (or a regression elsewhere).
+      const listed = target.expectedFailures.filter((x) => x.flow === entry.id).map((x) => x.check);
+      expect(expectedFailuresSeen(flow).sort(), `${entry.id}: expected failures listed in the config vs seen`).toEqual([...new Set(listed)].sort());
+    }, 300_000);
+  }
+
+  it('passes `nauthera run --target <issuer> --config fixtures/targets/oidc-provider.json` (exit 0)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'nauthera-op-run-'));
+    try {
+      const args = ['bin/nauthera.js', 'run', '--target', op.issuer, '--config', relative(projectRoot, op.configPath), '--out', out];
+      const { code, stdout, stderr } = await runNode(args, 600_000);
+      expect(code, `nauthera run exit code\n${stdout}\n${stderr.slice(-4000)}`).toBe(0);
+      const run = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResult;
+      expect(run.target).toMatchObject({ kind: 'external', issuer: op.issuer });
+      expect(run.flows.map((f) => f.id).sort()).toEqual(suites.map((s) => s.id).sort());
+      expect(run.flows.filter((f) => f.status === 'failed').map((f) => f.id)).toEqual([]);
+      // The file alone cannot name what listens on free ports (the API, the directory): the
+      // arrows that need them are not applicable, each saying which config field is missing.
+      const missing = run.flows.flatMap((f) => f.steps.filter((s) => s.status === 'not-applicable').map((s) => `${f.id}: ${s.reason ?? ''}`));
+      for (const line of missing) expect(line).toMatch(/\((resourceServer|ldap) in the config\)/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
+/** Runs node with args from the project root; kills it (and reports) past the deadline. */
+function runNode(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`nauthera run did not finish within ${timeoutMs} ms\n${stderr.slice(-4000)}`));
+    }, timeoutMs);
+    child.once('error', (error) => { clearTimeout(timer); reject(error); });
+    child.once('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+  });
+}
