@@ -180,7 +180,7 @@ describe('config', () => {
     ['an unknown scope', { clients: [{ ...defaultConfig.clients[0], scope: 'openid admin' }] }, /not a known scope/],
     ['a bad lifetime', { clients: defaultConfig.clients, ttl: { accessToken: -1 } }, /ttl.accessToken/],
     ['an unknown lifetime', { clients: defaultConfig.clients, ttl: { forever: 1 } }, /ttl.forever/],
-    ['a fault, before issue 6 defines them', { clients: defaultConfig.clients, faults: { codesReusable: true } }, /faults/],
+    ['an unknown fault name', { clients: defaultConfig.clients, faults: { codesReusable: true } }, /faults/],
   ])('refuses %s with a message naming the field', (_name, config, message) => {
     expect(() => resolveConfig(config)).toThrow(ReferenceConfigError);
     expect(() => resolveConfig(config)).toThrow(message);
