@@ -3,9 +3,9 @@
  * group worker. Prints the attributes of each group keyed by OID; faults exit with the
  * worker error's code (2 for bad input) and a message that never holds the password.
  */
-import { parseArgs } from 'node:util';
 import { builtInAttributeTypes, maskPassword, runOnce } from '../../reference-server/ldap-worker/index.ts';
 import { UsageError } from '../cli-errors.ts';
+import { parseCommandArgs } from './command-args.ts';
 
 const urlEnv = 'NAUTHERA_LDAP_WORKER_URL';
 
@@ -25,26 +25,14 @@ Exit 0 on success, 2 for bad input (URL, DN, OID, password, unreachable server),
 const nameOf = new Map(builtInAttributeTypes.map((t) => [t.oid, t.names[0]]));
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        url: { type: 'string' },
-        group: { type: 'string', multiple: true },
-        oid: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    // parseArgs quotes stray arguments: a URL given without --url must not print its password.
-    throw new UsageError(`${maskPassword((error as Error).message)}\n\n${help}`);
-  }
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
+  // parseArgs quotes stray arguments: a URL given without --url must not print its password.
+  const values = parseCommandArgs(args, {
+    url: { type: 'string' },
+    group: { type: 'string', multiple: true },
+    oid: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  }, help, maskPassword);
+  if (!values) return 0;
   const url = values.url ?? process.env[urlEnv];
   if (!url) throw new UsageError(`--url is required (or set ${urlEnv})\n\n${help}`);
   const groups = values.group ?? [];

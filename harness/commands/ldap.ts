@@ -4,9 +4,10 @@
  * until SIGINT/SIGTERM, then stops slapd. Vendors use it to federate their IdP to the same
  * directory the suites sign in against.
  */
-import { parseArgs } from 'node:util';
 import { startDirectory, type DirectoryProviderName } from '../../fixtures/ldap/index.ts';
 import { UsageError } from '../cli-errors.ts';
+import { parseCommandArgs } from './command-args.ts';
+import { runUntilSignal } from './until-signal.ts';
 
 const help = `usage: nauthera ldap [--json] [--provider native|container|external] [--url URL] [--no-seed]
 
@@ -21,55 +22,28 @@ and runs until SIGINT/SIGTERM.
 
 const providers = ['native', 'container', 'external'];
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
-
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean' },
-        provider: { type: 'string' },
-        url: { type: 'string' },
-        'no-seed': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${help}`);
-  }
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
+  const values = parseCommandArgs(args, {
+    json: { type: 'boolean' },
+    provider: { type: 'string' },
+    url: { type: 'string' },
+    'no-seed': { type: 'boolean' },
+  }, help);
+  if (!values) return 0;
   if (values.provider !== undefined && !providers.includes(values.provider)) {
     throw new UsageError(`--provider must be one of ${providers.join(', ')}, got "${values.provider}"`);
   }
-  // Listen before starting, so a signal during start-up still stops slapd cleanly.
-  const signalled = waitForSignal();
-  const directory = await startDirectory({
-    provider: values.provider as DirectoryProviderName | undefined,
-    url: values.url,
-    seed: values['no-seed'] ? false : undefined,
-  });
-  try {
-    const { url, baseDN, bindDN, password } = directory;
-    if (values.json) {
-      console.log(JSON.stringify({ url, baseDN, bindDN, password }));
-    } else {
-      console.log([
-        `OpenLDAP (${directory.provider}) ready`,
+  await runUntilSignal(
+    () => startDirectory({
+      provider: values.provider as DirectoryProviderName | undefined,
+      url: values.url,
+      seed: values['no-seed'] ? false : undefined,
+    }),
+    {
+      json: values.json,
+      summary: ({ url, baseDN, bindDN, password }) => ({ url, baseDN, bindDN, password }),
+      text: ({ provider, url, baseDN, bindDN, password }) => [
+        `OpenLDAP (${provider}) ready`,
         `  url       ${url}`,
         `  baseDN    ${baseDN}`,
         `  bindDN    ${bindDN}`,
@@ -78,11 +52,8 @@ export async function run(args: string[]): Promise<number> {
         `  try: ldapsearch -x -H ${url} -D '${bindDN}' -w '${password}' -b '${baseDN}' '(uid=*)'`,
         '',
         'Stop with Ctrl-C.',
-      ].join('\n'));
-    }
-    await signalled;
-  } finally {
-    await directory.stop();
-  }
+      ].join('\n'),
+    },
+  );
   return 0;
 }

@@ -6,7 +6,6 @@
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { BrowserSession } from '../browser/session.ts';
 import { UsageError } from '../cli-errors.ts';
 import { importSuite, listSuites, type LoadedSuite } from '../flow/load-suites.ts';
@@ -19,6 +18,7 @@ import { summaryTable } from '../report/summary.ts';
 import { writeReports } from '../report/write.ts';
 import type { Target } from '../target/model.ts';
 import { resolveTarget } from '../target/resolve.ts';
+import { parseCommandArgs } from './command-args.ts';
 import { ensureSystemParts } from './setup.ts';
 
 const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id]
@@ -72,27 +72,14 @@ function unusedExpectedFailures(target: Target, run: RunResult): string[] {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      allowPositionals: false,
-      options: {
-        target: { type: 'string' },
-        config: { type: 'string' },
-        out: { type: 'string' },
-        flows: { type: 'string' },
-        suites: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
-  }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+  const values = parseCommandArgs(args, {
+    target: { type: 'string' },
+    config: { type: 'string' },
+    out: { type: 'string' },
+    flows: { type: 'string' },
+    suites: { type: 'string' },
+  }, usage);
+  if (!values) return 0;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   await ensureSystemParts({ quiet: true });
 

@@ -3,10 +3,11 @@
  * with the OpenLDAP fixture, or with the directory named by --ldap-url, on loopback. Prints
  * how to reach it once ready and runs until SIGINT/SIGTERM, then stops everything it started.
  */
-import { parseArgs } from 'node:util';
 import { startReferenceServer, ReferenceConfigError, type DirectoryInfo } from '../../reference-server/index.ts';
 import { parseLdapWorkerUrl, LdapWorkerError } from '../../reference-server/ldap-worker/index.ts';
 import { ConfigError, UsageError } from '../cli-errors.ts';
+import { parseCommandArgs } from './command-args.ts';
+import { runUntilSignal } from './until-signal.ts';
 
 const help = `usage: nauthera serve [--config FILE] [--json] [--ldap-url URL] [--port PORT]
 
@@ -18,18 +19,6 @@ in against the OpenLDAP fixture (started here), and runs until SIGINT/SIGTERM.
   --ldap-url URL   use this directory instead of starting the fixture, as a JDBC-like URL:
                    ldap://host:port/<baseDN>?user=<bindDN>&password=<percent-encoded>
   --port PORT      port of the authorization server (default: a free one)`;
-
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
 
 function directoryFromUrl(raw: string): DirectoryInfo {
   let url;
@@ -44,25 +33,13 @@ function directoryFromUrl(raw: string): DirectoryInfo {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-        'ldap-url': { type: 'string' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${help}`);
-  }
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
+  const values = parseCommandArgs(args, {
+    config: { type: 'string' },
+    json: { type: 'boolean' },
+    'ldap-url': { type: 'string' },
+    port: { type: 'string' },
+  }, help);
+  if (!values) return 0;
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
@@ -70,21 +47,19 @@ export async function run(args: string[]): Promise<number> {
   }
   const directory = values['ldap-url'] !== undefined ? directoryFromUrl(values['ldap-url']) : undefined;
 
-  // Listen before starting, so a signal during start-up still stops slapd cleanly.
-  const signalled = waitForSignal();
-  let reference;
-  try {
-    reference = await startReferenceServer({ config: values.config, directory, port });
-  } catch (error) {
-    if (error instanceof ReferenceConfigError) throw new ConfigError(error.message);
-    throw error;
-  }
-  try {
-    const { issuer, resourceServer, ldap, clients, users } = reference;
-    if (values.json) {
-      console.log(JSON.stringify({ issuer, resourceServer, ldap, clients, users }));
-    } else {
-      console.log([
+  await runUntilSignal(
+    async () => {
+      try {
+        return await startReferenceServer({ config: values.config, directory, port });
+      } catch (error) {
+        if (error instanceof ReferenceConfigError) throw new ConfigError(error.message);
+        throw error;
+      }
+    },
+    {
+      json: values.json,
+      summary: ({ issuer, resourceServer, ldap, clients, users }) => ({ issuer, resourceServer, ldap, clients, users }),
+      text: ({ issuer, resourceServer, ldap, clients, users }) => [
         'nauthera reference server ready',
         `  issuer           ${issuer}`,
         `  discovery        ${issuer}/.well-known/openid-configuration`,
@@ -96,11 +71,8 @@ export async function run(args: string[]): Promise<number> {
         ...users.map((u) => `    ${u.role.padEnd(16)} ${u.username}`),
         '',
         'Stop with Ctrl-C.',
-      ].join('\n'));
-    }
-    await signalled;
-  } finally {
-    await reference.stop();
-  }
+      ].join('\n'),
+    },
+  );
   return 0;
 }

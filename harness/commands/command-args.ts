@@ -1,0 +1,31 @@
+/**
+ * The flags of a sub-command: node's parseArgs plus -h/--help, the same way in every command.
+ * A flag parseArgs refuses is a UsageError followed by the help text (exit 2); --help prints
+ * the help text, and the command exits 0.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../cli-errors.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const helpOption = { help: { type: 'boolean', short: 'h' } } as const;
+
+type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof helpOption }>>['values'];
+
+/**
+ * The parsed flags, or undefined once --help was printed. `redact` rewrites parseArgs' message
+ * before it is shown (parseArgs quotes stray arguments, which may hold a password).
+ */
+export function parseCommandArgs<O extends Options>(args: string[], options: O, help: string, redact: (message: string) => string = (m) => m): Values<O> | undefined {
+  let values: Values<O>;
+  try {
+    ({ values } = parseArgs({ args, options: { ...options, ...helpOption } }));
+  } catch (error) {
+    throw new UsageError(`${redact((error as Error).message)}\n\n${help}`);
+  }
+  if ((values as { help?: boolean }).help) {
+    console.log(help);
+    return undefined;
+  }
+  return values;
+}
