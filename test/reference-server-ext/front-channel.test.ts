@@ -5,44 +5,32 @@
  * (OAuth 2.0 Form Post Response Mode) as a self-submitting, escaped form; and their errors.
  * Every authorization asks prompt=consent, so each test signs in and consents in a fresh context.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../harness/browser/chromium.ts';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { describe, expect, it } from 'vitest';
 import { redirectUri } from '../reference-server/support/user-agent.ts';
 import { client, pkce, postForm, tokenRequest, user } from '../reference-server/support/oauth.ts';
 import { answerConsent, openVisit, signIn, type Callback, type Visit } from './support/browser.ts';
 import { leftHalfHash, readResource, userinfoStatus, verifyIdToken } from './support/tokens.ts';
+import { useReferenceAndBrowser } from '../reference-server/support/reference-and-browser.ts';
 
-let ref: RunningReference;
-let browser: Browser;
-
-beforeAll(async () => {
-  ref = await startReferenceServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await ref?.stop();
-});
+const shared = useReferenceAndBrowser();
 
 function authorizeUrl(params: Record<string, string>): string {
-  return `${ref.issuer}/authorize?${new URLSearchParams({ redirect_uri: redirectUri, state: 'st-fc', prompt: 'consent', ...params })}`;
+  return `${shared.ref.issuer}/authorize?${new URLSearchParams({ redirect_uri: redirectUri, state: 'st-fc', prompt: 'consent', ...params })}`;
 }
 
 /** Opens the authorization URL, signs alice in, allows, and returns what reached the client. */
 async function authorizeAsAlice(params: Record<string, string>): Promise<{ callback: Callback; visit: Visit }> {
-  const visit = await openVisit(browser);
+  const visit = await openVisit(shared.browser);
   const callback = visit.callback();
   await visit.open(authorizeUrl(params));
-  await signIn(visit.page, user(ref, 'user'));
+  await signIn(visit.page, user(shared.ref, 'user'));
   await answerConsent(visit.page, 'Allow');
   return { callback: await callback, visit };
 }
 
 /** Opens an authorization URL that fails before sign-in, and returns the error response. */
 async function authorizeExpectingError(params: Record<string, string>): Promise<Callback> {
-  const visit = await openVisit(browser);
+  const visit = await openVisit(shared.browser);
   try {
     const callback = visit.callback();
     await visit.open(authorizeUrl(params));
@@ -54,7 +42,7 @@ async function authorizeExpectingError(params: Record<string, string>): Promise<
 
 describe('discovery', () => {
   it('advertises the implicit and hybrid response types, form_post and the implicit grant', async () => {
-    const metadata = (await (await fetch(`${ref.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string[]>;
+    const metadata = (await (await fetch(`${shared.ref.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string[]>;
     expect(metadata.response_types_supported).toEqual(expect.arrayContaining(['code', 'token', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token']));
     expect(metadata.response_modes_supported).toEqual(expect.arrayContaining(['query', 'fragment', 'form_post']));
     expect(metadata.grant_types_supported).toContain('implicit');
@@ -72,11 +60,11 @@ describe('implicit', () => {
       expect(Number(p.get('expires_in'))).toBeGreaterThan(0);
       expect(p.get('scope')).toBe('api:read');
       expect(p.get('state')).toBe('st-fc');
-      expect(p.get('iss')).toBe(ref.issuer);
+      expect(p.get('iss')).toBe(shared.ref.issuer);
       // RFC 6749 §4.2.2: no refresh token from the authorization endpoint.
       expect(p.has('refresh_token')).toBe(false);
       expect(p.has('code')).toBe(false);
-      expect(await readResource(ref, p.get('access_token')!)).toBe(200);
+      expect(await readResource(shared.ref, p.get('access_token')!)).toBe(200);
     } finally {
       await visit.close();
     }
@@ -86,13 +74,13 @@ describe('implicit', () => {
     const { callback, visit } = await authorizeAsAlice({ client_id: 'implicit', response_type: 'id_token token', scope: 'openid profile', nonce: 'n-implicit' });
     try {
       const p = callback.params;
-      const claims = await verifyIdToken(ref, p.get('id_token')!, 'implicit');
+      const claims = await verifyIdToken(shared.ref, p.get('id_token')!, 'implicit');
       expect(claims.nonce).toBe('n-implicit');
       expect(claims.at_hash).toBe(leftHalfHash(p.get('access_token')!));
       expect(claims.c_hash).toBeUndefined();
       // Claims of profile come from UserInfo when there is an access token (OIDC Core §5.4).
       expect(claims.name).toBeUndefined();
-      const userinfo = await fetch(`${ref.issuer}/userinfo`, { headers: { authorization: `Bearer ${p.get('access_token')}` } });
+      const userinfo = await fetch(`${shared.ref.issuer}/userinfo`, { headers: { authorization: `Bearer ${p.get('access_token')}` } });
       expect(((await userinfo.json()) as { sub: string }).sub).toBe(claims.sub);
     } finally {
       await visit.close();
@@ -104,7 +92,7 @@ describe('implicit', () => {
     try {
       const p = callback.params;
       expect(p.has('access_token')).toBe(false);
-      const claims = await verifyIdToken(ref, p.get('id_token')!, 'implicit');
+      const claims = await verifyIdToken(shared.ref, p.get('id_token')!, 'implicit');
       expect(claims).toMatchObject({ nonce: 'n-only', name: 'Alice Liddell', email: 'alice@nauthera.test' });
       expect(claims.at_hash).toBeUndefined();
     } finally {
@@ -124,7 +112,7 @@ describe('implicit', () => {
     expect(callback.params.get('error')).toBe(error);
     expect(callback.params.get('error_description')).toMatch(description);
     expect(callback.params.get('state')).toBe('st-fc');
-    expect(callback.params.get('iss')).toBe(ref.issuer);
+    expect(callback.params.get('iss')).toBe(shared.ref.issuer);
     expect(callback.params.has('access_token')).toBe(false);
   });
 });
@@ -137,14 +125,14 @@ describe('hybrid', () => {
       const p = callback.params;
       expect(callback.via).toBe('fragment');
       const code = p.get('code')!;
-      const front = await verifyIdToken(ref, p.get('id_token')!, 'hybrid');
+      const front = await verifyIdToken(shared.ref, p.get('id_token')!, 'hybrid');
       expect(front.c_hash).toBe(leftHalfHash(code));
       expect(front.nonce).toBe('n-hybrid');
       expect(front.at_hash).toBeUndefined();
       expect(p.has('access_token')).toBe(false);
-      const tokens = await tokenRequest(ref, 'hybrid', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
+      const tokens = await tokenRequest(shared.ref, 'hybrid', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
       expect(tokens.status).toBe(200);
-      const back = await verifyIdToken(ref, tokens.body.id_token as string, 'hybrid');
+      const back = await verifyIdToken(shared.ref, tokens.body.id_token as string, 'hybrid');
       expect(back.sub).toBe(front.sub);
       expect(back.nonce).toBe('n-hybrid');
       expect(tokens.body.refresh_token).toBeTruthy();
@@ -160,13 +148,13 @@ describe('hybrid', () => {
       const frontToken = p.get('access_token')!;
       expect(p.get('token_type')).toBe('Bearer');
       expect(p.has('id_token')).toBe(false);
-      expect(await userinfoStatus(ref, frontToken)).toBe(200);
-      const first = await tokenRequest(ref, 'hybrid', { grant_type: 'authorization_code', code: p.get('code')!, redirect_uri: redirectUri });
+      expect(await userinfoStatus(shared.ref, frontToken)).toBe(200);
+      const first = await tokenRequest(shared.ref, 'hybrid', { grant_type: 'authorization_code', code: p.get('code')!, redirect_uri: redirectUri });
       expect(first.status).toBe(200);
-      const again = await tokenRequest(ref, 'hybrid', { grant_type: 'authorization_code', code: p.get('code')!, redirect_uri: redirectUri });
+      const again = await tokenRequest(shared.ref, 'hybrid', { grant_type: 'authorization_code', code: p.get('code')!, redirect_uri: redirectUri });
       expect(again.body.error).toBe('invalid_grant');
-      expect(await userinfoStatus(ref, frontToken)).toBe(401);
-      expect(await userinfoStatus(ref, first.body.access_token as string)).toBe(401);
+      expect(await userinfoStatus(shared.ref, frontToken)).toBe(401);
+      expect(await userinfoStatus(shared.ref, first.body.access_token as string)).toBe(401);
     } finally {
       await visit.close();
     }
@@ -176,7 +164,7 @@ describe('hybrid', () => {
     const { callback, visit } = await authorizeAsAlice({ client_id: 'hybrid', response_type: 'code id_token token', scope: 'openid', nonce: 'n-all' });
     try {
       const p = callback.params;
-      const claims = await verifyIdToken(ref, p.get('id_token')!, 'hybrid');
+      const claims = await verifyIdToken(shared.ref, p.get('id_token')!, 'hybrid');
       expect(claims.c_hash).toBe(leftHalfHash(p.get('code')!));
       expect(claims.at_hash).toBe(leftHalfHash(p.get('access_token')!));
       expect(claims.nonce).toBe('n-all');
@@ -200,8 +188,8 @@ describe('response_mode=form_post', () => {
       expect(callback.via).toBe('form_post');
       expect(callback.url.href).toBe(redirectUri);
       expect(callback.params.get('state')).toBe('st-fc');
-      expect(callback.params.get('iss')).toBe(ref.issuer);
-      const tokens = await tokenRequest(ref, 'confidential', { grant_type: 'authorization_code', code: callback.params.get('code')!, redirect_uri: redirectUri, code_verifier: verifier });
+      expect(callback.params.get('iss')).toBe(shared.ref.issuer);
+      const tokens = await tokenRequest(shared.ref, 'confidential', { grant_type: 'authorization_code', code: callback.params.get('code')!, redirect_uri: redirectUri, code_verifier: verifier });
       expect(tokens.status).toBe(200);
     } finally {
       await visit.close();
@@ -214,7 +202,7 @@ describe('response_mode=form_post', () => {
       try {
         expect(callback.via, role).toBe('form_post');
         expect(callback.url.hash).toBe('');
-        const claims = await verifyIdToken(ref, callback.params.get('id_token')!, role);
+        const claims = await verifyIdToken(shared.ref, callback.params.get('id_token')!, role);
         expect(claims.at_hash).toBe(leftHalfHash(callback.params.get('access_token')!));
         expect(visit.page.url()).not.toContain('access_token');
       } finally {
@@ -227,7 +215,7 @@ describe('response_mode=form_post', () => {
     const state = `"><script>document.title='pwned'</script><input name='x' value='&amp;`;
     const params = { client_id: 'implicit', response_type: 'id_token token', scope: 'openid', response_mode: 'form_post', state };
     // The missing nonce makes this an error response, posted before any sign-in.
-    const page = await fetch(`${ref.issuer}/authorize?${new URLSearchParams({ redirect_uri: redirectUri, ...params })}`);
+    const page = await fetch(`${shared.ref.issuer}/authorize?${new URLSearchParams({ redirect_uri: redirectUri, ...params })}`);
     expect(page.status).toBe(200);
     const csp = page.headers.get('content-security-policy')!;
     expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/]+=*'/);
@@ -245,7 +233,7 @@ describe('response_mode=form_post', () => {
   });
 
   it('answers an unsupported response_mode with invalid_request', async () => {
-    const response = await fetch(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: 'confidential', redirect_uri: redirectUri, response_type: 'code', scope: 'openid', response_mode: 'form_post.jwt', code_challenge: pkce().challenge, code_challenge_method: 'S256' })}`, { redirect: 'manual' });
+    const response = await fetch(`${shared.ref.issuer}/authorize?${new URLSearchParams({ client_id: 'confidential', redirect_uri: redirectUri, response_type: 'code', scope: 'openid', response_mode: 'form_post.jwt', code_challenge: pkce().challenge, code_challenge_method: 'S256' })}`, { redirect: 'manual' });
     const location = new URL(response.headers.get('location')!);
     expect(location.searchParams.get('error')).toBe('invalid_request');
   });
@@ -256,14 +244,14 @@ describe('implicit tokens and revocation', () => {
     const { callback, visit } = await authorizeAsAlice({ client_id: 'implicit', response_type: 'token', scope: 'openid api:read' });
     try {
       const token = callback.params.get('access_token')!;
-      expect(await userinfoStatus(ref, token)).toBe(200);
-      await visit.page.goto(`${ref.issuer}/account/consents`);
+      expect(await userinfoStatus(shared.ref, token)).toBe(200);
+      await visit.page.goto(`${shared.ref.issuer}/account/consents`);
       await visit.page.getByRole('button', { name: 'Revoke Implicit client' }).click();
       await visit.page.getByRole('heading', { name: 'Applications you allowed' }).waitFor();
-      expect(await userinfoStatus(ref, token)).toBe(401);
+      expect(await userinfoStatus(shared.ref, token)).toBe(401);
       // The public implicit client cannot introspect; the resource server's own credentials can.
-      const rs = client(ref, 'resource-server');
-      const introspection = await postForm(`${ref.issuer}/introspect`, { token }, { clientId: rs.client_id, secret: rs.client_secret! });
+      const rs = client(shared.ref, 'resource-server');
+      const introspection = await postForm(`${shared.ref.issuer}/introspect`, { token }, { clientId: rs.client_id, secret: rs.client_secret! });
       expect(introspection.body.active).toBe(false);
     } finally {
       await visit.close();

@@ -5,31 +5,19 @@
  * require_pushed_authorization_requests, and the errors of the PAR endpoint in JSON.
  * (Expiry and the server-wide flag need their own config: config-variants.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../harness/browser/chromium.ts';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { describe, expect, it } from 'vitest';
 import { redirectUri } from '../reference-server/support/user-agent.ts';
 import { client, pkce, postForm, tokenRequest, user, type JsonResponse } from '../reference-server/support/oauth.ts';
 import { answerConsent, errorPageCode, openVisit, signIn } from './support/browser.ts';
+import { useReferenceAndBrowser } from '../reference-server/support/reference-and-browser.ts';
 
-let ref: RunningReference;
-let browser: Browser;
-
-beforeAll(async () => {
-  ref = await startReferenceServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await ref?.stop();
-});
+const shared = useReferenceAndBrowser();
 
 /** POST /par as the par client (client_secret_basic), or as another role. */
 function push(fields: Record<string, string>, role = 'par'): Promise<JsonResponse> {
-  const c = client(ref, role);
-  if (c.token_endpoint_auth_method === 'none') return postForm(`${ref.issuer}/par`, { client_id: c.client_id, ...fields });
-  return postForm(`${ref.issuer}/par`, fields, { clientId: c.client_id, secret: c.client_secret! });
+  const c = client(shared.ref, role);
+  if (c.token_endpoint_auth_method === 'none') return postForm(`${shared.ref.issuer}/par`, { client_id: c.client_id, ...fields });
+  return postForm(`${shared.ref.issuer}/par`, fields, { clientId: c.client_id, secret: c.client_secret! });
 }
 
 function codeRequest(extra: Record<string, string> = {}): { fields: Record<string, string>; verifier: string } {
@@ -41,13 +29,13 @@ function codeRequest(extra: Record<string, string> = {}): { fields: Record<strin
 }
 
 function authorizeWith(requestUri: string, clientId = 'par', extra: Record<string, string> = {}): string {
-  return `${ref.issuer}/authorize?${new URLSearchParams({ client_id: clientId, request_uri: requestUri, ...extra })}`;
+  return `${shared.ref.issuer}/authorize?${new URLSearchParams({ client_id: clientId, request_uri: requestUri, ...extra })}`;
 }
 
 describe('the PAR endpoint', () => {
   it('is in the discovery document, with the server-wide flag off by default', async () => {
-    const metadata = (await (await fetch(`${ref.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
-    expect(metadata.pushed_authorization_request_endpoint).toBe(`${ref.issuer}/par`);
+    const metadata = (await (await fetch(`${shared.ref.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    expect(metadata.pushed_authorization_request_endpoint).toBe(`${shared.ref.issuer}/par`);
     expect(metadata.require_pushed_authorization_requests).toBe(false);
   });
 
@@ -63,14 +51,14 @@ describe('the PAR endpoint', () => {
     ['a wrong secret', { clientId: 'par', secret: 'not-the-secret' }],
     ['an unknown client', { clientId: 'nobody', secret: 'x' }],
   ])('refuses %s with 401 invalid_client', async (_name, auth) => {
-    const response = await postForm(`${ref.issuer}/par`, codeRequest().fields, auth);
+    const response = await postForm(`${shared.ref.issuer}/par`, codeRequest().fields, auth);
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_client');
     expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
   });
 
   it('refuses a confidential client that does not authenticate', async () => {
-    const response = await postForm(`${ref.issuer}/par`, { client_id: 'par', ...codeRequest().fields });
+    const response = await postForm(`${shared.ref.issuer}/par`, { client_id: 'par', ...codeRequest().fields });
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_client');
   });
@@ -96,8 +84,8 @@ describe('the PAR endpoint', () => {
     const form = new URLSearchParams({ ...fields, ...rest });
     if (repeat) form.append(repeat, 'openid');
     const body = form.toString();
-    const c = client(ref, 'par');
-    const response = await fetch(`${ref.issuer}/par`, {
+    const c = client(shared.ref, 'par');
+    const response = await fetch(`${shared.ref.issuer}/par`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString('base64')}` },
       body,
@@ -118,19 +106,19 @@ describe('the request_uri at the authorization endpoint, in Chromium', () => {
   it('authorizes the pushed request: only client_id and request_uri travel through the browser, and other parameters are ignored', async () => {
     const { fields, verifier } = codeRequest();
     const pushed = await push(fields);
-    const visit = await openVisit(browser);
+    const visit = await openVisit(shared.browser);
     try {
       const callback = visit.callback();
       // state and scope beside request_uri must not override the pushed ones (RFC 9126 §4).
       await visit.open(authorizeWith(pushed.body.request_uri as string, 'par', { state: 'injected', scope: 'openid api:write' }));
-      await signIn(visit.page, user(ref, 'user'));
+      await signIn(visit.page, user(shared.ref, 'user'));
       await expect(visit.page.locator('ul.scopes').textContent()).resolves.not.toContain('api:write');
       await answerConsent(visit.page, 'Allow');
       const { params, via } = await callback;
       expect(via).toBe('query');
       expect(params.get('state')).toBe('pushed-state');
-      expect(params.get('iss')).toBe(ref.issuer);
-      const tokens = await tokenRequest(ref, 'par', { grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: redirectUri, code_verifier: verifier });
+      expect(params.get('iss')).toBe(shared.ref.issuer);
+      const tokens = await tokenRequest(shared.ref, 'par', { grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: redirectUri, code_verifier: verifier });
       expect(tokens.status).toBe(200);
       expect(tokens.body.scope).toBe('openid profile');
     } finally {
@@ -140,7 +128,7 @@ describe('the request_uri at the authorization endpoint, in Chromium', () => {
 
   it('uses a request_uri once: the second visit is an invalid_request_uri error page', async () => {
     const pushed = await push(codeRequest().fields);
-    const visit = await openVisit(browser);
+    const visit = await openVisit(shared.browser);
     try {
       const url = authorizeWith(pushed.body.request_uri as string);
       await visit.open(url);
@@ -155,7 +143,7 @@ describe('the request_uri at the authorization endpoint, in Chromium', () => {
 
   it('binds a request_uri to the client that pushed it, and another client cannot burn it', async () => {
     const pushed = await push(codeRequest().fields);
-    const visit = await openVisit(browser);
+    const visit = await openVisit(shared.browser);
     try {
       await visit.open(authorizeWith(pushed.body.request_uri as string, 'confidential'));
       expect(await errorPageCode(visit.page)).toBe('invalid_request_uri');
@@ -168,33 +156,33 @@ describe('the request_uri at the authorization endpoint, in Chromium', () => {
   });
 
   it('shows invalid_request_uri for an unknown request_uri, never redirecting', async () => {
-    const visit = await openVisit(browser);
+    const visit = await openVisit(shared.browser);
     try {
       await visit.open(authorizeWith('urn:ietf:params:oauth:request_uri:does-not-exist'));
       expect(await errorPageCode(visit.page)).toBe('invalid_request_uri');
-      expect(new URL(visit.page.url()).origin).toBe(ref.issuer);
+      expect(new URL(visit.page.url()).origin).toBe(shared.ref.issuer);
     } finally {
       await visit.close();
     }
   });
 
   it('redirects invalid_request when a client with require_pushed_authorization_requests skips the push', async () => {
-    const visit = await openVisit(browser);
+    const visit = await openVisit(shared.browser);
     try {
       const callback = visit.callback();
-      await visit.open(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: 'par', ...codeRequest().fields })}`);
+      await visit.open(`${shared.ref.issuer}/authorize?${new URLSearchParams({ client_id: 'par', ...codeRequest().fields })}`);
       const { params } = await callback;
       expect(params.get('error')).toBe('invalid_request');
       expect(params.get('error_description')).toMatch(/pushed authorization requests are required/);
       expect(params.get('state')).toBe('pushed-state');
-      expect(params.get('iss')).toBe(ref.issuer);
+      expect(params.get('iss')).toBe(shared.ref.issuer);
     } finally {
       await visit.close();
     }
   });
 
   it('lets a client without the requirement still send its request directly', async () => {
-    const response = await fetch(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: 'confidential', ...codeRequest().fields })}`, { redirect: 'manual' });
+    const response = await fetch(`${shared.ref.issuer}/authorize?${new URLSearchParams({ client_id: 'confidential', ...codeRequest().fields })}`, { redirect: 'manual' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/^\/interaction\//);
   });

@@ -7,27 +7,21 @@
  * validate, a wrong state or iss, a denied consent; and form_post, and deregistration at stop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../harness/browser/chromium.ts';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
 import { startSampleApp, type SampleApp } from '../../reference-server/sample-app/index.ts';
 import { user } from '../reference-server/support/oauth.ts';
 import { tokensFor } from '../reference-server/support/flows.ts';
 import { answerConsent, errorPageCode, signIn } from './support/browser.ts';
+import { useReferenceAndBrowser } from '../reference-server/support/reference-and-browser.ts';
 
-let ref: RunningReference;
-let browser: Browser;
+const shared = useReferenceAndBrowser();
 let app: SampleApp;
 
+// Registered after the shared hooks: the app starts once the server is up and stops first.
 beforeAll(async () => {
-  ref = await startReferenceServer();
-  browser = await launchChromium();
-  app = await startSampleApp({ issuer: ref.issuer, audience: ref.resourceServer });
+  app = await startSampleApp({ issuer: shared.ref.issuer, audience: shared.ref.resourceServer });
 });
 afterAll(async () => {
   await app?.stop();
-  await browser?.close();
-  await ref?.stop();
 });
 
 async function bearer(token: string): Promise<{ status: number; body: Record<string, unknown>; challenge: string | null }> {
@@ -39,12 +33,12 @@ describe('0. register application', () => {
   it('registered itself at start, and reports it on /status', async () => {
     expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(app.clientId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(app.registrationClientUri).toBe(`${ref.issuer}/register/${app.clientId}`);
+    expect(app.registrationClientUri).toBe(`${shared.ref.issuer}/register/${app.clientId}`);
     const status = (await (await fetch(`${app.url}/status`)).json()) as ReturnType<SampleApp['status']>;
     expect(status.registration).toMatchObject({ client_id: app.clientId, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [`${app.url}/callback`], grant_types: ['authorization_code'] });
-    expect(status.issuer).toBe(ref.issuer);
+    expect(status.issuer).toBe(shared.ref.issuer);
     // The authorization server knows the client and its redirect URI: it starts a sign-in for it.
-    const authorize = await fetch(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: app.redirectUri, response_type: 'code', scope: 'api:read' })}`, { redirect: 'manual' });
+    const authorize = await fetch(`${shared.ref.issuer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: app.redirectUri, response_type: 'code', scope: 'api:read' })}`, { redirect: 'manual' });
     expect(authorize.status).toBe(303);
     expect(authorize.headers.get('location')).toMatch(/^\/interaction\//);
   });
@@ -53,15 +47,15 @@ describe('0. register application', () => {
 describe('1-5. the browser flow', () => {
   it('sends the browser to the AS, takes it back to the callback, validates the JWT locally, then serves the resource', async () => {
     const before = app.status().validations.length;
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(app.url);
       const sessionCookie = async () => (await context.cookies(app.url)).find((c) => c.name === 'nauthera_sample_session')?.value;
       const sessionBefore = await sessionCookie();
       // 2-3. redirected to the authorization server, with this app's client_id, PKCE S256 and state.
-      expect(new URL(page.url()).origin).toBe(ref.issuer);
-      await signIn(page, user(ref, 'user'));
+      expect(new URL(page.url()).origin).toBe(shared.ref.issuer);
+      await signIn(page, user(shared.ref, 'user'));
       await answerConsent(page, 'Allow');
       // 4-5. back at the app, which served the resource after validating the token.
       await page.getByRole('heading', { name: 'Protected resource' }).waitFor();
@@ -75,9 +69,9 @@ describe('1-5. the browser flow', () => {
 
       const validations = app.status().validations.slice(before);
       expect(validations).toHaveLength(1);
-      expect(validations[0]).toMatchObject({ via: 'callback', valid: true, header: { typ: 'at+jwt' }, claims: { iss: ref.issuer, aud: ref.resourceServer, client_id: app.clientId, sub, scope: 'api:read' } });
+      expect(validations[0]).toMatchObject({ via: 'callback', valid: true, header: { typ: 'at+jwt' }, claims: { iss: shared.ref.issuer, aud: shared.ref.resourceServer, client_id: app.clientId, sub, scope: 'api:read' } });
       expect(['ES256', 'RS256']).toContain(validations[0]!.header!.alg);
-      const jwks = (await (await fetch(`${ref.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> };
+      const jwks = (await (await fetch(`${shared.ref.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> };
       expect(jwks.keys.map((k) => k.kid)).toContain(validations[0]!.header!.kid);
 
       // The session now holds the validated token: the next visit is served at once.
@@ -92,11 +86,11 @@ describe('1-5. the browser flow', () => {
   });
 
   it('serves nothing when bob, outside the consent group, is denied: it shows the access_denied error', async () => {
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(app.url);
-      await signIn(page, user(ref, 'outsider'));
+      await signIn(page, user(shared.ref, 'outsider'));
       const response = page.waitForResponse((r) => r.url().startsWith(`${app.url}/callback`));
       await answerConsent(page, 'Allow');
       expect((await response).status()).toBe(400);
@@ -108,11 +102,11 @@ describe('1-5. the browser flow', () => {
   });
 
   it('refuses a callback whose state is not the one of this browser, or whose iss is another issuer', async () => {
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(app.url);
-      const wrongState = await page.goto(`${app.url}/callback?${new URLSearchParams({ code: 'x', state: 'forged', iss: ref.issuer })}`);
+      const wrongState = await page.goto(`${app.url}/callback?${new URLSearchParams({ code: 'x', state: 'forged', iss: shared.ref.issuer })}`);
       expect(wrongState?.status()).toBe(400);
       await expect(page.getByRole('alert').textContent()).resolves.toContain('state does not match');
       await page.goto(app.url);
@@ -120,7 +114,7 @@ describe('1-5. the browser flow', () => {
       expect(wrongIss?.status()).toBe(400);
       await expect(page.getByRole('alert').textContent()).resolves.toContain('iss');
       // A browser with no sign-in in progress at all.
-      const fresh = await browser.newContext();
+      const fresh = await shared.browser.newContext();
       const stray = await (await fresh.newPage()).goto(`${app.url}/callback?code=x&state=y`);
       expect(stray?.status()).toBe(400);
       await fresh.close();
@@ -132,7 +126,7 @@ describe('1-5. the browser flow', () => {
 
 describe('5. the resource server validates JWT access tokens', () => {
   it('accepts a valid access token of the AS for its audience', async () => {
-    const tokens = await tokensFor(ref, 'confidential', user(ref, 'user'), { scope: 'openid api:read' });
+    const tokens = await tokensFor(shared.ref, 'confidential', user(shared.ref, 'user'), { scope: 'openid api:read' });
     const { status, body } = await bearer(tokens.access_token as string);
     expect(status).toBe(200);
     expect(body).toMatchObject({ client_id: 'confidential', scope: 'openid api:read' });
@@ -140,7 +134,7 @@ describe('5. the resource server validates JWT access tokens', () => {
   });
 
   it('refuses alg none, a forged signature, an ID token, garbage, and no token at all, with 401 invalid_token', async () => {
-    const tokens = await tokensFor(ref, 'confidential', user(ref, 'user'), { scope: 'openid api:read' });
+    const tokens = await tokensFor(shared.ref, 'confidential', user(shared.ref, 'user'), { scope: 'openid api:read' });
     const real = tokens.access_token as string;
     const [header, payload] = real.split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${payload}.`;
@@ -169,13 +163,13 @@ describe('5. the resource server validates JWT access tokens', () => {
 
 describe('other modes and the end of the app', () => {
   it('works with response_mode=form_post, and deletes its registration when stopped (RFC 7592)', async () => {
-    const formPostApp = await startSampleApp({ issuer: ref.issuer, audience: ref.resourceServer, responseMode: 'form_post', clientName: 'form_post sample app' });
+    const formPostApp = await startSampleApp({ issuer: shared.ref.issuer, audience: shared.ref.resourceServer, responseMode: 'form_post', clientName: 'form_post sample app' });
     let stopped = false;
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(formPostApp.url);
-      await signIn(page, user(ref, 'user'));
+      await signIn(page, user(shared.ref, 'user'));
       const callback = page.waitForRequest((r) => r.url() === formPostApp.redirectUri);
       await answerConsent(page, 'Allow');
       expect((await callback).method()).toBe('POST');
@@ -184,7 +178,7 @@ describe('other modes and the end of the app', () => {
 
       await formPostApp.stop();
       stopped = true;
-      await page.goto(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: formPostApp.clientId, redirect_uri: formPostApp.redirectUri, response_type: 'code', scope: 'api:read' })}`);
+      await page.goto(`${shared.ref.issuer}/authorize?${new URLSearchParams({ client_id: formPostApp.clientId, redirect_uri: formPostApp.redirectUri, response_type: 'code', scope: 'api:read' })}`);
       expect(await errorPageCode(page)).toBe('invalid_client');
     } finally {
       await context.close();
@@ -193,7 +187,7 @@ describe('other modes and the end of the app', () => {
   });
 
   it('fails to start, with a clear error, when the registration is refused', async () => {
-    await expect(startSampleApp({ issuer: ref.issuer, audience: ref.resourceServer, scope: 'openid admin' })).rejects.toThrow(/registration answered 400 invalid_client_metadata/);
-    await expect(startSampleApp({ issuer: `${ref.issuer}/nope`, audience: ref.resourceServer })).rejects.toThrow(/discovery/);
+    await expect(startSampleApp({ issuer: shared.ref.issuer, audience: shared.ref.resourceServer, scope: 'openid admin' })).rejects.toThrow(/registration answered 400 invalid_client_metadata/);
+    await expect(startSampleApp({ issuer: `${shared.ref.issuer}/nope`, audience: shared.ref.resourceServer })).rejects.toThrow(/discovery/);
   });
 });

@@ -4,24 +4,13 @@
  * and the consent buttons "Allow" and "Deny". The client's redirect_uri
  * (https://rp.nauthera.test) is intercepted by the browser, never fetched.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../harness/browser/chromium.ts';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { redirectUri, rpOrigin } from './support/user-agent.ts';
 import { pkce, tokenRequest, user } from './support/oauth.ts';
+import { useReferenceAndBrowser } from './support/reference-and-browser.ts';
 
-let ref: RunningReference;
-let browser: Browser;
-
-beforeAll(async () => {
-  ref = await startReferenceServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await ref?.stop();
-});
+const shared = useReferenceAndBrowser();
 
 interface Visit {
   page: Page;
@@ -32,7 +21,7 @@ interface Visit {
 }
 
 async function startAuthorization(role = 'confidential', extra: Record<string, string> = {}): Promise<Visit> {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   const page = await context.newPage();
   let resolveCallback!: (url: URL) => void;
   const callback = new Promise<URL>((resolve) => (resolveCallback = resolve));
@@ -42,7 +31,7 @@ async function startAuthorization(role = 'confidential', extra: Record<string, s
   });
   const { verifier, challenge } = pkce();
   const params = new URLSearchParams({ client_id: role, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile groups', state: 'browser-state', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256', ...extra });
-  await page.goto(`${ref.issuer}/authorize?${params}`);
+  await page.goto(`${shared.ref.issuer}/authorize?${params}`);
   return { page, context, callback, verifier };
 }
 
@@ -57,12 +46,12 @@ describe('sign-in and consent in Chromium', () => {
     const visit = await startAuthorization();
     try {
       expect(await visit.page.getByRole('heading', { name: 'Sign in' }).count()).toBe(1);
-      await signIn(visit.page, user(ref, 'user'));
+      await signIn(visit.page, user(shared.ref, 'user'));
       await visit.page.getByRole('button', { name: 'Allow' }).click();
       const callback = await visit.callback;
       expect(callback.searchParams.get('state')).toBe('browser-state');
-      expect(callback.searchParams.get('iss')).toBe(ref.issuer);
-      const tokens = await tokenRequest(ref, 'confidential', { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: visit.verifier });
+      expect(callback.searchParams.get('iss')).toBe(shared.ref.issuer);
+      const tokens = await tokenRequest(shared.ref, 'confidential', { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: redirectUri, code_verifier: visit.verifier });
       expect(tokens.status).toBe(200);
     } finally {
       await visit.context.close();
@@ -85,7 +74,7 @@ describe('sign-in and consent in Chromium', () => {
     for (const role of ['escaped-dn', 'special']) {
       const visit = await startAuthorization();
       try {
-        await signIn(visit.page, user(ref, role));
+        await signIn(visit.page, user(shared.ref, role));
         await visit.page.getByRole('button', { name: 'Allow' }).click();
         const callback = await visit.callback;
         expect(callback.searchParams.get('code'), role).toBeTruthy();
@@ -98,11 +87,11 @@ describe('sign-in and consent in Chromium', () => {
   it('sends access_denied when bob, outside the LDAP consent group, clicks Allow', async () => {
     const visit = await startAuthorization();
     try {
-      await signIn(visit.page, user(ref, 'outsider'));
+      await signIn(visit.page, user(shared.ref, 'outsider'));
       await visit.page.getByRole('button', { name: 'Allow' }).click();
       const callback = await visit.callback;
       expect(callback.searchParams.get('error')).toBe('access_denied');
-      expect(callback.searchParams.get('iss')).toBe(ref.issuer);
+      expect(callback.searchParams.get('iss')).toBe(shared.ref.issuer);
     } finally {
       await visit.context.close();
     }
@@ -111,7 +100,7 @@ describe('sign-in and consent in Chromium', () => {
   it('sends access_denied when the user clicks Deny', async () => {
     const visit = await startAuthorization('public', { prompt: 'consent' });
     try {
-      await signIn(visit.page, user(ref, 'user'));
+      await signIn(visit.page, user(shared.ref, 'user'));
       await visit.page.getByRole('button', { name: 'Deny' }).click();
       const callback = await visit.callback;
       expect(callback.searchParams.get('error')).toBe('access_denied');
@@ -121,12 +110,12 @@ describe('sign-in and consent in Chromium', () => {
   });
 
   it('shows an error page, not a redirect, for an unregistered redirect_uri', async () => {
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     try {
       const page = await context.newPage();
-      const response = await page.goto(`${ref.issuer}/authorize?client_id=confidential&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://attacker.example/cb')}`);
+      const response = await page.goto(`${shared.ref.issuer}/authorize?client_id=confidential&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://attacker.example/cb')}`);
       expect(response?.status()).toBe(400);
-      expect(new URL(page.url()).origin).toBe(ref.issuer);
+      expect(new URL(page.url()).origin).toBe(shared.ref.issuer);
       expect(await page.locator('#error-code').textContent()).toBe('invalid_request');
     } finally {
       await context.close();
