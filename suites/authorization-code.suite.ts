@@ -8,6 +8,7 @@
 import { defineFlow, pkce, step, type AuthorizeOutcome, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { authorizeCode, codeRequest, describeNoCode, freshCode, type CodeRequest } from './lib/authorization-request.ts';
 import { checkIdToken } from './lib/id-token.ts';
+import { resourceSteps } from './lib/resource-request.ts';
 import { offlineScope, resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse, otherCodeClient, refreshGrant } from './lib/token-request.ts';
 
@@ -18,7 +19,7 @@ interface State {
   code: string;
   tokenResponse: HttpResponse;
   tokens: Record<string, any>;
-  resource: HttpResponse;
+  resource?: HttpResponse;
   /** The code-reuse check's first exchange: its refresh token probes the revocation. */
   reuseRefreshToken?: string;
   reuseRefused?: boolean;
@@ -215,23 +216,6 @@ export default defineFlow<State>({
       }
     }),
 
-    step('Client', 'RS', 'Requests protected resources with Access Token', async (ctx) => {
-      const rs = ctx.target.resourceServer;
-      if (!rs) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
-      const res = await ctx.http.get(rs, { bearer: ctx.state.tokens.access_token });
-      ctx.state.resource = res;
-      await ctx.check({ name: 'the resource server accepts the access token', spec: 'RFC 6750 §2.1' }, (c) => {
-        c.expectStatus(res, 200);
-      });
-    }),
-
-    step('RS', 'Client', 'Provides protected resources', async (ctx) => {
-      const res = ctx.state.resource;
-      if (!res) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
-      await ctx.check({ name: 'the protected resource is returned', spec: 'RFC 6749 §7, RFC 6750 §2.1' }, (c) => {
-        c.expectStatus(res, 200);
-        c.expect(res.text.length, 'length of the resource').toBeGreaterThan(0);
-      });
-    }),
+    ...resourceSteps<State>('RFC 6749 §7, RFC 6750 §2.1'),
   ],
 });

@@ -7,6 +7,7 @@
 import { defineFlow, step, withQuery, type AuthorizeOutcome, type CheckScope, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, describeNoCode, type CodeRequest } from './lib/authorization-request.ts';
 import { checkIdToken } from './lib/id-token.ts';
+import { resourceSteps } from './lib/resource-request.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse, otherCodeClient } from './lib/token-request.ts';
 
@@ -142,23 +143,6 @@ export default defineFlow<State>({
       if (typeof ctx.state.tokens.id_token === 'string') await checkIdToken(ctx, ctx.state.tokens.id_token, { client, accessToken: ctx.state.tokens.access_token });
     }),
 
-    step('Client', 'RS', 'Requests protected resources with Access Token', async (ctx) => {
-      const rs = ctx.target.resourceServer;
-      if (!rs) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
-      const res = await ctx.http.get(rs, { bearer: ctx.state.tokens.access_token });
-      ctx.state.resource = res;
-      await ctx.check({ name: 'the resource server accepts the access token', spec: 'RFC 6750 §2.1' }, (c) => {
-        c.expectStatus(res, 200);
-      });
-    }),
-
-    step('RS', 'Client', 'Provides protected resources', async (ctx) => {
-      const res = ctx.state.resource;
-      if (!res) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
-      await ctx.check({ name: 'the protected resource is returned', spec: 'RFC 6750 §2.1' }, (c) => {
-        c.expectStatus(res, 200);
-        c.expect(res.text.length, 'length of the resource').toBeGreaterThan(0);
-      });
-    }),
+    ...resourceSteps<State>('RFC 6750 §2.1'),
   ],
 });
