@@ -10,8 +10,8 @@
  */
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-request.ts';
-import { expectFragmentResponse, expectFrontChannelAccessToken, noResponseTypeReason, usableResponseTypes } from './lib/front-channel.ts';
-import { checkIdToken, idTokenCheckNames, type IdTokenCheckKey, type ValidatedIdToken } from './lib/id-token.ts';
+import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
+import { checkIdToken, taggedIdTokenCheckNames, type ValidatedIdToken } from './lib/id-token.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse } from './lib/token-request.ts';
 
@@ -42,12 +42,7 @@ function hybridRequest(target: Target, client: TargetClient, responseType: strin
 }
 
 /** ID token check names of this suite: each tagged with where the token came from, the nonce check apart from openid-connect's. */
-function idTokenNames(tag: string): Partial<Record<IdTokenCheckKey, string>> {
-  const names: Partial<Record<IdTokenCheckKey, string>> = {};
-  for (const key of Object.keys(idTokenCheckNames) as IdTokenCheckKey[]) names[key] = `${idTokenCheckNames[key]} (${tag})`;
-  names.nonce = 'ID token nonce matches (hybrid)';
-  return names;
-}
+const idTokenNames = (tag: string) => taggedIdTokenCheckNames(tag, 'ID token nonce matches (hybrid)');
 
 const promptConsent = (ctx: FlowContext<State>) => (ctx.target.login?.consent ? 'consent' : undefined);
 
@@ -62,10 +57,7 @@ export default defineFlow<State>({
   },
   steps: [
     step('User', 'Client Application', 'Access', (ctx) => {
-      const client = ctx.target.client('hybrid');
-      ctx.state.client = client;
-      ctx.state.requests = usableResponseTypes(ctx.target, client, responseTypes).map((t) => hybridRequest(ctx.target, client, t));
-      ctx.log(`client ${client.client_id}, response types ${ctx.state.requests.map((r) => `"${r.params.response_type}"`).join(', ')}`);
+      requestEachResponseType(ctx, 'hybrid', responseTypes, (client, t) => hybridRequest(ctx.target, client, t));
     }),
 
     step('Client Application', 'Authorization Server', 'Request authorization (ID and access tokens)', async (ctx) => {
@@ -74,10 +66,7 @@ export default defineFlow<State>({
       const user = ctx.target.user('user');
 
       await ctx.check({ name: 'the AS accepts the hybrid request and asks the user to sign in', spec: 'OIDC Core §3.3.2.1' }, async (c) => {
-        const outcome = await ctx.browser.authorize(first.url);
-        c.evidence(outcome);
-        if (outcome.kind === 'redirect') return c.fail(`the AS answered at once, before any sign-in, with ${Object.keys(outcome.params).join(', ')}${outcome.params.error ? ` (error ${outcome.params.error})` : ''}`);
-        c.expect(outcome.reason, 'where the browser stopped').toBe('login-page');
+        expectSignInAsked(c, await ctx.browser.authorize(first.url));
       });
 
       // OIDC Core §3.3.2.11: the nonce is REQUIRED when the authorization endpoint returns an ID token.

@@ -10,8 +10,8 @@
  */
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
-import { expectFragmentResponse, expectFrontChannelAccessToken, noResponseTypeReason, usableResponseTypes } from './lib/front-channel.ts';
-import { checkIdToken, idTokenCheckNames, type IdTokenCheckKey } from './lib/id-token.ts';
+import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
+import { checkIdToken, taggedIdTokenCheckNames } from './lib/id-token.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 
 const responseTypes = ['id_token token', 'token'] as const;
@@ -35,12 +35,7 @@ function implicitRequest(target: Target, client: TargetClient, responseType: str
 }
 
 /** ID token check names of this suite: the nonce check apart from openid-connect's (the faults table of issue 6). */
-function idTokenNames(responseType: string): Partial<Record<IdTokenCheckKey, string>> {
-  const names: Partial<Record<IdTokenCheckKey, string>> = {};
-  for (const key of Object.keys(idTokenCheckNames) as IdTokenCheckKey[]) names[key] = `${idTokenCheckNames[key]} (${responseType})`;
-  names.nonce = 'ID token nonce matches (implicit)';
-  return names;
-}
+const idTokenNames = (responseType: string) => taggedIdTokenCheckNames(responseType, 'ID token nonce matches (implicit)');
 
 const promptConsent = (ctx: FlowContext<State>) => (ctx.target.capabilities.openid ? 'consent' : undefined);
 
@@ -55,10 +50,7 @@ export default defineFlow<State>({
   },
   steps: [
     step('User', 'Client Application', 'Access', (ctx) => {
-      const client = ctx.target.client('implicit');
-      ctx.state.client = client;
-      ctx.state.requests = usableResponseTypes(ctx.target, client, responseTypes).map((t) => implicitRequest(ctx.target, client, t));
-      ctx.log(`client ${client.client_id}, response types ${ctx.state.requests.map((r) => `"${r.params.response_type}"`).join(', ')}`);
+      requestEachResponseType(ctx, 'implicit', responseTypes, (client, t) => implicitRequest(ctx.target, client, t));
     }),
 
     step('Client Application', 'Authorization Server', 'Request authorization', async (ctx) => {
@@ -67,10 +59,7 @@ export default defineFlow<State>({
       const user = ctx.target.user('user');
 
       await ctx.check({ name: 'the AS accepts the implicit request and asks the user to sign in', spec: 'RFC 6749 §4.2.1, OIDC Core §3.2.2.1' }, async (c) => {
-        const outcome = await ctx.browser.authorize(first.url);
-        c.evidence(outcome);
-        if (outcome.kind === 'redirect') return c.fail(`the AS answered at once, before any sign-in, with ${Object.keys(outcome.params).join(', ')}${outcome.params.error ? ` (error ${outcome.params.error})` : ''}`);
-        c.expect(outcome.reason, 'where the browser stopped').toBe('login-page');
+        expectSignInAsked(c, await ctx.browser.authorize(first.url));
       });
 
       // OIDC Core §3.2.2.11: nonce is REQUIRED when an ID token comes from the authorization endpoint.

@@ -4,7 +4,8 @@
  * a response that must come in the fragment (OAuth 2.0 Multiple Response Type Encoding
  * Practices §5, RFC 6749 §4.2.2).
  */
-import { sameResponseType, supportsResponseType, type AuthorizeOutcome, type CheckScope, type Target, type TargetClient } from '../../harness/flow/index.ts';
+import { sameResponseType, supportsResponseType, type AuthorizeOutcome, type CheckScope, type ClientRole, type FlowContext, type Target, type TargetClient } from '../../harness/flow/index.ts';
+import type { CodeRequest } from './authorization-request.ts';
 
 /** The response types of `wanted` the target lists and the client is registered for. */
 export function usableResponseTypes(target: Target, client: TargetClient, wanted: readonly string[]): string[] {
@@ -18,6 +19,29 @@ export function noResponseTypeReason(target: Target, client: TargetClient | unde
   const listed = wanted.filter((t) => supportsResponseType(target.capabilities, t));
   if (listed.length === 0) return `response_types_supported lists none of ${wanted.map((t) => `"${t}"`).join(', ')}`;
   return `client ${client.client_id} is registered for none of ${listed.map((t) => `"${t}"`).join(', ')} (response_types in the config)`;
+}
+
+/**
+ * The first step of implicit and hybrid: the client of `role`, and one request per response
+ * type of `wanted` it can use at the target (the first one is walked through the next steps).
+ */
+export function requestEachResponseType(
+  ctx: FlowContext<{ client?: TargetClient; requests?: CodeRequest[] }>,
+  role: ClientRole,
+  wanted: readonly string[],
+  request: (client: TargetClient, responseType: string) => CodeRequest,
+): void {
+  const client = ctx.target.client(role);
+  ctx.state.client = client;
+  ctx.state.requests = usableResponseTypes(ctx.target, client, wanted).map((t) => request(client, t));
+  ctx.log(`client ${client.client_id}, response types ${ctx.state.requests.map((r) => `"${r.params.response_type}"`).join(', ')}`);
+}
+
+/** The AS answers nothing before a sign-in: the browser stops at the login page. */
+export function expectSignInAsked(c: CheckScope, outcome: AuthorizeOutcome): void {
+  c.evidence(outcome);
+  if (outcome.kind === 'redirect') return c.fail(`the AS answered at once, before any sign-in, with ${Object.keys(outcome.params).join(', ')}${outcome.params.error ? ` (error ${outcome.params.error})` : ''}`);
+  c.expect(outcome.reason, 'where the browser stopped').toBe('login-page');
 }
 
 /**

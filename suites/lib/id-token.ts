@@ -39,6 +39,18 @@ export const idTokenCheckNames: Record<IdTokenCheckKey, string> = {
   authTime: 'ID token auth_time honours max_age',
 };
 
+/**
+ * Check names for a suite that validates several ID tokens (implicit, hybrid): each default
+ * name tagged " (<tag>)", and the nonce check under the suite's own name (the fault table of
+ * issue 6 tells it apart from openid-connect's).
+ */
+export function taggedIdTokenCheckNames(tag: string, nonceName: string): Partial<Record<IdTokenCheckKey, string>> {
+  const names: Partial<Record<IdTokenCheckKey, string>> = {};
+  for (const key of Object.keys(idTokenCheckNames) as IdTokenCheckKey[]) names[key] = `${idTokenCheckNames[key]} (${tag})`;
+  names.nonce = nonceName;
+  return names;
+}
+
 export interface CheckIdTokenOptions {
   /** The client the token was issued to: aud / azp, and the secret for HS* signatures (OIDC Core §10.1). */
   client: TargetClient;
