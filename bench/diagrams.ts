@@ -1,19 +1,18 @@
 /**
  * Rendering the 11 annotated diagrams: mermaid loaded once into one reused page (what
- * `nauthera run` does, harness/diagram/render.ts) against @mermaid-js/mermaid-cli drawing each
+ * `nauthera run` does, harness/diagram/render.ts: mermaid's ESM build; the same page with the
+ * UMD bundle, build: 'umd', for comparison) against @mermaid-js/mermaid-cli drawing each
  * diagram on its own (a new page, mermaid loaded again, per diagram), in the same run, rounds
  * alternating. Once more, cold: mermaid-cli with a new browser per diagram, as 11 `mmdc` calls.
  * The sources are the real diagrams/*.mmd annotated with a synthetic result that has every
  * status in it (passed, a failure with its note, a warning, skipped, not applicable).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
 import { launchChromium } from '../harness/browser/chromium.ts';
 import { annotateDiagram } from '../harness/diagram/annotate.ts';
 import { parseSequenceDiagram } from '../harness/diagram/parse.ts';
-import { createDiagramRenderer, launchPuppeteerChromium, mermaidBundlePath, mermaidConfig, renderWithMermaidCli } from '../harness/diagram/render.ts';
+import { createDiagramRenderer, launchPuppeteerChromium, renderWithMermaidCli } from '../harness/diagram/render.ts';
 import type { FlowResult, Status, StepResult } from '../harness/flow/model.ts';
 import { distribution, median, ratio, type Distribution } from './stats.ts';
 
@@ -65,7 +64,7 @@ export interface OnePageRound {
   setupMs: number;
   /** The 11 SVGs, one after another in that page. */
   svgMs: number;
-  /** The 11 again as SVG + PNG (what a run writes); not measured for the ESM variant. */
+  /** The 11 again as SVG + PNG (what a run writes); not measured for the UMD variant. */
   svgPngMs: number | null;
   perDiagramMs: number[];
 }
@@ -79,10 +78,10 @@ export interface DiagramFigures {
   diagrams: number;
   rounds: number;
   browserLaunchMs: { playwright: number; puppeteer: number };
-  /** harness/diagram/render.ts: mermaid.min.js (3.5 MB UMD) injected into one page. */
+  /** harness/diagram/render.ts: mermaid's code-split ESM build (core + the sequence chunks) in one page. */
   onePage: OnePageRound[];
-  /** The same page fed mermaid's code-split ESM build (core + the sequence chunks only). */
-  onePageEsm: OnePageRound[];
+  /** The same renderer fed mermaid.min.js (3.5 MB UMD bundle), as before the ESM build. */
+  onePageUmd: OnePageRound[];
   mermaidCli: CliRound[];
   /** mermaid-cli with a new browser per diagram, once. */
   mermaidCliCold: CliRound | null;
@@ -93,16 +92,16 @@ export interface DiagramFigures {
     onePageRenderMs: number;
     onePageSvgPngMs: number;
     onePagePerDiagramMs: Distribution;
-    esmSvgMs: number;
-    esmSetupMs: number;
-    esmPerDiagramMs: Distribution;
+    umdSvgMs: number;
+    umdSetupMs: number;
+    umdPerDiagramMs: Distribution;
     /** Median over rounds of the 11 SVGs through mermaid-cli, shared browser. */
     mermaidCliMs: number;
     mermaidCliPerDiagramMs: Distribution;
     /** mermaid-cli ÷ one page (same run). */
     ratio: number | null;
-    /** ESM one page ÷ UMD one page. */
-    esmRatio: number | null;
+    /** UMD one page ÷ ESM one page (the default). */
+    umdRatio: number | null;
     coldMs: number | null;
     /** 11 mmdc-like calls ÷ (browser launch + one page). */
     coldRatio: number | null;
@@ -111,43 +110,6 @@ export interface DiagramFigures {
 
 function checkSvg(flow: string, svg: string): void {
   if (!/^<svg[\s>]/.test(svg.trimStart()) || !svg.includes('</svg>')) throw new Error(`the ${flow} diagram did not render to an SVG`);
-}
-
-const esmOrigin = 'http://mermaid.invalid';
-
-/**
- * One page with mermaid's ESM build, its chunks served from node_modules by a route (every
- * other request aborted: nothing leaves the machine). Plain mermaid.render, without
- * render.ts's status colouring, which is a few ms per diagram.
- */
-async function createEsmPage(browser: Browser): Promise<{ render(id: string, source: string): Promise<string>; close(): Promise<void> }> {
-  const dist = dirname(mermaidBundlePath());
-  const context = await browser.newContext({ deviceScaleFactor: 2, viewport: { width: 1600, height: 1200 } });
-  try {
-    await context.route('**/*', (route) => route.abort());
-    await context.route(`${esmOrigin}/**`, async (route) => {
-      const path = normalize(decodeURIComponent(new URL(route.request().url()).pathname));
-      if (path === '/') return route.fulfill({ body: '<!doctype html><html><head><meta charset="utf-8"></head><body><div id="out"></div></body></html>', contentType: 'text/html' });
-      if (!path.endsWith('.mjs') || path.includes('..')) return route.abort();
-      return route.fulfill({ body: await readFile(join(dist, path)), contentType: 'text/javascript' });
-    });
-    const page = await context.newPage();
-    await page.goto(`${esmOrigin}/`);
-    await page.evaluate('globalThis.__name = (fn) => fn');
-    await page.addScriptTag({ type: 'module', content: `import mermaid from '${esmOrigin}/mermaid.esm.min.mjs'; mermaid.initialize(${JSON.stringify(mermaidConfig)}); window.benchMermaid = mermaid;` });
-    await page.waitForFunction(() => 'benchMermaid' in window, undefined, { timeout: 30_000 });
-    return {
-      render: (id, source) =>
-        page.evaluate(async ({ id, source }) => {
-          const m = (window as unknown as { benchMermaid: { render(id: string, text: string): Promise<{ svg: string }> } }).benchMermaid;
-          return (await m.render(id, source)).svg;
-        }, { id, source }),
-      close: () => context.close(),
-    };
-  } catch (error) {
-    await context.close();
-    throw error;
-  }
 }
 
 export async function measureDiagrams(root: string, options: { rounds: number; cold: boolean; log: (line: string) => void }): Promise<DiagramFigures> {
@@ -162,7 +124,7 @@ export async function measureDiagrams(root: string, options: { rounds: number; c
   });
   const puppeteerLaunch = performance.now() - t;
   const onePage: OnePageRound[] = [];
-  const onePageEsm: OnePageRound[] = [];
+  const onePageUmd: OnePageRound[] = [];
   const mermaidCli: CliRound[] = [];
   try {
     const runOnePage = async () => {
@@ -189,24 +151,24 @@ export async function measureDiagrams(root: string, options: { rounds: number; c
         await renderer.close();
       }
     };
-    const runEsm = async () => {
+    const runUmd = async () => {
       const t0 = performance.now();
-      const page = await createEsmPage(browser);
+      const renderer = await createDiagramRenderer({ browser, build: 'umd' });
       const t1 = performance.now();
       const perDiagramMs: number[] = [];
       try {
         for (const d of diagrams) {
           const s = performance.now();
-          const svg = await page.render(`bench-esm-${d.flow}`, d.source);
+          const { svg } = await renderer.render(d.source, { id: `bench-umd-${d.flow}`, png: false });
           perDiagramMs.push(performance.now() - s);
           checkSvg(d.flow, svg);
         }
       } finally {
-        await page.close();
+        await renderer.close();
       }
       const t2 = performance.now();
-      onePageEsm.push({ setupMs: t1 - t0, svgMs: t2 - t1, svgPngMs: null, perDiagramMs });
-      options.log(`  one page, ESM build: set-up ${Math.round(t1 - t0)} ms + 11 SVG ${Math.round(t2 - t1)} ms`);
+      onePageUmd.push({ setupMs: t1 - t0, svgMs: t2 - t1, svgPngMs: null, perDiagramMs });
+      options.log(`  one page, UMD bundle: set-up ${Math.round(t1 - t0)} ms + 11 SVG ${Math.round(t2 - t1)} ms`);
     };
     const runCli = async () => {
       const perDiagramMs: number[] = [];
@@ -222,10 +184,10 @@ export async function measureDiagrams(root: string, options: { rounds: number; c
       options.log(`  mermaid-cli per diagram: 11 SVG ${Math.round(totalMs)} ms`);
     };
     // Warm-up of every path (first use of each browser, disk cache), then rounds in rotating order.
-    const paths = [runOnePage, runCli, runEsm];
+    const paths = [runOnePage, runCli, runUmd];
     for (const path of paths) await path();
     onePage.length = 0;
-    onePageEsm.length = 0;
+    onePageUmd.length = 0;
     mermaidCli.length = 0;
     for (let round = 0; round < options.rounds; round++) {
       for (let k = 0; k < paths.length; k++) await paths[(round + k) % paths.length]();
@@ -249,7 +211,7 @@ export async function measureDiagrams(root: string, options: { rounds: number; c
   }
 
   const onePageSvgMs = median(onePage.map((r) => r.setupMs + r.svgMs));
-  const esmSvgMs = median(onePageEsm.map((r) => r.setupMs + r.svgMs));
+  const umdSvgMs = median(onePageUmd.map((r) => r.setupMs + r.svgMs));
   const mermaidCliMs = median(mermaidCli.map((r) => r.totalMs));
   const coldBaseline = playwrightLaunch + onePageSvgMs;
   return {
@@ -257,7 +219,7 @@ export async function measureDiagrams(root: string, options: { rounds: number; c
     rounds: options.rounds,
     browserLaunchMs: { playwright: playwrightLaunch, puppeteer: puppeteerLaunch },
     onePage,
-    onePageEsm,
+    onePageUmd,
     mermaidCli,
     mermaidCliCold,
     summary: {
@@ -266,13 +228,13 @@ export async function measureDiagrams(root: string, options: { rounds: number; c
       onePageRenderMs: median(onePage.map((r) => r.svgMs)),
       onePageSvgPngMs: median(onePage.map((r) => r.setupMs + (r.svgPngMs ?? 0))),
       onePagePerDiagramMs: distribution(onePage.flatMap((r) => r.perDiagramMs)),
-      esmSvgMs,
-      esmSetupMs: median(onePageEsm.map((r) => r.setupMs)),
-      esmPerDiagramMs: distribution(onePageEsm.flatMap((r) => r.perDiagramMs)),
+      umdSvgMs,
+      umdSetupMs: median(onePageUmd.map((r) => r.setupMs)),
+      umdPerDiagramMs: distribution(onePageUmd.flatMap((r) => r.perDiagramMs)),
       mermaidCliMs,
       mermaidCliPerDiagramMs: distribution(mermaidCli.flatMap((r) => r.perDiagramMs)),
       ratio: ratio(mermaidCliMs, onePageSvgMs),
-      esmRatio: ratio(esmSvgMs, onePageSvgMs),
+      umdRatio: ratio(umdSvgMs, onePageSvgMs),
       coldMs: mermaidCliCold?.totalMs ?? null,
       coldRatio: mermaidCliCold ? ratio(mermaidCliCold.totalMs, coldBaseline) : null,
     },

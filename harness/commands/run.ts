@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrowserSession } from '../browser/session.ts';
+import { createDiagramRenderer, type DiagramRenderer } from '../diagram/render.ts';
 import { UsageError } from '../cli-errors.ts';
 import { importSuite, listSuites, type LoadedSuite } from '../flow/load-suites.ts';
 import type { RunResult } from '../flow/model.ts';
@@ -109,6 +110,11 @@ export async function run(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  // The diagram renderer (a page of the run's browser with mermaid loaded) starts now, so that
+  // launching Chromium and loading mermaid overlap the flows instead of following them.
+  const renderer: Promise<DiagramRenderer> | undefined = suites.length > 0 ? browser.get().then((b) => createDiagramRenderer({ browser: b })) : undefined;
+  renderer?.catch(() => undefined); // awaited (and reported) by writeReports
+
   let result: RunResult;
   let written;
   try {
@@ -120,10 +126,11 @@ export async function run(args: string[]): Promise<number> {
       await target.close();
     }
     // The diagrams are drawn in the run's browser: one Chromium for everything.
-    written = await writeReports(result, outDir, { projectRoot, browser: result.flows.length > 0 ? await browser.get() : undefined });
+    written = await writeReports(result, outDir, { projectRoot, renderer });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    await renderer?.then((r) => r.close(), () => undefined);
     await browser.close();
     await target.close();
   }

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
+import type { DiagramRenderer } from '../diagram/render.ts';
 import type { RunResult } from '../flow/model.ts';
 import { renderHtml } from './html.ts';
 import { toJUnit } from './junit.ts';
@@ -23,6 +24,11 @@ export interface WriteReportsOptions {
   diagrams?: boolean;
   /** Render the diagrams in this browser instead of launching one. */
   browser?: Browser;
+  /**
+   * Or in this renderer, started earlier by the caller (who closes it) so that loading mermaid
+   * overlaps other work; if it failed to start, the diagrams are a warning as usual.
+   */
+  renderer?: Promise<DiagramRenderer>;
 }
 
 export async function writeReports(run: RunResult, outDir: string, options: WriteReportsOptions = {}): Promise<WrittenReports> {
@@ -36,7 +42,8 @@ export async function writeReports(run: RunResult, outDir: string, options: Writ
     try {
       // Loaded here so that results.json and junit.xml are written even if the renderer cannot load.
       const { writeAnnotatedDiagrams } = await import('../diagram/write.ts');
-      const written = await writeAnnotatedDiagrams(run, outDir, { projectRoot: options.projectRoot, browser: options.browser });
+      const renderer = await options.renderer;
+      const written = await writeAnnotatedDiagrams(run, outDir, { projectRoot: options.projectRoot, browser: options.browser, renderer });
       for (const d of written) {
         if (d.error) warnings.push(`diagram of ${d.flow} not drawn: ${d.error}`);
         files.push(...d.files);
