@@ -9,22 +9,14 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../cli-errors.ts';
 import {
   clientRoles, defaultAuthMethod, locatorKinds, userRoles,
-  type ClientRole, type ExpectedFailure, type LdapInfo, type LocatorSpec, type LoginAutomation,
-  type SkipFlow, type TargetClient, type TargetUser, type Timeouts, type TlsOptions,
+  type ClientRole, type LocatorSpec, type LoginAutomation,
+  type TargetClient, type TargetSettings, type TargetUser, type Timeouts,
 } from './model.ts';
 
-export interface TargetConfig {
+/** The settings of a Target, with the issuer and only the timeouts the file sets. */
+export interface TargetConfig extends TargetSettings {
   issuer?: string;
-  clients: TargetClient[];
-  users: TargetUser[];
-  login?: LoginAutomation;
-  resourceServer?: string;
-  ldap?: LdapInfo;
-  skipFlows: SkipFlow[];
-  expectedFailures: ExpectedFailure[];
   timeouts: Partial<Timeouts>;
-  tls: TlsOptions;
-  options: Record<string, unknown>;
 }
 
 export const emptyConfig = (): TargetConfig => ({ clients: [], users: [], skipFlows: [], expectedFailures: [], timeouts: {}, tls: {}, options: {} });

@@ -191,15 +191,8 @@ export interface Capabilities {
   issParameter: boolean;
 }
 
-export interface Target {
-  kind: 'reference' | 'external';
-  issuer: string;
-  /** The config file, as given on the command line. */
-  configPath?: string;
-  /** Where the metadata came from (the well-known URL). */
-  discoveryUrl: string;
-  metadata: ServerMetadata;
-  capabilities: Capabilities;
+/** What a target config file says about an IdP, carried as is into its Target (config.ts, build.ts). */
+export interface TargetSettings {
   clients: TargetClient[];
   users: TargetUser[];
   login?: LoginAutomation;
@@ -208,10 +201,21 @@ export interface Target {
   ldap?: LdapInfo;
   skipFlows: SkipFlow[];
   expectedFailures: ExpectedFailure[];
-  timeouts: Timeouts;
   tls: TlsOptions;
   /** Free-form settings for suites (`options` in the config file). */
   options: Record<string, unknown>;
+}
+
+export interface Target extends TargetSettings {
+  kind: 'reference' | 'external';
+  issuer: string;
+  /** The config file, as given on the command line. */
+  configPath?: string;
+  /** Where the metadata came from (the well-known URL). */
+  discoveryUrl: string;
+  metadata: ServerMetadata;
+  capabilities: Capabilities;
+  timeouts: Timeouts;
   /** The first (or index-th) client with this role; throws NotApplicableError when there is none. */
   client(role: ClientRole, index?: number): TargetClient;
   findClient(role: ClientRole, index?: number): TargetClient | undefined;
