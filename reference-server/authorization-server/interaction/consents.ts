@@ -1,14 +1,30 @@
 /**
  * Remembered consent, per user and client: the scopes the user allowed and the grants issued
  * under them. Withdrawing consent forgets it and revokes those grants' tokens.
+ *
+ * The grants are not a list in the consent record (it grew with every /authorize, and every
+ * /authorize copied it). Each grant gets a small record of its own, numbered under the
+ * consent's `grants.epoch`, carrying its grantId: revoking the grant (code reuse, refresh token
+ * reuse, /revoke) destroys it too, and it expires with the consent (ttl.consent, as the list
+ * did). The consent record keeps only the next number, so it stays the same size.
  */
+import { randomToken } from '../tokens/random.ts';
 import type { Provider } from '../provider.ts';
 import type { StoredPayload } from '../storage/adapter.ts';
 
 interface ClientConsent {
   scopes: string[];
-  grantIds: string[];
+  /** Grant n of this consent is stored as ('Consent', grantKey(epoch, n)). */
+  grants: { epoch: string; next: number };
   grantedAt: number;
+}
+
+interface GrantAnchor extends StoredPayload {
+  grantId: string;
+}
+
+function grantKey(epoch: string, n: number): string {
+  return `#grant/${epoch}/${n}`;
 }
 
 interface ConsentRecord extends StoredPayload {
@@ -38,7 +54,7 @@ export async function grantConsent(provider: Provider, sub: string, clientId: st
   const previous = Object.hasOwn(record.clients, clientId) ? record.clients[clientId] : undefined;
   record.clients[clientId] = {
     scopes: [...new Set([...(previous?.scopes ?? []), ...scopes])],
-    grantIds: previous?.grantIds ?? [],
+    grants: previous?.grants ?? { epoch: randomToken(16), next: 0 },
     grantedAt: provider.now(),
   };
   await save(provider, sub, record);
@@ -47,15 +63,23 @@ export async function grantConsent(provider: Provider, sub: string, clientId: st
 export async function rememberGrant(provider: Provider, sub: string, clientId: string, grantId: string): Promise<void> {
   const record = await load(provider, sub);
   if (!Object.hasOwn(record.clients, clientId)) return;
-  record.clients[clientId].grantIds.push(grantId);
+  const grants = record.clients[clientId].grants;
+  const n = grants.next++;
   await save(provider, sub, record);
+  await provider.storage.upsert('Consent', grantKey(grants.epoch, n), { grantId } satisfies GrantAnchor, provider.config.ttl.consent);
 }
 
 /** Forgets the consent and revokes every token issued under it. */
 export async function revokeConsent(provider: Provider, sub: string, clientId: string): Promise<boolean> {
   const record = await load(provider, sub);
   if (!Object.hasOwn(record.clients, clientId)) return false;
-  for (const grantId of record.clients[clientId].grantIds) await provider.storage.revokeByGrant(grantId);
+  const { grants } = record.clients[clientId];
+  for (let n = 0; n < grants.next; n++) {
+    const anchor = await provider.storage.find<GrantAnchor>('Consent', grantKey(grants.epoch, n));
+    if (!anchor) continue; // revoked already, or expired
+    await provider.storage.revokeByGrant(anchor.grantId);
+    await provider.storage.destroy('Consent', grantKey(grants.epoch, n));
+  }
   delete record.clients[clientId];
   await save(provider, sub, record);
   return true;
