@@ -1,21 +1,24 @@
 /**
  * The main job, timed from outside: `nauthera run --out <tmp>` as a child process on the
- * reference target, with whatever suites exist. run.ts reports no phase timings of its own, so
- * phases are cut at the lines it prints, each stamped on arrival:
+ * reference target, with whatever suites exist. The run's own phase timings (results.json
+ * `phases`: system check, target start, suite load, flows, reports) are the breakdown; the
+ * phases are also cut at the lines it prints, each stamped on arrival, which adds what the run
+ * cannot see of itself (node + tsx start-up before the command, and the exit):
  *   set-up    spawn → "nauthera run: reference target ..." (node + tsx, system check, slapd,
  *             reference server, suite imports)
  *   flows     each "▶ <flow>" → its end line; results.json has each flow's own durationMs
  *   reports   last flow end → first stdout line (target stop, results.json, junit, html,
  *             diagram rendering, browser close)
  *   exit      → process exit
- * The browser launch happens inside the first flow that needs it and cannot be cut out here.
+ * The browser launch and the mermaid load start with the flows and overlap them (results.json
+ * phases.rendererStartMs).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { RunResult } from '../harness/flow/model.ts';
+import type { RunPhases as ReportedPhases, RunResult } from '../harness/flow/model.ts';
 
 export interface TimedLine {
   atMs: number;
@@ -48,6 +51,8 @@ export interface FullRunFigures {
   /** results.json durationMs: the flows as the engine timed them. */
   engineMs: number | null;
   phases: RunPhases;
+  /** The run's own phases from results.json (null when it wrote none). */
+  reported?: ReportedPhases | null;
   flows: FlowTiming[];
   /** `nauthera diagrams --results` on this run, a process of its own, when the run has flows. */
   redrawMs: number | null;
@@ -109,7 +114,7 @@ export async function measureFullRun(root: string, options: { timeoutMs: number;
     const resultsFile = join(out, 'results.json');
     if (!existsSync(resultsFile)) {
       const tail = lines.slice(-6).map((l) => l.text).join(' / ');
-      return { command, exitCode, wallMs: exitAtMs, suites: 0, engineMs: null, phases, flows: [], redrawMs: null, error: `no results.json (exit ${exitCode}): ${tail}` };
+      return { command, exitCode, wallMs: exitAtMs, suites: 0, engineMs: null, phases, reported: null, flows: [], redrawMs: null, error: `no results.json (exit ${exitCode}): ${tail}` };
     }
     const result = JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResult;
     const flows: FlowTiming[] = result.flows.map((f) => ({ id: f.id, status: f.status, durationMs: f.durationMs, observedMs: observed.get(f.id) ?? null, steps: f.steps.length }));
@@ -119,7 +124,7 @@ export async function measureFullRun(root: string, options: { timeoutMs: number;
       const redraw = await runTimed(process.execPath, [join(root, 'bin', 'nauthera.js'), 'diagrams', '--results', resultsFile, '--out', join(out, 'redraw')], root, options.timeoutMs);
       redrawMs = redraw.exitCode === 0 ? redraw.exitAtMs : null;
     }
-    return { command, exitCode, wallMs: exitAtMs, suites: flows.length, engineMs: result.durationMs, phases, flows, redrawMs };
+    return { command, exitCode, wallMs: exitAtMs, suites: flows.length, engineMs: result.durationMs, phases, reported: result.phases ?? null, flows, redrawMs };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -128,11 +128,21 @@ function ldapTable(l: LdapFigures): string {
 
 function fullRunTable(run: FullRunFigures): string {
   const share = (ms: number | null) => (ms === null || run.wallMs <= 0 ? '' : `${Math.round((ms / run.wallMs) * 100)}%`);
+  const r = run.reported;
+  // The run's own clock (results.json phases) where it has one; the stamped lines otherwise.
+  const setup: unknown[][] = r
+    ? [
+        ['start-up (node + tsx, before the command)', fmtMs(run.phases.setupMs === null ? null : run.phases.setupMs - r.setupMs), share(run.phases.setupMs === null ? null : run.phases.setupMs - r.setupMs)],
+        [`set-up: system check ${fmtMs(r.systemCheckMs)}, target start (slapd, reference server) ${fmtMs(r.targetStartMs)}, suite load ${fmtMs(r.suitesLoadMs)}`, fmtMs(r.setupMs), share(r.setupMs)],
+      ]
+    : [['set-up (node, system check, slapd, reference server, suite load)', fmtMs(run.phases.setupMs), share(run.phases.setupMs)]];
+  const reportsMs = r?.reportsMs ?? run.phases.reportsMs;
   const rows: unknown[][] = [
-    ['set-up (node, system check, slapd, reference server, suite load)', fmtMs(run.phases.setupMs), share(run.phases.setupMs)],
+    ...setup,
     ...run.flows.map((f) => [`flow ${f.id} (${f.status}, ${f.steps} steps)`, fmtMs(f.durationMs), share(f.durationMs)]),
-    ['reports (target stop, results, junit, html, diagram rendering, browser close)', fmtMs(run.phases.reportsMs), share(run.phases.reportsMs)],
-    ['exit', fmtMs(run.phases.exitMs), share(run.phases.exitMs)],
+    ...(r?.rendererStartMs !== undefined ? [[`(diagram renderer start: browser + mermaid, during the flows)`, fmtMs(r.rendererStartMs), '']] : []),
+    ['reports (target stop, results, junit, html, diagram rendering)', fmtMs(reportsMs), share(reportsMs)],
+    ['exit (browser close, process exit)', fmtMs(run.phases.exitMs), share(run.phases.exitMs)],
     [`**wall time** (exit ${run.exitCode})`, `**${fmtMs(run.wallMs)}**`, '100%'],
   ];
   if (run.redrawMs !== null) rows.push(['`nauthera diagrams --results` on this run (own process, own browser)', fmtMs(run.redrawMs), '']);

@@ -10,12 +10,13 @@ import { BrowserSession } from '../browser/session.ts';
 import { createDiagramRenderer, type DiagramRenderer } from '../diagram/render.ts';
 import { UsageError } from '../cli-errors.ts';
 import { importSuite, listSuites, type LoadedSuite } from '../flow/load-suites.ts';
-import type { RunResult } from '../flow/model.ts';
+import type { RunPhases, RunResult } from '../flow/model.ts';
 import { consoleProgress } from '../flow/progress.ts';
 import { projectRoot } from '../flow/runner.ts';
 import { runSuites } from '../flow/run-suites.ts';
 import { exitCodeFor } from '../flow/status.ts';
 import { summaryTable } from '../report/summary.ts';
+import { writeResults } from '../report/results.ts';
 import { writeReports } from '../report/write.ts';
 import type { Target } from '../target/model.ts';
 import { resolveTarget } from '../target/resolve.ts';
@@ -82,14 +83,21 @@ export async function run(args: string[]): Promise<number> {
   }, usage);
   if (!values) return 0;
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const began = performance.now();
+  const since = (t: number) => Math.round(performance.now() - t);
+  let t = performance.now();
   await ensureSystemParts({ quiet: true });
+  const systemCheckMs = since(t);
 
   const outDir = resolve(values.out ?? 'reports');
   const suitesDir = resolve(values.suites ?? join(projectRoot, 'suites'));
   const entries = listSuites(suitesDir);
   const selected = selectSuites(entries, values.flows);
   // The target first: an unreachable issuer or a bad config fails fast, before any suite loads.
+  t = performance.now();
   const target = await resolveTarget({ target: values.target, config: values.config });
+  const targetStartMs = since(t);
+  t = performance.now();
   const suites: LoadedSuite[] = [];
   try {
     for (const entry of selected) suites.push(await importSuite(entry));
@@ -97,6 +105,7 @@ export async function run(args: string[]): Promise<number> {
     await target.close();
     throw error;
   }
+  const suitesLoadMs = since(t);
   // Screenshots of an earlier run would be mistaken for this one's.
   rmSync(join(outDir, 'screenshots'), { recursive: true, force: true });
   const browser = new BrowserSession();
@@ -112,7 +121,12 @@ export async function run(args: string[]): Promise<number> {
 
   // The diagram renderer (a page of the run's browser with mermaid loaded) starts now, so that
   // launching Chromium and loading mermaid overlap the flows instead of following them.
-  const renderer: Promise<DiagramRenderer> | undefined = suites.length > 0 ? browser.get().then((b) => createDiagramRenderer({ browser: b })) : undefined;
+  const rendererStart = performance.now();
+  let rendererStartMs: number | undefined;
+  const renderer: Promise<DiagramRenderer> | undefined =
+    suites.length > 0
+      ? browser.get().then((b) => createDiagramRenderer({ browser: b })).then((r) => ((rendererStartMs = since(rendererStart)), r))
+      : undefined;
   renderer?.catch(() => undefined); // awaited (and reported) by writeReports
 
   let result: RunResult;
@@ -120,13 +134,21 @@ export async function run(args: string[]): Promise<number> {
   try {
     log(`nauthera run: ${target.kind} target ${target.issuer}, ${suites.length} suite${suites.length === 1 ? '' : 's'}${suites.length ? '' : ` (none in ${suitesDir})`}`);
     for (const warning of configWarnings(target, entries.map((e) => e.id))) log(`warning: config: ${warning}`);
+    const setupMs = since(began);
     try {
       result = await runSuites(suites, { target, browser, outDir, progress: consoleProgress(log) });
     } finally {
+      t = performance.now();
       await target.close();
     }
+    const phases: RunPhases = { setupMs, systemCheckMs, targetStartMs, suitesLoadMs, flowsMs: result.durationMs };
+    result.phases = phases;
     // The diagrams are drawn in the run's browser: one Chromium for everything.
     written = await writeReports(result, outDir, { projectRoot, renderer });
+    // results.json is written first, as the source of the rest; the phases end after it.
+    if (rendererStartMs !== undefined) phases.rendererStartMs = rendererStartMs;
+    phases.reportsMs = since(t);
+    writeResults(result, outDir);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -87,6 +87,26 @@ export interface RunResult {
   startedAt: string;
   durationMs: number;
   flows: FlowResult[];
+  /** Where `nauthera run` spent its time (absent from runs made otherwise, and from older files). */
+  phases?: RunPhases;
+}
+
+/** `nauthera run`'s phases, in ms from the command's own clock; each flow's time is its durationMs. */
+export interface RunPhases {
+  /** From the command's start to the first flow: systemCheckMs + targetStartMs + suitesLoadMs and the gaps. */
+  setupMs: number;
+  /** Looking for slapd and Chromium. */
+  systemCheckMs: number;
+  /** The target resolved: for the reference target, OpenLDAP and the reference server started. */
+  targetStartMs: number;
+  /** Importing the suites. */
+  suitesLoadMs: number;
+  /** Every flow, one after another (the run's durationMs). */
+  flowsMs: number;
+  /** The diagram renderer's start (browser launch, page, mermaid loaded), overlapping the flows. */
+  rendererStartMs?: number;
+  /** After the last flow: target stop, results.json, junit.xml, diagrams, report.html. */
+  reportsMs?: number;
 }
 
 export const statuses: readonly Status[] = ['passed', 'failed', 'warning', 'skipped', 'not-applicable'];

@@ -1,5 +1,5 @@
 /** The table `nauthera run` prints at the end. */
-import type { RunResult, Status } from '../flow/model.ts';
+import type { RunPhases, RunResult, Status } from '../flow/model.ts';
 import { countSteps, exitCodeFor } from '../flow/status.ts';
 
 const marks: Record<Status, string> = { passed: '✔', failed: '✘', warning: '⚠', skipped: '-', 'not-applicable': '∅' };
@@ -18,6 +18,19 @@ export function summaryTable(run: RunResult): string {
   const total = `${run.flows.length} flow${run.flows.length === 1 ? '' : 's'}: ${byStatus('passed')} passed, ${byStatus('failed')} failed, ${byStatus('warning')} with warnings, ${byStatus('not-applicable')} not applicable`;
   const xf = run.flows.flatMap((f) => f.steps.flatMap((s) => s.checks)).filter((c) => c.expectedFailure).length;
   lines.push('', `${total}${xf ? `; ${xf} expected failure${xf === 1 ? '' : 's'}` : ''}`);
+  if (run.phases) lines.push(phasesLine(run.phases));
   lines.push(exitCodeFor(run) === 0 ? 'verdict: PASS' : 'verdict: FAIL');
   return lines.join('\n');
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** One line: where the run's time went (each flow's own time is in the table above). */
+export function phasesLine(p: RunPhases): string {
+  const parts = [
+    `set-up ${seconds(p.setupMs)} (system check ${seconds(p.systemCheckMs)}, target start ${seconds(p.targetStartMs)}, suites load ${seconds(p.suitesLoadMs)})`,
+    `flows ${seconds(p.flowsMs)}`,
+  ];
+  if (p.reportsMs !== undefined) parts.push(`reports ${seconds(p.reportsMs)}${p.rendererStartMs !== undefined ? ` (diagram renderer started in ${seconds(p.rendererStartMs)} during the flows)` : ''}`);
+  return `time: ${parts.join(', ')}`;
 }

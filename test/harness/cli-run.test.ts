@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResults } from '../../harness/report/schema.ts';
+import { readResults } from '../../harness/report/results.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -132,6 +133,11 @@ describe('a run', () => {
         expect(existsSync(join(outDir, file)), file).toBe(true);
       }
       noStack(failed.stderr);
+      // The run's phases: in the summary, and in results.json (valid against its schema).
+      expect(failed.stdout).toMatch(/^time: set-up \d+\.\ds \(system check \d+\.\ds, target start \d+\.\ds, suites load \d+\.\ds\), flows \d+\.\ds, reports \d+\.\ds \(diagram renderer started/m);
+      const phases = readResults(join(outDir, 'results.json')).phases;
+      expect(Object.keys(phases ?? {}).sort()).toEqual(['flowsMs', 'rendererStartMs', 'reportsMs', 'setupMs', 'suitesLoadMs', 'systemCheckMs', 'targetStartMs']);
+      expect(phases!.setupMs).toBeGreaterThanOrEqual(phases!.targetStartMs);
 
       const expected = writeConfig('fake-xf.json', {
         expectedFailures: [{ flow: 'tiny', step: 'Returns an access token', check: 'token_type is Bearer', reason: 'this IdP issues MAC tokens (RFC 6750 §6.1.1 registers Bearer)' }],
