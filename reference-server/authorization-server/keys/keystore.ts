@@ -4,12 +4,15 @@
  * in the JWKS, verifying what it signed, until it retires (retireAfterSeconds later).
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { KeyObject } from 'node:crypto';
 import type { SigningAlg } from '../../config/types.ts';
 
 interface SigningKey {
   kid: string;
   alg: SigningAlg;
   privateKey: CryptoKey;
+  /** The same private key as a node:crypto KeyObject, made once, for tokens/jws.ts. */
+  signer: KeyObject;
   publicJwk: JWK;
   /** Epoch ms after which a rotated-out key leaves the JWKS; undefined while current. */
   retiresAt?: number;
@@ -42,10 +45,10 @@ export class KeyStore {
   }
 
   /** The current key for alg (the newest one that has not been rotated out). */
-  signingKey(alg: SigningAlg): { kid: string; alg: SigningAlg; key: CryptoKey } {
+  signingKey(alg: SigningAlg): { kid: string; alg: SigningAlg; key: CryptoKey; signer: KeyObject } {
     const key = this.keys.find((k) => k.alg === alg && k.retiresAt === undefined);
     if (!key) throw new Error(`no ${alg} signing key`);
-    return { kid: key.kid, alg: key.alg, key: key.privateKey };
+    return { kid: key.kid, alg: key.alg, key: key.privateKey, signer: key.signer };
   }
 
   /** The public JWKS (current and retiring keys), as served at jwks_uri. */
@@ -73,7 +76,7 @@ async function generate(alg: SigningAlg): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
-  return { kid, alg, privateKey, publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };
+  return { kid, alg, privateKey, signer: KeyObject.from(privateKey), publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };
 }
 
 async function fromPrivateJwk(jwk: JWK): Promise<SigningKey> {
@@ -86,5 +89,5 @@ async function fromPrivateJwk(jwk: JWK): Promise<SigningKey> {
   const kid = jwk.kid ?? (await calculateJwkThumbprint(publicPart));
   const fields = { kty: publicPart.kty, crv: publicPart.crv, x: publicPart.x, y: publicPart.y, n: publicPart.n, e: publicPart.e, kid, alg, use: 'sig' };
   const publicJwk = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as JWK;
-  return { kid, alg, privateKey, publicJwk };
+  return { kid, alg, privateKey, signer: KeyObject.from(privateKey), publicJwk };
 }

@@ -3,12 +3,13 @@
  * against the JWKS, or an opaque string it checks by introspection. Both are recorded in
  * storage (the JWT by its jti) so that introspection and revocation work for either.
  */
-import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Provider } from '../provider.ts';
 import type { Client } from '../clients.ts';
 import type { StoredPayload } from '../storage/adapter.ts';
 import type { KeyStore } from '../keys/keystore.ts';
 import { randomToken } from './random.ts';
+import { signJwt } from './jws.ts';
 
 export interface AccessTokenRecord extends StoredPayload {
   clientId: string;
@@ -52,17 +53,19 @@ export async function issueAccessToken(
   };
   let value: string;
   if (client.accessTokenFormat === 'jwt') {
-    const { kid, alg, key } = provider.keys.signingKey(client.accessTokenAlg);
+    const { kid, alg, signer } = provider.keys.signingKey(client.accessTokenAlg);
     // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope §2.2.3; auth_time §2.2.1.
-    value = await new SignJWT({ client_id: client.clientId, scope: input.scope, ...(input.authTime ? { auth_time: input.authTime } : {}) })
-      .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
-      .setIssuer(provider.issuer)
-      .setSubject(input.sub ?? client.clientId)
-      .setAudience(record.audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(record.exp)
-      .setJti(record.jti)
-      .sign(key);
+    value = signJwt({ alg, kid, typ: 'at+jwt' }, {
+      iss: provider.issuer,
+      sub: input.sub ?? client.clientId,
+      aud: record.audience,
+      iat,
+      exp: record.exp,
+      jti: record.jti,
+      client_id: client.clientId,
+      scope: input.scope,
+      ...(input.authTime ? { auth_time: input.authTime } : {}),
+    }, signer);
     await provider.storage.upsert('AccessToken', record.jti, record, ttl);
   } else {
     value = randomToken();
