@@ -15,16 +15,21 @@ export function claimsSupported(): string[] {
   return [...new Set(Object.values(claimsByScope).flat())];
 }
 
+/** The account's standard claims (OIDC Core §5.1), before any scope filtering. */
+export function standardClaims(account: Account): Record<string, unknown> {
+  return {
+    sub: account.sub,
+    name: account.name,
+    given_name: account.givenName,
+    family_name: account.familyName,
+    preferred_username: account.username,
+    email: account.email,
+  };
+}
+
 export function claimsFor(account: Account, scopes: Set<string>, groups: () => Promise<string[]>): Promise<Record<string, unknown>> {
   return (async () => {
-    const all: Record<string, unknown> = {
-      sub: account.sub,
-      name: account.name,
-      given_name: account.givenName,
-      family_name: account.familyName,
-      preferred_username: account.username,
-      email: account.email,
-    };
+    const all: Record<string, unknown> = standardClaims(account);
     if (scopes.has('groups')) all.groups = await groups();
     const released: Record<string, unknown> = {};
     for (const scope of scopes) {
