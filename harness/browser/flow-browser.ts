@@ -40,9 +40,16 @@ export interface AuthorizeOptions {
   /** More URIs to catch, besides the clients' redirect_uris and the URL's redirect_uri parameter. */
   redirectUris?: string[];
   timeoutMs?: number;
-  /** How long a page with nothing to do must stay unchanged before authorize() gives up on it. */
+  /** How long a page with nothing to do must stay unchanged, with no request in flight, before authorize() stops on it. */
   settleMs?: number;
 }
+
+/**
+ * A page counts as settled once its URL stayed the same and the network was idle for this
+ * long: Playwright's own "networkidle" window. An IdP that moves on by a timer rather than a
+ * request (a meta refresh, a script's setTimeout) needs `login.settleMs` raised past that timer.
+ */
+export const defaultSettleMs = 500;
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
 
@@ -98,6 +105,9 @@ export class FlowBrowser {
   private extra = new Map<string, string>();
   private captured: Array<Promise<Captured>> = [];
   private shots = 0;
+  /** Requests in flight in the context, and when a request last started or ended. */
+  private inflight = 0;
+  private lastNetwork = Date.now();
 
   constructor(private readonly options: FlowBrowserOptions) {
     for (const uri of options.redirectUris ?? []) this.watch(this.watched, uri);
@@ -122,6 +132,10 @@ export class FlowBrowser {
       // Routes never see the target of an HTTP redirect (Playwright calls the handler for the
       // first URL only), and a 302 to the redirect_uri is how most responses arrive.
       context.on('request', (request) => this.onRedirectedRequest(request));
+      context.on('request', () => { this.inflight++; this.lastNetwork = Date.now(); });
+      const done = () => { this.inflight = Math.max(0, this.inflight - 1); this.lastNetwork = Date.now(); };
+      context.on('requestfinished', done);
+      context.on('requestfailed', done);
       return context;
     })();
     return this.contextPromise;
@@ -166,6 +180,16 @@ export class FlowBrowser {
     })());
   }
 
+  /**
+   * Whether the page has been still for `settleMs`: no URL change or action since `since`,
+   * and no request started or ended. A request that never ends (a long poll) stops counting
+   * after four times the window, so such a page still settles.
+   */
+  settled(since: number, settleMs: number): boolean {
+    const quietFor = Date.now() - Math.max(since, this.lastNetwork);
+    return quietFor >= settleMs && (this.inflight === 0 || quietFor >= 4 * settleMs);
+  }
+
   private throwIfAborted(): void {
     const signal = this.options.signal?.();
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
@@ -200,7 +224,7 @@ export class FlowBrowser {
     const page = await this.page();
     const login = this.options.login;
     const timeoutMs = options.timeoutMs ?? login?.timeoutMs ?? this.options.timeoutMs ?? 30_000;
-    const settleMs = options.settleMs ?? login?.settleMs ?? 1_500;
+    const settleMs = options.settleMs ?? login?.settleMs ?? defaultSettleMs;
     const deadline = Date.now() + timeoutMs;
     const evidence: PageEvidence[] = [];
     const shot = async (label: string) => { evidence.push(await this.screenshot(label)); };
@@ -273,7 +297,7 @@ export class FlowBrowser {
         if (!options.user) return stop('login-page');
         if (passwordSubmits > 0 || usernameSubmits > 2) {
           // The form is back after submitting: wait for the page to settle before calling it a rejection.
-          if (Date.now() - lastChange < settleMs) {
+          if (!this.settled(lastChange, settleMs)) {
             await sleep(100);
             continue;
           }
@@ -313,7 +337,7 @@ export class FlowBrowser {
         continue;
       }
 
-      if (Date.now() - lastChange >= settleMs) return stop('stopped');
+      if (this.settled(lastChange, settleMs)) return stop('stopped');
       await sleep(100);
     }
   }

@@ -101,7 +101,7 @@ export interface LoginAutomation {
   device?: { userCode: LocatorSpec; submit: LocatorSpec; confirm?: LocatorSpec };
   /** Whole sign-in budget (default 30000 ms). */
   timeoutMs?: number;
-  /** How long a page with nothing to do must stay unchanged before the driver stops (default 1500 ms). */
+  /** How long a page with nothing to do must keep its URL, with the network idle, before the driver stops (default 500 ms). */
   settleMs?: number;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { FlowContext, TargetUser } from '../../harness/flow/index.ts';
 import { describeLocator, isVisible, resolveLocator } from '../../harness/browser/locators.ts';
+import { defaultSettleMs } from '../../harness/browser/flow-browser.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,7 +31,7 @@ export async function openConsentPage(ctx: FlowContext<any>, url: string, user: 
   if (!login?.consent) throw new Error('the target\'s login automation has no consent locators (login.consent in the config)');
   const page = await ctx.browser.page();
   const timeoutMs = login.timeoutMs ?? 30_000;
-  const settleMs = login.settleMs ?? 1_500;
+  const settleMs = login.settleMs ?? defaultSettleMs;
   const deadline = Date.now() + timeoutMs;
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs }).catch(() => {});
   let submitted = false;
@@ -48,7 +49,7 @@ export async function openConsentPage(ctx: FlowContext<any>, url: string, user: 
     const passwordVisible = await isVisible(page, login.password);
     if ((usernameVisible || passwordVisible) && page.url() === seenAt) {
       if (submitted) {
-        if (Date.now() - submittedAt > settleMs) throw new Error(`the sign-in page came back after signing in as ${user.username}: "${await page.title().catch(() => '')}" at ${page.url().split('?')[0]}`);
+        if (ctx.browser.settled(submittedAt, settleMs)) throw new Error(`the sign-in page came back after signing in as ${user.username}: "${await page.title().catch(() => '')}" at ${page.url().split('?')[0]}`);
       } else {
         if (usernameVisible) await resolveLocator(page, login.username).fill(user.username);
         if (passwordVisible) {
