@@ -23,7 +23,10 @@ import { resolveTarget } from '../target/resolve.ts';
 import { parseCommandArgs } from './command-args.ts';
 import { ensureSystemParts } from './setup.ts';
 
-const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id]
+/** The reference server's flows share nothing but the server; an external IdP's may (lockouts, rate limits). */
+export const defaultWorkers = { reference: 4, external: 1 } as const;
+
+const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id] [--workers N]
 
 Runs the flow suites against a target and writes the reports.
 
@@ -34,10 +37,20 @@ Runs the flow suites against a target and writes the reports.
   --out      the report directory (default: reports/)
   --flows    only these flow ids, comma-separated
   --suites   the directory of *.suite.ts files (default: suites/ of nauthera)
+  --workers  how many flows run at once, each in its own browser context
+             (default ${defaultWorkers.reference} on the reference target, ${defaultWorkers.external} on an external IdP, whose
+             rate limits and shared test users may not take concurrent sign-ins)
 
 Writes results.json, junit.xml, report.html and diagrams/<flow>.{svg,png,md}.
 Exit 0 when every applicable failure check passed or is an expected failure,
 1 when one did not, 2 for a usage or config error.`;
+
+function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 32) throw new UsageError(`--workers must be a whole number from 1 to 32, not "${value}"`);
+  return n;
+}
 
 function selectSuites(entries: Array<{ id: string; file: string }>, flows: string | undefined): Array<{ id: string; file: string }> {
   if (flows === undefined) return entries;
@@ -80,8 +93,10 @@ export async function run(args: string[]): Promise<number> {
     out: { type: 'string' },
     flows: { type: 'string' },
     suites: { type: 'string' },
+    workers: { type: 'string' },
   }, usage);
   if (!values) return 0;
+  const workersOption = parseWorkers(values.workers);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const began = performance.now();
   const since = (t: number) => Math.round(performance.now() - t);
@@ -131,17 +146,19 @@ export async function run(args: string[]): Promise<number> {
 
   let result: RunResult;
   let written;
+  let workers = 1;
   try {
-    log(`nauthera run: ${target.kind} target ${target.issuer}, ${suites.length} suite${suites.length === 1 ? '' : 's'}${suites.length ? '' : ` (none in ${suitesDir})`}`);
+    workers = Math.min(workersOption ?? defaultWorkers[target.kind], Math.max(1, suites.length));
+    log(`nauthera run: ${target.kind} target ${target.issuer}, ${suites.length} suite${suites.length === 1 ? '' : 's'}${suites.length ? '' : ` (none in ${suitesDir})`}${workers > 1 ? `, ${workers} at a time` : ''}`);
     for (const warning of configWarnings(target, entries.map((e) => e.id))) log(`warning: config: ${warning}`);
     const setupMs = since(began);
     try {
-      result = await runSuites(suites, { target, browser, outDir, progress: consoleProgress(log) });
+      result = await runSuites(suites, { target, browser, outDir, progress: consoleProgress(log, { grouped: workers > 1 }) }, { workers });
     } finally {
       t = performance.now();
       await target.close();
     }
-    const phases: RunPhases = { setupMs, systemCheckMs, targetStartMs, suitesLoadMs, flowsMs: result.durationMs };
+    const phases: RunPhases = { setupMs, systemCheckMs, targetStartMs, suitesLoadMs, flowsMs: result.durationMs, workers };
     result.phases = phases;
     // The diagrams are drawn in the run's browser: one Chromium for everything.
     written = await writeReports(result, outDir, { projectRoot, renderer });

@@ -101,8 +101,10 @@ export interface RunPhases {
   targetStartMs: number;
   /** Importing the suites. */
   suitesLoadMs: number;
-  /** Every flow, one after another (the run's durationMs). */
+  /** Every flow, from the first start to the last end (the run's durationMs). */
   flowsMs: number;
+  /** How many flows ran at once. */
+  workers?: number;
   /** The diagram renderer's start (browser launch, page, mermaid loaded), overlapping the flows. */
   rendererStartMs?: number;
   /** After the last flow: target stop, results.json, junit.xml, diagrams, report.html. */

@@ -1,22 +1,37 @@
-/** Runs loaded suites against one target, one flow after another, into a RunResult. */
+/**
+ * Runs loaded suites against one target into a RunResult. Flows wait mostly on the
+ * browser and the IdP, not on this process, so `workers` of them may run at once, each in
+ * its own browser context and with its own state; results keep the suites' order.
+ */
 import type { RunResult, FlowResult } from './model.ts';
 import type { LoadedSuite } from './load-suites.ts';
 import { brokenFlowResult, runFlow, type RunEnvironment } from './runner.ts';
 
-export async function runSuites(suites: LoadedSuite[], env: RunEnvironment): Promise<RunResult> {
+export interface RunSuitesOptions {
+  /** How many flows run at once (default 1: one after another). */
+  workers?: number;
+}
+
+async function runSuite(suite: LoadedSuite, env: RunEnvironment): Promise<FlowResult> {
+  if (!suite.flow) {
+    const result = brokenFlowResult(suite.id, suite.error ?? 'the suite did not load');
+    env.progress?.flowStart?.(result);
+    env.progress?.flowEnd?.(result);
+    return result;
+  }
+  return runFlow(suite.flow, env);
+}
+
+export async function runSuites(suites: LoadedSuite[], env: RunEnvironment, options: RunSuitesOptions = {}): Promise<RunResult> {
   const startedAt = new Date();
   const started = performance.now();
-  const flows: FlowResult[] = [];
-  for (const suite of suites) {
-    if (!suite.flow) {
-      const result = brokenFlowResult(suite.id, suite.error ?? 'the suite did not load');
-      env.progress?.flowStart?.(result);
-      env.progress?.flowEnd?.(result);
-      flows.push(result);
-      continue;
-    }
-    flows.push(await runFlow(suite.flow, env));
-  }
+  const flows: FlowResult[] = new Array(suites.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < suites.length; i = next++) flows[i] = await runSuite(suites[i], env);
+  };
+  const workers = Math.max(1, Math.min(options.workers ?? 1, suites.length));
+  await Promise.all(Array.from({ length: workers }, worker));
   const { target } = env;
   return {
     version: 1,

@@ -29,7 +29,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function phasesLine(p: RunPhases): string {
   const parts = [
     `set-up ${seconds(p.setupMs)} (system check ${seconds(p.systemCheckMs)}, target start ${seconds(p.targetStartMs)}, suites load ${seconds(p.suitesLoadMs)})`,
-    `flows ${seconds(p.flowsMs)}`,
+    `flows ${seconds(p.flowsMs)}${p.workers && p.workers > 1 ? ` (${p.workers} at a time)` : ''}`,
   ];
   if (p.reportsMs !== undefined) parts.push(`reports ${seconds(p.reportsMs)}${p.rendererStartMs !== undefined ? ` (diagram renderer started in ${seconds(p.rendererStartMs)} during the flows)` : ''}`);
   return `time: ${parts.join(', ')}`;

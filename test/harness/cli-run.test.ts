@@ -99,6 +99,11 @@ describe('exit 2: usage and config errors, with a clear message', () => {
     const help = await nauthera(['run', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--flows    only these flow ids');
+    for (const workers of ['0', 'many', '2.5']) {
+      const out = await nauthera(['run', '--target', idp.issuer, '--workers', workers]);
+      expect(out.code).toBe(2);
+      expect(out.stderr.trim()).toBe(`nauthera run: --workers must be a whole number from 1 to 32, not "${workers}"`);
+    }
   });
 });
 
@@ -114,6 +119,37 @@ describe('a run', () => {
     expect(readFileSync(join(work, 'r-empty/junit.xml'), 'utf8')).toContain('tests="0" failures="0"');
     expect(readFileSync(join(work, 'r-empty/report.html'), 'utf8')).toContain('No suites ran.');
     expect(out.stdout).toContain('verdict: PASS');
+  });
+
+  it('with --workers runs flows at once, each flow\'s progress lines together, results in suite order', async () => {
+    // Three copies of the tiny suite under other ids: each file re-exports it with its own id.
+    const dir = join(work, 'three-suites');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const tiny = JSON.stringify(join(fixtureSuites, 'tiny.suite.ts'));
+    const define = JSON.stringify(join(root, 'harness/flow/index.ts'));
+    for (const id of ['one', 'three', 'two']) {
+      writeFileSync(join(dir, `${id}.suite.ts`), `import tiny from ${tiny};\nimport { defineFlow } from ${define};\nexport default defineFlow({ ...tiny, id: ${JSON.stringify(id)} });\n`);
+    }
+    const outDir = join(work, 'r-workers');
+    const out = await nauthera(['run', '--config', writeConfig('fake-workers.json'), '--suites', dir, '--out', outDir, '--workers', '3']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain(', 3 suites, 3 at a time');
+    expect(out.stdout).toMatch(/flows \d+\.\ds \(3 at a time\)/);
+    const results = readResults(join(outDir, 'results.json'));
+    expect(results.flows.map((f) => f.id)).toEqual(['one', 'three', 'two']);
+    expect(results.phases?.workers).toBe(3);
+    // All three started before the first ended, so they ran at once.
+    const lines = out.stderr.split('\n');
+    const firstEnd = lines.findIndex((l) => /^✔ \w+ passed/.test(l));
+    expect(lines.slice(0, firstEnd).filter((l) => l.startsWith('▶ ')).length).toBe(3);
+    // Each flow's step lines follow its own end line, in step order, not mixed with another flow's.
+    for (const id of ['one', 'two', 'three']) {
+      const at = lines.findIndex((l) => l.startsWith(`✔ ${id} passed`));
+      expect(at, id).toBeGreaterThan(-1);
+      const own = lines.slice(at + 1, at + 7).map((l) => l.match(/^ {2}✔ (\d)\./)?.[1]);
+      expect(own, id).toEqual(['1', '2', '3', '4', '5', '6']);
+    }
   });
 
   it('exits 1 on a failed check, printing progress and a summary, and 0 once it is an expected failure', async () => {
@@ -136,7 +172,9 @@ describe('a run', () => {
       // The run's phases: in the summary, and in results.json (valid against its schema).
       expect(failed.stdout).toMatch(/^time: set-up \d+\.\ds \(system check \d+\.\ds, target start \d+\.\ds, suites load \d+\.\ds\), flows \d+\.\ds, reports \d+\.\ds \(diagram renderer started/m);
       const phases = readResults(join(outDir, 'results.json')).phases;
-      expect(Object.keys(phases ?? {}).sort()).toEqual(['flowsMs', 'rendererStartMs', 'reportsMs', 'setupMs', 'suitesLoadMs', 'systemCheckMs', 'targetStartMs']);
+      expect(Object.keys(phases ?? {}).sort()).toEqual(['flowsMs', 'rendererStartMs', 'reportsMs', 'setupMs', 'suitesLoadMs', 'systemCheckMs', 'targetStartMs', 'workers']);
+      // An external IdP runs one flow at a time unless --workers says otherwise.
+      expect(phases!.workers).toBe(1);
       expect(phases!.setupMs).toBeGreaterThanOrEqual(phases!.targetStartMs);
 
       const expected = writeConfig('fake-xf.json', {
