@@ -55,7 +55,7 @@ export async function issueAccessToken(
   if (client.accessTokenFormat === 'jwt') {
     const { kid, alg, signer } = provider.keys.signingKey(client.accessTokenAlg);
     // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope §2.2.3; auth_time §2.2.1.
-    value = signJwt({ alg, kid, typ: 'at+jwt' }, {
+    value = await signJwt({ alg, kid, typ: 'at+jwt' }, {
       iss: provider.issuer,
       sub: input.sub ?? client.clientId,
       aud: record.audience,
