@@ -56,6 +56,8 @@ export interface FullRunFigures {
   flows: FlowTiming[];
   /** `nauthera diagrams --results` on this run, a process of its own, when the run has flows. */
   redrawMs: number | null;
+  /** The same run with `--workers 1` right after, for the gain of running flows at once. */
+  oneAtATime?: { wallMs: number; flowsMs: number | null; exitCode: number | null } | null;
   error?: string;
 }
 
@@ -104,10 +106,10 @@ function runTimed(command: string, args: string[], cwd: string, timeoutMs: numbe
   });
 }
 
-export async function measureFullRun(root: string, options: { timeoutMs: number; log: (line: string) => void }): Promise<FullRunFigures> {
+export async function measureFullRun(root: string, options: { timeoutMs: number; log: (line: string) => void; args?: string[] }): Promise<FullRunFigures> {
   const out = mkdtempSync(join(tmpdir(), 'nauthera-bench-run-'));
-  const args = [join(root, 'bin', 'nauthera.js'), 'run', '--out', out];
-  const command = 'nauthera run --out <tmp>';
+  const args = [join(root, 'bin', 'nauthera.js'), 'run', '--out', out, ...(options.args ?? [])];
+  const command = ['nauthera run --out <tmp>', ...(options.args ?? [])].join(' ');
   try {
     const { lines, exitCode, exitAtMs } = await runTimed(process.execPath, args, root, options.timeoutMs);
     const { phases, observed } = phasesFrom(lines, exitAtMs);

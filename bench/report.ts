@@ -137,15 +137,31 @@ function fullRunTable(run: FullRunFigures): string {
       ]
     : [['set-up (node, system check, slapd, reference server, suite load)', fmtMs(run.phases.setupMs), share(run.phases.setupMs)]];
   const reportsMs = r?.reportsMs ?? run.phases.reportsMs;
+  const workers = r?.workers ?? 1;
+  // Flows that run at once overlap: their own times are listed, but only their span is a share of the wall time.
+  const flowRows: unknown[][] = workers > 1
+    ? [
+        [`flows, ${workers} at a time (first start → last end)`, fmtMs(r?.flowsMs ?? run.phases.flowsMs), share(r?.flowsMs ?? run.phases.flowsMs)],
+        ...run.flows.map((f) => [`· flow ${f.id} (${f.status}, ${f.steps} steps), beside others`, fmtMs(f.durationMs), '']),
+      ]
+    : run.flows.map((f) => [`flow ${f.id} (${f.status}, ${f.steps} steps)`, fmtMs(f.durationMs), share(f.durationMs)]);
   const rows: unknown[][] = [
     ...setup,
-    ...run.flows.map((f) => [`flow ${f.id} (${f.status}, ${f.steps} steps)`, fmtMs(f.durationMs), share(f.durationMs)]),
+    ...flowRows,
     ...(r?.rendererStartMs !== undefined ? [[`(diagram renderer start: browser + mermaid, during the flows)`, fmtMs(r.rendererStartMs), '']] : []),
     ['reports (target stop, results, junit, html, diagram rendering)', fmtMs(reportsMs), share(reportsMs)],
     ['exit (browser close, process exit)', fmtMs(run.phases.exitMs), share(run.phases.exitMs)],
     [`**wall time** (exit ${run.exitCode})`, `**${fmtMs(run.wallMs)}**`, '100%'],
   ];
   if (run.redrawMs !== null) rows.push(['`nauthera diagrams --results` on this run (own process, own browser)', fmtMs(run.redrawMs), '']);
+  const one = run.oneAtATime;
+  if (one) {
+    rows.push([
+      `the same run with \`--workers 1\` (flows ${fmtMs(one.flowsMs)}, exit ${one.exitCode}); wall time ÷ it`,
+      fmtMs(one.wallMs),
+      fmtRatio(ratio(run.wallMs, one.wallMs)),
+    ]);
+  }
   return markdownTable(['phase', 'time', 'share of wall time'], rows, ['left', 'right', 'right']);
 }
 

@@ -143,6 +143,10 @@ if (wanted('ldap')) {
 if (wanted('run')) {
   await section('full conformance run', async () => {
     report.fullRun = await measureFullRun(root, { timeoutMs: 10 * 60_000, log });
+    if (!report.fullRun.error && (report.fullRun.reported?.workers ?? 1) > 1) {
+      const sequential = await measureFullRun(root, { timeoutMs: 10 * 60_000, log, args: ['--workers', '1'] });
+      report.fullRun.oneAtATime = sequential.error ? null : { wallMs: sequential.wallMs, flowsMs: sequential.reported?.flowsMs ?? sequential.phases.flowsMs, exitCode: sequential.exitCode };
+    }
   });
 }
 

@@ -123,6 +123,20 @@ describe('tables', () => {
     expect(md).toContain('3 of 11 suites present');
     expect(md).toContain('load average 0.5 at the start and 1.3 at the end');
     expect(md).toContain('| flow client-credentials (passed, 2 steps) | 240 ms | 1% |');
+
+    // Flows run at once: only their span is a share of the wall time, and the one-at-a-time run is the comparison.
+    const parallel = {
+      ...base,
+      fullRun: {
+        ...base.fullRun!,
+        reported: { setupMs: 1000, systemCheckMs: 0, targetStartMs: 600, suitesLoadMs: 100, flowsMs: 15000, workers: 4, reportsMs: 2800 },
+        oneAtATime: { wallMs: 42000, flowsMs: 36000, exitCode: 0 },
+      },
+    };
+    const pmd = benchMarkdown({ ...parallel, targets: targetsOf(parallel) });
+    expect(pmd).toContain('| flows, 4 at a time (first start → last end) | 15.0 s | 71% |');
+    expect(pmd).toContain('| · flow client-credentials (passed, 2 steps), beside others | 240 ms | – |');
+    expect(pmd).toContain('| the same run with `--workers 1` (flows 36.0 s, exit 0); wall time ÷ it | 42.0 s | 0.50× |');
   });
 });
 
