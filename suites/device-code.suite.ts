@@ -24,6 +24,8 @@ interface State {
   main?: DevicePolling;
   /** A second code, requested at once and never approved, to see expire (expired_token). */
   expiring?: DeviceAuthorization;
+  /** Who asked for it: the device-expiring client when the target has one (codes that live seconds), else the device client. */
+  expiringClient?: TargetClient;
   /** A code the user refuses in step 4 (before approving the main one, so no earlier consent is reused). */
   denial?: { polling?: DevicePolling; how: string; outcome?: AuthorizeOutcome; error?: string };
 }
@@ -72,7 +74,10 @@ export default defineFlow<State>({
         c.expect(authorization !== undefined, 'the response has device_code, user_code, verification_uri and expires_in').toBe(true);
       });
       // Requested now so that its lifetime runs out while the rest of the flow goes on.
-      ctx.state.expiring = readDeviceAuthorization(await requestDeviceAuthorization(ctx, client, ctx.state.scope));
+      const expiringClient = ctx.target.findClient('device-expiring') ?? client;
+      ctx.state.expiringClient = expiringClient;
+      const expiringScope = expiringClient === client ? ctx.state.scope : scopeFor(ctx.target, expiringClient, ['openid', 'api:read']) || expiringClient.scope;
+      ctx.state.expiring = readDeviceAuthorization(await requestDeviceAuthorization(ctx, expiringClient, expiringScope));
 
       await ctx.check({ name: 'a device authorization request from an unknown client is refused with invalid_client', spec: 'RFC 8628 §3.2, RFC 6749 §5.2', soft: true }, async (c) => {
         const res = await ctx.http.postForm(ctx.target.endpoint('device_authorization_endpoint'), { client_id: `nauthera-unknown-${randomValue(6)}`, scope: ctx.state.scope });
@@ -201,13 +206,16 @@ export default defineFlow<State>({
         const expiring = ctx.state.expiring;
         if (!expiring) return c.fail('the second device authorization request (made in step 1) failed');
         const maxWait = maxExpiryWaitSeconds(ctx);
+        const who = ctx.state.expiringClient!;
+        c.note('client', `${who.client_id} (role ${who.role})`);
         if (expiring.expires_in > maxWait) {
-          return c.notApplicable(`the device_code lives ${expiring.expires_in} s, longer than this run waits for it (options.deviceCodeMaxWaitSeconds: ${maxWait})`);
+          const hint = who.role === 'device-expiring' ? '' : '; a client with role device-expiring, whose device codes live less, lets this check run';
+          return c.notApplicable(`the device_code lives ${expiring.expires_in} s, longer than this run waits for it (options.deviceCodeMaxWaitSeconds: ${maxWait})${hint}`);
         }
         // Past expires_in, with a second's margin for servers that count whole seconds.
         const expiredAt = expiring.receivedAt + expiring.expires_in * 1000 + 1_000;
         if (expiredAt > Date.now()) await ctx.wait(expiredAt - Date.now());
-        c.expectOAuthError(await pollNow(ctx, startPolling(expiring, ctx.state.client!)), 'expired_token');
+        c.expectOAuthError(await pollNow(ctx, startPolling(expiring, who)), 'expired_token');
       });
     }, { timeoutMs: 180_000 }),
   ],

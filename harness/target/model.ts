@@ -15,13 +15,14 @@ export type ClientRole =
   | 'implicit' // response_type token / id_token token
   | 'hybrid' // code id_token, code token, code id_token token
   | 'device' // urn:ietf:params:oauth:grant-type:device_code (RFC 8628)
+  | 'device-expiring' // a device client whose device codes expire within seconds (expired_token, RFC 8628 §3.5)
   | 'service' // client_credentials, client_secret_basic
   | 'service-post' // client_credentials, client_secret_post
   | 'service-jwt' // client_credentials, private_key_jwt (RFC 7523)
   | 'opaque'; // issues opaque (non-JWT) access tokens
 
 export const clientRoles: readonly ClientRole[] = [
-  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'service', 'service-post', 'service-jwt', 'opaque',
+  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-expiring', 'service', 'service-post', 'service-jwt', 'opaque',
 ];
 
 /** The token_endpoint_auth_method a role implies when the config does not name one. */
@@ -32,6 +33,7 @@ export const defaultAuthMethod: Record<ClientRole, string> = {
   implicit: 'none',
   hybrid: 'client_secret_basic',
   device: 'none',
+  'device-expiring': 'none',
   service: 'client_secret_basic',
   'service-post': 'client_secret_post',
   'service-jwt': 'private_key_jwt',

@@ -24,6 +24,8 @@ export interface Client {
   accessTokenAlg: SigningAlg;
   idTokenAlg: SigningAlg;
   accessTokenTtl?: number;
+  /** Seconds its device codes live (RFC 8628 §3.2), when not ttl.deviceCode. */
+  deviceCodeTtl?: number;
   requirePkce: boolean;
   consentGroup: string;
   requirePushedAuthorizationRequests: boolean;
@@ -89,6 +91,7 @@ export class ClientRegistry {
         accessTokenAlg: c.access_token_signed_response_alg ?? 'RS256',
         idTokenAlg: c.id_token_signed_response_alg ?? 'RS256',
         accessTokenTtl: c.access_token_ttl,
+        deviceCodeTtl: c.device_code_ttl,
         // RFC 9700 §2.1.1: public clients MUST use PKCE.
         requirePkce: isPublic || c.require_pkce === true,
         consentGroup: c.consent_group ?? options.defaultConsentGroup,

@@ -28,7 +28,8 @@ export const deviceAuthorization: Endpoint = {
       const refused = scopes.filter((s) => !client.scopes.has(s));
       if (refused.length > 0) throw new InvalidScope(`scope not allowed for this client: ${refused.join(' ').slice(0, 200)}`);
 
-      const { deviceCode, record } = await createDeviceAuthorization(provider, client.clientId, formatScope(scopes));
+      const lifetime = client.deviceCodeTtl ?? provider.config.ttl.deviceCode;
+      const { deviceCode, record } = await createDeviceAuthorization(provider, client.clientId, formatScope(scopes), lifetime);
       const userCode = formatUserCode(record.userCode);
       const verificationUri = endpointUrl(provider, verificationPath);
       ctx.body = {
@@ -36,7 +37,7 @@ export const deviceAuthorization: Endpoint = {
         user_code: userCode,
         verification_uri: verificationUri,
         verification_uri_complete: `${verificationUri}?${new URLSearchParams({ user_code: userCode })}`,
-        expires_in: provider.config.ttl.deviceCode,
+        expires_in: lifetime,
         interval: record.interval,
       };
     });

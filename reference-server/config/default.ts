@@ -33,6 +33,8 @@ export const defaultConfig: ReferenceConfig = {
     code({ client_id: 'implicit', role: 'implicit', client_name: 'Implicit client', token_endpoint_auth_method: 'none', grant_types: ['implicit'], response_types: ['token', 'id_token', 'id_token token'] }),
     code({ client_id: 'hybrid', role: 'hybrid', client_name: 'Hybrid client', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'implicit', 'refresh_token'], response_types: ['code id_token', 'code token', 'code id_token token'] }),
     code({ client_id: 'device', role: 'device', client_name: 'Device', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] }),
+    // Its device codes expire within seconds, so a run sees expired_token (RFC 8628 §3.5) without waiting ttl.deviceCode.
+    code({ client_id: 'device-expiring', role: 'device-expiring', client_name: 'Device (short-lived codes)', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], redirect_uris: [], device_code_ttl: 5 }),
     service({ client_id: 'service', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),
     service({ client_id: 'service-post', role: 'service-post', token_endpoint_auth_method: 'client_secret_post' }),
     service({ client_id: 'service-jwt', role: 'service-jwt', token_endpoint_auth_method: 'private_key_jwt' }),

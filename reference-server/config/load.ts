@@ -163,6 +163,7 @@ function checkClient(raw: unknown, at: string, scopes: Record<string, string>): 
     throw new ReferenceConfigError(`${at}.access_token_format must be jwt or opaque`);
   }
   if (c.access_token_ttl !== undefined) positiveInteger(c.access_token_ttl, `${at}.access_token_ttl`);
+  if (c.device_code_ttl !== undefined) positiveInteger(c.device_code_ttl, `${at}.device_code_ttl`);
   if (c.client_secret !== undefined) string(c.client_secret, `${at}.client_secret`);
   if (c.client_secret_sha256 !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(c.client_secret_sha256)) {
     throw new ReferenceConfigError(`${at}.client_secret_sha256 must be the base64url SHA-256 of the secret (43 characters)`);

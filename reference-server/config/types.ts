@@ -30,6 +30,8 @@ export interface ClientConfig {
   id_token_signed_response_alg?: SigningAlg;
   /** Access token lifetime for this client, seconds (default ttl.accessToken). */
   access_token_ttl?: number;
+  /** Lifetime of this client's device codes (RFC 8628 §3.2 expires_in), seconds (default ttl.deviceCode). */
+  device_code_ttl?: number;
   /** private_key_jwt: the client's public keys. Omitted: a key pair is generated at start. */
   jwks?: { keys: JWK[] };
   /** PKCE S256 required (always true for public clients). Default false for confidential ones. */

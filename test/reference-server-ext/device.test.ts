@@ -62,6 +62,15 @@ describe('the device authorization endpoint', () => {
     expect(codes.interval).toBe(interval);
   });
 
+  it('gives a client with its own device_code_ttl codes of that lifetime, which expire on time', async () => {
+    const codes = await requestDeviceCodes(ref, 'device-expiring', 'openid api:read');
+    expect(codes.expires_in).toBe(5);
+    expect((await poll(ref, codes.device_code, 'device-expiring')).body.error).toBe('authorization_pending');
+    await new Promise((resolve) => setTimeout(resolve, 5_200));
+    const late = await poll(ref, codes.device_code, 'device-expiring');
+    expect([late.status, late.body.error]).toEqual([400, 'expired_token']);
+  });
+
   it('is in the discovery document, and the device grant type too', async () => {
     const metadata = (await (await fetch(`${ref.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(metadata.device_authorization_endpoint).toBe(`${ref.issuer}/device_authorization`);

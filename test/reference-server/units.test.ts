@@ -179,6 +179,7 @@ describe('config', () => {
     ['a duplicate client_id', { clients: [defaultConfig.clients[0], defaultConfig.clients[0]] }, /appears twice/],
     ['an unknown scope', { clients: [{ ...defaultConfig.clients[0], scope: 'openid admin' }] }, /not a known scope/],
     ['a bad lifetime', { clients: defaultConfig.clients, ttl: { accessToken: -1 } }, /ttl.accessToken/],
+    ['a bad device code lifetime of a client', { clients: [{ ...defaultConfig.clients[0], device_code_ttl: 0 }] }, /clients\[0\]\.device_code_ttl/],
     ['an unknown lifetime', { clients: defaultConfig.clients, ttl: { forever: 1 } }, /ttl.forever/],
     ['an unknown fault name', { clients: defaultConfig.clients, faults: { codesReusable: true } }, /faults/],
   ])('refuses %s with a message naming the field', (_name, config, message) => {

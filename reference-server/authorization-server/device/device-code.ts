@@ -45,8 +45,7 @@ const graceSeconds = 600;
 const userCodeId = (userCode: string) => `user_code:${userCode}`;
 const pollId = (deviceCode: string) => `poll:${deviceCode}`;
 
-export async function createDeviceAuthorization(provider: Provider, clientId: string, scope: string): Promise<{ deviceCode: string; record: DeviceCodeRecord }> {
-  const lifetime = provider.config.ttl.deviceCode;
+export async function createDeviceAuthorization(provider: Provider, clientId: string, scope: string, lifetime = provider.config.ttl.deviceCode): Promise<{ deviceCode: string; record: DeviceCodeRecord }> {
   let userCode = generateUserCode();
   // A clash with a live code is rare (2^34 codes); draw again rather than hand out the same code twice.
   for (let i = 0; i < 5 && (await provider.storage.find('DeviceCode', userCodeId(userCode))); i++) userCode = generateUserCode();
