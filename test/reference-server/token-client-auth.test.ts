@@ -145,6 +145,13 @@ describe('bad client authentication', () => {
     expectInvalidClient(await postForm(tokenUrl, jwtForm(signed)));
   });
 
+  it('accepts an assertion once even when it is sent many times at once', async () => {
+    const c = client(ref, 'service-jwt');
+    const signed = await assertion(c.private_jwk!);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => postForm(tokenUrl, jwtForm(signed))));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(11).fill(401)]);
+  });
+
   it('refuses an assertion signed by another key, for another audience, or expired', async () => {
     const c = client(ref, 'service-jwt');
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });

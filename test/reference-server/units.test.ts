@@ -19,6 +19,9 @@ import { canonicalResponseType } from '../../reference-server/authorization-serv
 import { loadConfig, resolveConfig, ReferenceConfigError } from '../../reference-server/config/load.ts';
 import { defaultConfig } from '../../reference-server/config/default.ts';
 import type { ClientConfig } from '../../reference-server/config/types.ts';
+import type { Provider } from '../../reference-server/authorization-server/provider.ts';
+import { privateKeyJwt } from '../../reference-server/authorization-server/client-auth/private-key-jwt.ts';
+import { importJWK, SignJWT } from 'jose';
 
 describe('LDAP filter escaping (RFC 4515 §3)', () => {
   it('escapes the characters that would change a filter', () => {
@@ -67,6 +70,55 @@ describe('memory storage', () => {
     expect(results.sort()).toEqual([false, true]);
     expect((await storage.find('AuthorizationCode', 'c'))?.consumed).toEqual(expect.any(Number));
     expect(await storage.consume('AuthorizationCode', 'missing')).toBe(false);
+    await storage.close();
+  });
+
+  it('inserts once: only the first insert() of an id wins, until that record expires', async () => {
+    let now = 1_000_000;
+    const storage = new MemoryStorage(() => now);
+    const results = await Promise.all([1, 2, 3].map((n) => storage.insert('ClientAssertion', 'j', { n }, 10)));
+    expect(results).toEqual([true, false, false]);
+    expect(await storage.find('ClientAssertion', 'j')).toEqual({ n: 1 });
+    now += 10_000;
+    expect(await storage.insert('ClientAssertion', 'j', { n: 4 }, 10)).toBe(true);
+    await storage.close();
+  });
+
+  it('lets one of two requests with the same client assertion through, even when storage answers slowly', async () => {
+    // A database adapter answers after a round trip, so two requests can both be between their
+    // look-up and their write: reads here wait until two are in flight (or 1 s), writes 20 ms.
+    // A find() then upsert() check let both requests through.
+    let waiting: Array<() => void> = [];
+    const roundTrip = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    class SlowStorage extends MemoryStorage {
+      override async find<T extends Record<string, unknown>>(model: Parameters<MemoryStorage['find']>[0], id: string): Promise<T | undefined> {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length >= 2) { waiting.forEach((r) => r()); waiting = []; } else setTimeout(resolve, 1_000);
+        });
+        return super.find(model, id) as Promise<T | undefined>;
+      }
+      override async upsert(...args: Parameters<MemoryStorage['upsert']>): Promise<void> {
+        await roundTrip(20);
+        return super.upsert(...args);
+      }
+      override async insert(...args: Parameters<MemoryStorage['insert']>): Promise<boolean> {
+        await roundTrip(20);
+        return super.insert(...args);
+      }
+    }
+    const config: ClientConfig = { client_id: 'svc', token_endpoint_auth_method: 'private_key_jwt', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] };
+    const { registry, issued } = await ClientRegistry.create([config], { scopes: ['api:read'], defaultConsentGroup: 'cn=x' });
+    const storage = new SlowStorage();
+    const issuer = 'https://as.example';
+    const provider = { issuer, now: () => Math.floor(Date.now() / 1000), config: { faults: {} }, storage } as unknown as Provider;
+    const jwk = issued[0].private_jwk!;
+    const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: jwk.kid }).setIssuer('svc').setSubject('svc').setAudience(issuer)
+      .setJti('once').setIssuedAt().setExpirationTime('2m').sign(await importJWK(jwk, 'ES256'));
+    const presented = { method: 'private_key_jwt' as const, clientId: 'svc', assertion: signed };
+    const outcomes = await Promise.allSettled([1, 2].map(() => privateKeyJwt(registry.find('svc')!, presented, provider, `${issuer}/token`)));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason)).toContain('client_assertion jti was already used');
     await storage.close();
   });
 

@@ -34,6 +34,7 @@ export async function privateKeyJwt(client: Client, presented: PresentedCredenti
   }
   const jti = String(payload.jti);
   const id = `${client.clientId}:${jti}`;
-  if (await provider.storage.find('ClientAssertion', id)) throw new InvalidClient('client_assertion jti was already used');
-  await provider.storage.upsert('ClientAssertion', id, { clientId: client.clientId }, Math.max(1, (payload.exp ?? 0) - provider.now() + 60));
+  // Kept until the assertion has expired anyway (a minute of margin for clock skew).
+  const fresh = await provider.storage.insert('ClientAssertion', id, { clientId: client.clientId }, Math.max(1, (payload.exp ?? 0) - provider.now() + 60));
+  if (!fresh) throw new InvalidClient('client_assertion jti was already used');
 }

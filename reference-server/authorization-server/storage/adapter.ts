@@ -3,7 +3,7 @@
  * model (AuthorizationCode, AccessToken, RefreshToken, Session, Interaction, Consent, ...),
  * has an id and a time to live, and may belong to a grant so that one call revokes every
  * token of that grant (code reuse, refresh token reuse, revocation, consent withdrawal).
- * The in-memory default is storage/memory.ts; a database adapter implements the same five calls.
+ * The in-memory default is storage/memory.ts; a database adapter implements the same six calls.
  */
 export type ModelName =
   | 'AuthorizationCode'
@@ -29,6 +29,12 @@ export interface StoredPayload {
 export interface Storage {
   /** Creates or replaces a record that expires after ttlSeconds. */
   upsert(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): Promise<void>;
+  /**
+   * Creates a record only when no live one has this id; resolves true for the call that created
+   * it. What may be seen once (a client assertion's jti) is decided here, atomically: a find()
+   * then an upsert() lets two requests both see nothing and both pass.
+   */
+  insert(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): Promise<boolean>;
   /** The record, or undefined when absent or expired. */
   find<T extends StoredPayload = StoredPayload>(model: ModelName, id: string): Promise<T | undefined>;
   /**

@@ -20,6 +20,17 @@ export class MemoryStorage implements Storage {
   }
 
   async upsert(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): Promise<void> {
+    this.write(model, id, payload, ttlSeconds);
+  }
+
+  async insert(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): Promise<boolean> {
+    // The look-up and the write in one synchronous stretch: no other request runs in between.
+    if (this.live(keyOf(model, id))) return false;
+    this.write(model, id, payload, ttlSeconds);
+    return true;
+  }
+
+  private write(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): void {
     const key = keyOf(model, id);
     this.forget(key);
     // A copy, so that callers mutating their object cannot change what is stored.
