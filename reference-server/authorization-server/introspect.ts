@@ -55,6 +55,8 @@ export const introspect: Endpoint = {
     async function refresh(token: string) {
       const record = await provider.storage.find<RefreshTokenRecord>('RefreshToken', token);
       if (!record || record.consumed !== undefined || record.familyExp <= provider.now()) return undefined;
+      // RFC 7592 §2.3: the tokens of a deleted client stop working with it.
+      if (!provider.clients.find(record.clientId)) return undefined;
       return {
         active: true,
         token_type: 'refresh_token',

@@ -6,7 +6,7 @@
  *                                registration_client_uri (RFC 7592 §3)
  *   GET    /register/:client_id  read the registration (RFC 7592 §2.1)
  *   PUT    /register/:client_id  replace its metadata (§2.2): omitted fields fall back to defaults
- *   DELETE /register/:client_id  delete the client (§2.3): 204, the token stops working
+ *   DELETE /register/:client_id  delete the client (§2.3): 204; its registration token and its access and refresh tokens stop working
  * The management calls need the registration access token of that client. Registered clients
  * join the same registry as the configured ones (secrets hashed, role "registered").
  * registration.enabled: false leaves all of this unmounted and out of the discovery document.

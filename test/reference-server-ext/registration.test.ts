@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
 import { rfcErrorCodes } from '../../reference-server/authorization-server/errors.ts';
 import { authorize, redirectUri } from '../reference-server/support/user-agent.ts';
-import { pkce, postForm, user } from '../reference-server/support/oauth.ts';
+import { client as roleClient, pkce, postForm, user } from '../reference-server/support/oauth.ts';
 import { jsonCall } from './support/registration.ts';
 
 let ref: RunningReference;
@@ -237,5 +237,17 @@ describe('management (RFC 7592)', () => {
     const tokens = await postForm(`${ref.issuer}/token`, { grant_type: 'authorization_code', code: 'x' }, { clientId: client.clientId, secret: client.secret });
     expect(tokens.status).toBe(401);
     expect(tokens.body.error).toBe('invalid_client');
+  });
+
+  it('deletes the client\'s tokens with it (RFC 7592 §2.3): introspection calls them inactive at once', async () => {
+    const service = (await jsonCall(endpoint, { body: { client_name: 'Doomed job', grant_types: ['client_credentials'], scope: 'api:read' } })).body;
+    const tokens = await postForm(`${ref.issuer}/token`, { grant_type: 'client_credentials' }, { clientId: service.client_id as string, secret: service.client_secret as string });
+    expect(tokens.status).toBe(200);
+    const rs = roleClient(ref, 'resource-server');
+    const introspect = async () => (await postForm(`${ref.issuer}/introspect`, { token: tokens.body.access_token as string }, { clientId: rs.client_id, secret: rs.client_secret! })).body;
+    expect(await introspect()).toMatchObject({ active: true, client_id: service.client_id });
+    const deleted = await fetch(service.registration_client_uri as string, { method: 'DELETE', headers: { authorization: `Bearer ${service.registration_access_token}` } });
+    expect(deleted.status).toBe(204);
+    expect(await introspect()).toEqual({ active: false });
   });
 });
