@@ -8,7 +8,8 @@
  *   POST /device                checks the code, starts the sign-in / consent interaction
  *   GET  /device/resume/:uid    after sign-in and consent: approve or deny the device
  * Consent is asked every time, even when remembered: the person must see which device they
- * let in (§5.4, remote phishing). The code form is CSRF-protected by a signed cookie.
+ * let in (§5.4, remote phishing). The code form is CSRF-protected by a signed cookie, and wrong
+ * codes are rate-limited per client address (§5.1, deviceAuthorization.userCodeAttempts).
  */
 import type { Context } from 'koa';
 import type { Endpoint } from './endpoint.ts';
@@ -23,24 +24,26 @@ import { rememberGrant } from './interaction/consents.ts';
 import { randomToken } from './tokens/random.ts';
 import { findByUserCode, isExpired, saveDeviceCode } from './device/device-code.ts';
 import { formatUserCode, normalizeUserCode } from './device/user-code.ts';
+import { UserCodeAttempts } from './device/user-code-attempts.ts';
 import { devicePage, deviceResultPage } from './views/device-page.ts';
 
 export const verificationPath = '/device';
 const csrfCookie = 'nauthera.device';
 const resumePath = (uid: string) => `${verificationPath}/resume/${uid}`;
 
-function renderForm(ctx: Context, provider: Provider, input: { userCode?: string; error?: string }): void {
+function renderForm(ctx: Context, provider: Provider, input: { userCode?: string; error?: string; status?: number }): void {
   let csrf = readCookie(ctx, csrfCookie);
   if (!csrf) {
     csrf = randomToken();
     setCookie(ctx, csrfCookie, csrf, provider.config.ttl.interaction);
   }
-  sendPage(ctx, 200, devicePage({ csrf, userCode: input.userCode, error: input.error }));
+  sendPage(ctx, input.status ?? 200, devicePage({ csrf, userCode: input.userCode, error: input.error }));
 }
 
 export const deviceVerification: Endpoint = {
   name: 'device-verification',
   register(router, provider) {
+    const attempts = new UserCodeAttempts(provider.config.deviceAuthorization.userCodeAttempts);
     router.get(verificationPath, htmlErrors, (ctx) => {
       const typed = new URLSearchParams(ctx.querystring).get('user_code') ?? undefined;
       const code = typed === undefined ? undefined : normalizeUserCode(typed);
@@ -55,10 +58,19 @@ export const deviceVerification: Endpoint = {
       const userCode = normalizeUserCode(typed);
       // The form again with what was typed and why it failed (200, as the sign-in page does for a wrong password).
       const again = (error: string) => renderForm(ctx, provider, { userCode: typed.slice(0, 64), error });
-      if (!userCode) return again('Enter the 8-letter code your device shows, like BCDF-GHJK.');
+      const wait = attempts.retryAfter(ctx.ip);
+      if (wait > 0) {
+        ctx.set('Retry-After', String(wait));
+        return renderForm(ctx, provider, { userCode: typed.slice(0, 64), status: 429, error: `Too many wrong codes were entered from your network. Try again in ${wait} seconds.` });
+      }
+      const wrong = (error: string) => {
+        attempts.fail(ctx.ip);
+        again(error);
+      };
+      if (!userCode) return wrong('Enter the 8-letter code your device shows, like BCDF-GHJK.');
       const found = await findByUserCode(provider, userCode);
-      if (!found || isExpired(provider, found.record)) return again('That code is not valid or has expired. Check your device for a new one.');
-      if (found.record.status !== 'pending') return again('That code was already used.');
+      if (!found || isExpired(provider, found.record)) return wrong('That code is not valid or has expired. Check your device for a new one.');
+      if (found.record.status !== 'pending') return wrong('That code was already used.');
 
       const session = await loadSession(ctx, provider);
       const uid = randomToken(24);

@@ -13,6 +13,8 @@ export interface PushedAuthorizationConfig {
 export interface DeviceAuthorizationConfig {
   /** Seconds a device must wait between token requests (RFC 8628 §3.2 interval, default 5). */
   interval?: number;
+  /** Wrong user codes one client address may enter per minute before every code is refused (RFC 8628 §5.1, default 10). */
+  userCodeAttempts?: number;
 }
 
 export interface RegistrationConfig {
@@ -30,7 +32,7 @@ export interface EndpointSettingsConfig {
 
 export interface EndpointSettings {
   pushedAuthorizationRequests: { required: boolean };
-  deviceAuthorization: { interval: number };
+  deviceAuthorization: { interval: number; userCodeAttempts: number };
   registration: { enabled: boolean; initialAccessToken?: string };
 }
 
@@ -55,10 +57,14 @@ export function resolveEndpointSettings(config: EndpointSettingsConfig, fail: (m
   const par = section(config.pushedAuthorizationRequests, 'pushedAuthorizationRequests');
   known(par, 'pushedAuthorizationRequests', ['required']);
   const device = section(config.deviceAuthorization, 'deviceAuthorization');
-  known(device, 'deviceAuthorization', ['interval']);
+  known(device, 'deviceAuthorization', ['interval', 'userCodeAttempts']);
   const interval = device.interval ?? 5;
   if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1 || interval > 60) {
     throw fail('deviceAuthorization.interval must be an integer from 1 to 60 (seconds)');
+  }
+  const userCodeAttempts = device.userCodeAttempts ?? 10;
+  if (typeof userCodeAttempts !== 'number' || !Number.isInteger(userCodeAttempts) || userCodeAttempts < 1 || userCodeAttempts > 1000) {
+    throw fail('deviceAuthorization.userCodeAttempts must be an integer from 1 to 1000 (wrong codes per minute)');
   }
   const registration = section(config.registration, 'registration');
   known(registration, 'registration', ['enabled', 'initialAccessToken']);
@@ -69,7 +75,7 @@ export function resolveEndpointSettings(config: EndpointSettingsConfig, fail: (m
   }
   return {
     pushedAuthorizationRequests: { required: boolean(par.required, 'pushedAuthorizationRequests.required', false) },
-    deviceAuthorization: { interval },
+    deviceAuthorization: { interval, userCodeAttempts },
     registration: {
       enabled: boolean(registration.enabled, 'registration.enabled', true),
       ...(iat !== undefined ? { initialAccessToken: iat as string } : {}),

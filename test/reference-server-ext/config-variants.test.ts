@@ -27,7 +27,7 @@ beforeAll(async () => {
       ...defaultConfig,
       ttl: { pushedAuthorizationRequest: 1, deviceCode: 1 },
       pushedAuthorizationRequests: { required: true },
-      deviceAuthorization: { interval: 1 },
+      deviceAuthorization: { interval: 1, userCodeAttempts: 3 },
       registration: { initialAccessToken },
     },
   });
@@ -142,5 +142,41 @@ describe('registration with an initial access token (RFC 7591 §3)', () => {
     // Management uses the client's own registration access token, not the initial one.
     expect((await jsonCall(body.registration_client_uri as string, { token: initialAccessToken })).status).toBe(401);
     expect((await jsonCall(body.registration_client_uri as string, { token: body.registration_access_token as string })).status).toBe(200);
+  });
+});
+
+// Last in the file: it uses up this address's wrong codes for a minute.
+describe('wrong user codes, rate-limited per address (deviceAuthorization.userCodeAttempts: 3)', () => {
+  /** The code form as a browser sends it: the CSRF cookie and field from GET /device first. */
+  async function enter(userCode: string): Promise<{ status: number; retryAfter: string | null; alert: string }> {
+    const form = await fetch(`${ref.issuer}/device`);
+    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const answer = await fetch(`${ref.issuer}/device`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, user_code: userCode }),
+    });
+    const alert = /<p role="alert" id="error">([^<]*)<\/p>/.exec(await answer.text())?.[1] ?? '';
+    return { status: answer.status, retryAfter: answer.headers.get('retry-after'), alert };
+  }
+
+  it('refuses every code, the right one too, with 429 and Retry-After once the limit is used up', async () => {
+    const codes = await requestDeviceCodes(ref);
+    let wrong = 0;
+    let answer = await enter('BBBB-BBBB');
+    while (answer.status === 200 && wrong < 5) {
+      expect(answer.alert).toContain('not valid or has expired');
+      wrong++;
+      answer = await enter('BBBB-BBBB');
+    }
+    // Earlier tests in this file may have entered wrong codes too: at most 3 in all.
+    expect(wrong).toBeLessThanOrEqual(3);
+    expect(answer.status).toBe(429);
+    expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+    expect(answer.alert).toContain('Too many wrong codes');
+    const right = await enter(codes.user_code);
+    expect(right.status).toBe(429);
   });
 });

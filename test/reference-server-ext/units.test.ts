@@ -1,5 +1,6 @@
 /** The pure pieces of issue 5: user codes, the form_post page, client metadata checks, and the config of the new endpoints. */
 import { describe, expect, it } from 'vitest';
+import { UserCodeAttempts } from '../../reference-server/authorization-server/device/user-code-attempts.ts';
 import { formatUserCode, generateUserCode, normalizeUserCode, userCodeAlphabet } from '../../reference-server/authorization-server/device/user-code.ts';
 import { formPostPage } from '../../reference-server/authorization-server/authorize/form-post.ts';
 import { checkClientMetadata, type SupportedMetadata } from '../../reference-server/authorization-server/registration/client-metadata.ts';
@@ -99,7 +100,7 @@ describe('config of the issue-5 endpoints', () => {
   it('has defaults: PAR optional with 60 s request_uris, a 5 s device interval and 600 s codes, open registration', () => {
     const config = resolveConfig(defaultConfig);
     expect(config.pushedAuthorizationRequests).toEqual({ required: false });
-    expect(config.deviceAuthorization).toEqual({ interval: 5 });
+    expect(config.deviceAuthorization).toEqual({ interval: 5, userCodeAttempts: 10 });
     expect(config.registration).toEqual({ enabled: true });
     expect(config.ttl).toMatchObject({ pushedAuthorizationRequest: 60, deviceCode: 600 });
   });
@@ -109,11 +110,29 @@ describe('config of the issue-5 endpoints', () => {
     [{ pushedAuthorizationRequests: { requried: true } }, /requried is not a known field/],
     [{ deviceAuthorization: { interval: 0 } }, /deviceAuthorization.interval/],
     [{ deviceAuthorization: { interval: 2.5 } }, /deviceAuthorization.interval/],
+    [{ deviceAuthorization: { userCodeAttempts: 0 } }, /deviceAuthorization.userCodeAttempts/],
     [{ registration: { initialAccessToken: 'short' } }, /initialAccessToken/],
     [{ registration: [] }, /registration must be an object/],
     [{ ttl: { deviceCode: -1 } }, /ttl.deviceCode/],
   ])('refuses %j', (extra, message) => {
     expect(() => resolveConfig({ ...defaultConfig, ...extra })).toThrow(ReferenceConfigError);
     expect(() => resolveConfig({ ...defaultConfig, ...extra })).toThrow(message);
+  });
+});
+
+describe('user code attempts (RFC 8628 §5.1)', () => {
+  it('refuses an address after its limit of wrong codes until its minute is over, and no other address', () => {
+    let now = 1_000_000;
+    const attempts = new UserCodeAttempts(3, 60_000, () => now);
+    for (let i = 0; i < 3; i++) {
+      expect(attempts.retryAfter('10.0.0.1')).toBe(0);
+      attempts.fail('10.0.0.1');
+    }
+    expect(attempts.retryAfter('10.0.0.1')).toBe(60);
+    expect(attempts.retryAfter('10.0.0.2')).toBe(0);
+    now += 59_500;
+    expect(attempts.retryAfter('10.0.0.1')).toBe(1);
+    now += 500;
+    expect(attempts.retryAfter('10.0.0.1')).toBe(0);
   });
 });
