@@ -11,10 +11,15 @@ import {
   type DeviceAuthorization, type DevicePolling,
 } from './lib/device-grant.ts';
 import { scopeFor } from './lib/scopes.ts';
+import { randomInt } from 'node:crypto';
+import { isVisible, resolveLocator } from '../harness/browser/locators.ts';
 import { expectNoStore, expectTokenResponse } from './lib/token-request.ts';
 
 /** Longest this suite waits for a device_code to expire (options.deviceCodeMaxWaitSeconds overrides, up to 120). */
 const defaultMaxExpiryWaitSeconds = 30;
+
+/** Made-up codes typed before the right one (RFC 8628 §5.1): above the reference server's limit of 10 a minute. */
+const defaultUserCodeGuesses = 12;
 
 // Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
 interface State {
@@ -27,7 +32,7 @@ interface State {
   /** Who asked for it: the device-expiring client when the target has one (codes that live seconds), else the device client. */
   expiringClient?: TargetClient;
   /** A code the user refuses in step 4 (before approving the main one, so no earlier consent is reused). */
-  denial?: { polling?: DevicePolling; how: string; outcome?: AuthorizeOutcome; error?: string };
+  denial?: { polling?: DevicePolling; how: string; outcome?: AuthorizeOutcome; error?: string; notApplicable?: string };
 }
 
 function maxExpiryWaitSeconds(ctx: FlowContext<State>): number {
@@ -41,6 +46,48 @@ async function anotherDeviceCode(ctx: FlowContext<State>): Promise<DevicePolling
   const authorization = readDeviceAuthorization(res);
   if (!authorization) throw new Error(`a further device authorization request failed: HTTP ${res.status} ${res.text.slice(0, 200)}`);
   return startPolling(authorization, ctx.state.client!);
+}
+
+/**
+ * The user refuses a further device: with the deny button, or else as the outsider user, whom
+ * the IdP must not let consent. Done before the main approval, so no consent can be reused.
+ */
+async function denyAnotherDevice(ctx: FlowContext<State>): Promise<NonNullable<State['denial']>> {
+  const login = ctx.target.login!;
+  const outsider = ctx.target.findUser('outsider');
+  const byButton = Boolean(login.consent?.deny && login.device);
+  if (!byButton && !outsider) return { how: 'none', notApplicable: 'no way to deny: the login config has no consent.deny (with device) locators and the target no outsider user' };
+  const denial: NonNullable<State['denial']> = { how: byButton ? 'the user presses the deny button on the consent page' : `the outsider user ${outsider!.username} tries to approve` };
+  try {
+    const polling = await anotherDeviceCode(ctx);
+    const code = polling.authorization;
+    denial.polling = polling;
+    if (byButton) {
+      denial.outcome = await ctx.browser.authorize(code.verification_uri, { user: ctx.target.user('user'), userCode: code.user_code, consent: 'deny' });
+    } else {
+      await ctx.browser.resetSession();
+      if (login.device) denial.outcome = await ctx.browser.authorize(code.verification_uri, { user: outsider!, userCode: code.user_code, consent: 'approve' });
+      else if (code.verification_uri_complete) denial.outcome = await ctx.browser.authorize(code.verification_uri_complete, { user: outsider!, consent: 'approve' });
+      else return { how: denial.how, notApplicable: 'no way to deny: the login config has no device locators and the response no verification_uri_complete' };
+      // The approval that follows signs in as the user, not the outsider.
+      await ctx.browser.resetSession();
+    }
+  } catch (error) {
+    denial.error = (error as Error).message;
+  }
+  return denial;
+}
+
+/** How many made-up codes the rate-limit check types (options.userCodeGuesses overrides, 1 to 100). */
+function userCodeGuesses(ctx: FlowContext<State>): number {
+  const configured = ctx.target.options.userCodeGuesses;
+  return typeof configured === 'number' && Number.isInteger(configured) && configured > 0 ? Math.min(configured, 100) : defaultUserCodeGuesses;
+}
+
+/** A random code shaped like `real`: its letters' alphabet, digits for digits, its separators kept. */
+function lookalikeUserCode(real: string): string {
+  const letters = 'BCDFGHJKLMNPQRSTVWXZ';
+  return [...real].map((ch) => (/[0-9]/.test(ch) ? String(randomInt(10)) : /[A-Za-z]/.test(ch) ? letters[randomInt(letters.length)] : ch)).join('');
 }
 
 export default defineFlow<State>({
@@ -144,17 +191,7 @@ export default defineFlow<State>({
 
       // First the user refuses another device, before any consent exists that an IdP could
       // silently reuse; the device's poll for it is checked on "Issue access token".
-      if (login.consent?.deny && login.device) {
-        const denial: NonNullable<State['denial']> = { how: 'the user presses the deny button on the consent page' };
-        ctx.state.denial = denial;
-        try {
-          const polling = await anotherDeviceCode(ctx);
-          denial.polling = polling;
-          denial.outcome = await ctx.browser.authorize(polling.authorization.verification_uri, { user, userCode: polling.authorization.user_code, consent: 'deny' });
-        } catch (error) {
-          denial.error = (error as Error).message;
-        }
-      }
+      ctx.state.denial = await denyAnotherDevice(ctx);
 
       await ctx.check({ name: 'the user enters the user_code, signs in and approves the device', spec: 'RFC 8628 §3.3' }, async (c) => {
         let outcome;
@@ -171,6 +208,37 @@ export default defineFlow<State>({
         c.expect(outcome.reason, 'where the browser stopped').toBe('stopped');
         c.pass(`the browser ended on "${outcome.title}": ${outcome.text.replace(/\s+/g, ' ').slice(0, 120)}`);
       });
+
+      // Last of the browser's work in this flow: it may leave this address locked out for a while.
+      await ctx.check({ name: 'wrong user codes are rate-limited: after many, the right one is refused too', spec: 'RFC 8628 §5.1', severity: 'warning' }, async (c) => {
+        if (!login.device) return c.notApplicable('the login config has no device locators (login.device) to type codes with');
+        const guesses = userCodeGuesses(ctx);
+        const page = await ctx.browser.page();
+        const enter = async (code: string) => {
+          await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
+          await resolveLocator(page, login.device!.userCode).fill(code);
+          await resolveLocator(page, login.device!.submit).click({ timeout: 10_000 });
+          await page.waitForLoadState('domcontentloaded').catch(() => {});
+        };
+        let refusedAt: number | undefined;
+        for (let i = 1; i <= guesses; i++) {
+          await enter(lookalikeUserCode(a.user_code));
+          // A page without the code field any more (an error page, a lock-out notice) already refuses.
+          if (!(await isVisible(page, login.device.userCode))) {
+            refusedAt = i;
+            break;
+          }
+        }
+        const fresh = await anotherDeviceCode(ctx);
+        c.note('tried', `${guesses} made-up codes in the format of ${a.user_code}, then the right code of a fresh device authorization (${fresh.authorization.user_code})`);
+        await enter(fresh.authorization.user_code);
+        c.evidence(await ctx.browser.screenshot('after-wrong-codes'));
+        // Accepted means the IdP moved on to sign-in, consent or a confirmation of the code.
+        const movedOn = !(await isVisible(page, login.device.userCode)) && (
+          await isVisible(page, login.username) || await isVisible(page, login.password)
+          || await isVisible(page, login.consent?.approve) || await isVisible(page, login.device.confirm));
+        c.expect(movedOn, `the right code accepted after ${refusedAt ? `the page changed at wrong code ${refusedAt}` : `${guesses} wrong codes`} (options.userCodeGuesses: ${guesses})`).toBe(false);
+      });
     }),
 
     step('Authorization Server', 'Device', 'Issue access token', async (ctx) => {
@@ -182,20 +250,8 @@ export default defineFlow<State>({
       });
 
       await ctx.check({ name: 'a device code the user denied gets access_denied', spec: 'RFC 8628 §3.5', soft: true }, async (c) => {
-        const login = ctx.target.login!;
-        let denial = ctx.state.denial;
-        const outsider = ctx.target.findUser('outsider');
-        if (!denial && outsider) {
-          // No deny button to press: a user the IdP does not let consent (outside the consent group) tries to approve.
-          const polling = await anotherDeviceCode(ctx);
-          const code = polling.authorization;
-          denial = { polling, how: `the outsider user ${outsider.username} tries to approve` };
-          await ctx.browser.resetSession();
-          if (login.device) denial.outcome = await ctx.browser.authorize(code.verification_uri, { user: outsider, userCode: code.user_code, consent: 'approve' });
-          else if (code.verification_uri_complete) denial.outcome = await ctx.browser.authorize(code.verification_uri_complete, { user: outsider, consent: 'approve' });
-          else return c.notApplicable('no way to deny: the login config has no device locators and the response no verification_uri_complete');
-        }
-        if (!denial) return c.notApplicable('no way to deny: the login config has no consent.deny (with device) locators and the target no outsider user');
+        const denial = ctx.state.denial!;
+        if (denial.notApplicable) return c.notApplicable(denial.notApplicable);
         c.note('how', denial.how);
         if (denial.error) return c.fail(`the browser could not finish the denial: ${denial.error}`);
         c.evidence(denial.outcome);
