@@ -4,6 +4,7 @@
  * slow_down when it polls too fast), the user opens the verification URI in the browser and
  * enters the code, signs in and consents, and the device receives its access token. On the
  * same arrow: a code the user denied gives access_denied, an expired one expired_token (§3.5).
+ * Last on the user's side: after many made-up user codes the right one is refused too (§5.1).
  */
 import { defineFlow, step, randomValue, type AuthorizeOutcome, type FlowContext, type TargetClient } from '../harness/flow/index.ts';
 import {
