@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../cli-errors.ts';
+import { isComment, substituteEnv } from './config-env.ts';
 import {
   clientRoles, defaultAuthMethod, locatorKinds, userRoles,
   type ClientRole, type LocatorSpec, type LoginAutomation,
@@ -30,8 +31,6 @@ export class ConfigValidationError extends ConfigError {
 
 type Json = unknown;
 
-/** Keys that start with "$" or "//" are comments (JSON has none of its own). */
-const isComment = (key: string) => key.startsWith('$') || key.startsWith('//');
 
 class Checker {
   readonly problems: string[] = [];
@@ -422,5 +421,7 @@ export function loadTargetConfig(file: string): TargetConfig {
   } catch (error) {
     throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseTargetConfig(doc, file, dirname(resolve(file)));
+  const substituted = substituteEnv(doc);
+  if (substituted.problems.length > 0) throw new ConfigValidationError(file, substituted.problems);
+  return parseTargetConfig(substituted.doc, file, dirname(resolve(file)));
 }

@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../harness/cli-errors.ts';
-import { ConfigValidationError, parseTargetConfig } from '../../harness/target/config.ts';
+import { ConfigValidationError, loadTargetConfig, parseTargetConfig } from '../../harness/target/config.ts';
+import { substituteEnv } from '../../harness/target/config-env.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { discover, oauthMetadataUrl, openidConfigurationUrl } from '../../harness/target/discovery.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import { NotApplicableError } from '../../harness/target/model.ts';
@@ -76,6 +80,41 @@ describe('config validation', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).exitCode).toBe(2);
       expect((error as Error).message).toBe('vendor.json is not a valid target config (1 problem):\n  $.clients: must be an array, got an object');
+    }
+  });
+});
+
+describe('environment references in a config file', () => {
+  it('replaces ${env:NAME} in any string, leaves other dollars and comments alone, and names every unset variable', () => {
+    const env = { IDP_SECRET: 's3cret', OP_PORT: '4010' };
+    const { doc, problems: unset } = substituteEnv({
+      issuer: 'http://127.0.0.1:${env:OP_PORT}',
+      clients: [{ role: 'confidential', client_secret: '${env:IDP_SECRET}', redirect_uris: ['https://rp.example/cb?x=$1&y=${env}'] }],
+      users: [{ password: '${env:ALICE_PASSWORD}' }, { password: 'pa$$${env:IDP_SECRET}' }],
+      '// why': 'comments may say ${env:ANYTHING}',
+      timeouts: { stepMs: 1000 },
+    }, env);
+    expect(doc).toEqual({
+      issuer: 'http://127.0.0.1:4010',
+      clients: [{ role: 'confidential', client_secret: 's3cret', redirect_uris: ['https://rp.example/cb?x=$1&y=${env}'] }],
+      users: [{ password: '' }, { password: 'pa$$s3cret' }],
+      '// why': 'comments may say ${env:ANYTHING}',
+      timeouts: { stepMs: 1000 },
+    });
+    expect(unset).toEqual(['$.users[0].password: environment variable ALICE_PASSWORD is not set (referenced as ${env:ALICE_PASSWORD})']);
+  });
+
+  it('is read by loadTargetConfig before validation: an unset variable is a config problem (exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nauthera-env-'));
+    try {
+      const file = join(dir, 'idp.json');
+      writeFileSync(file, JSON.stringify({ issuer: 'https://idp.example', clients: [{ role: 'service', client_id: 'svc', client_secret: '${env:NAUTHERA_TEST_SECRET}' }] }));
+      expect(() => loadTargetConfig(file)).toThrow(`${file} is not a valid target config (1 problem):\n  $.clients[0].client_secret: environment variable NAUTHERA_TEST_SECRET is not set`);
+      process.env.NAUTHERA_TEST_SECRET = 'from-the-environment';
+      expect(loadTargetConfig(file).clients[0].client_secret).toBe('from-the-environment');
+    } finally {
+      delete process.env.NAUTHERA_TEST_SECRET;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
