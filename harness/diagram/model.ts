@@ -1,9 +1,25 @@
 /** A parsed mermaid sequenceDiagram: its participants and its ordered arrows. */
 
-export type ArrowKind = '->>' | '-->>' | '->' | '-->' | '-x' | '--x' | '-)' | '--)' | '<<->>' | '<<-->>';
+/**
+ * Mermaid 11's half arrows (a half arrowhead or a stick, top or bottom; solid or dotted). The
+ * reverse ones, written before the line (`A/|-B`), point at the left participant.
+ */
+export const halfArrowKinds = ['--|\\', '--|/', '--\\\\', '--//', '-|\\', '-|/', '-\\\\', '-//'] as const;
+export const reverseHalfArrowKinds = ['/|--', '\\|--', '//--', '\\\\--', '/|-', '\\|-', '//-', '\\\\-'] as const;
 
-/** Every arrow kind, longest first (the order a matcher must try them in). */
-export const arrowKinds: readonly ArrowKind[] = ['<<-->>', '<<->>', '-->>', '->>', '-->', '->', '--x', '-x', '--)', '-)'];
+export type ArrowKind =
+  | '->>' | '-->>' | '->' | '-->' | '-x' | '--x' | '-)' | '--)' | '<<->>' | '<<-->>'
+  | (typeof halfArrowKinds)[number] | (typeof reverseHalfArrowKinds)[number];
+
+/** Every arrow kind, longest first within each family (the order a matcher must try them in). */
+export const arrowKinds: readonly ArrowKind[] = [
+  '<<-->>', '<<->>', '-->>', '->>', '-->', '->', '--x', '-x', '--)', '-)', ...halfArrowKinds, ...reverseHalfArrowKinds,
+];
+
+/** A reverse half arrow: drawn from its right participant to its left one. */
+export function isReverseArrow(kind: ArrowKind): boolean {
+  return (reverseHalfArrowKinds as readonly string[]).includes(kind);
+}
 
 export interface Participant {
   /** The id used in arrows (the alias when `participant AS as Authorization Server`). */

@@ -8,6 +8,7 @@ import {
   arrowKinds,
   type Arrow,
   type ArrowKind,
+  isReverseArrow,
   type Block,
   type BlockKind,
   type Box,
@@ -273,20 +274,23 @@ export function parseSequenceDiagram(source: string, file?: string): SequenceDia
 
       const a = arrowPattern.exec(t);
       if (a) {
-        const from = a[1].trim();
+        const left = a[1].trim();
         const kind = a[2] as ArrowKind;
         const sign = a[3] as '' | '+' | '-';
         const afterArrow = a[4];
         const colon = afterArrow.indexOf(':');
-        if (colon < 0) fail(`arrow ${from}${kind}${afterArrow.trim()} has no message (write "${from}${kind}${afterArrow.trim()}: text")`, line);
-        const to = afterArrow.slice(0, colon).trim();
-        if (!to) fail(`arrow from "${from}" has no target participant`, line);
-        if (/[<>]/.test(to) || /[<>]/.test(from)) fail(`unknown arrow in "${shorten(t)}"`, line);
+        if (colon < 0) fail(`arrow ${left}${kind}${afterArrow.trim()} has no message (write "${left}${kind}${afterArrow.trim()}: text")`, line);
+        const right = afterArrow.slice(0, colon).trim();
+        if (!right) fail(`arrow from "${left}" has no target participant`, line);
+        if (/[<>]/.test(right) || /[<>]/.test(left)) fail(`unknown arrow in "${shorten(t)}"`, line);
         const text = afterArrow.slice(colon + 1).trim();
-        ensureParticipant(from, line);
-        ensureParticipant(to, line);
-        if (sign === '+') setActive(to, 1, line);
-        if (sign === '-') setActive(from, -1, line);
+        ensureParticipant(left, line);
+        ensureParticipant(right, line);
+        // Activation marks follow the text as written: + activates the right participant, - ends the left one's.
+        if (sign === '+') setActive(right, 1, line);
+        if (sign === '-') setActive(left, -1, line);
+        // A reverse half arrow (A/|-B) is drawn pointing at A: the message goes from B to A.
+        const [from, to] = isReverseArrow(kind) ? [right, left] : [left, right];
         const arrow: Arrow = {
           index: arrows.length,
           from,

@@ -209,6 +209,17 @@ describe('sequenceDiagram syntax', () => {
     expect(d.arrows.map((a) => a.line)).toEqual(kinds.map((_, i) => i + 2));
   });
 
+  it('reads mermaid 11 half arrows; a reverse one (A/|-B) is the message from B to A', () => {
+    const forward = ['-|\\', '-|/', '-\\\\', '-//', '--|\\', '--|/', '--\\\\', '--//'];
+    const reverse = ['/|-', '\\|-', '//-', '\\\\-', '/|--', '\\|--', '//--', '\\\\--'];
+    const d = sd(...forward.map((k, i) => `Client${k}AS: f${i}`), ...reverse.map((k, i) => `Client ${k} AS: r${i}`), 'Client-|\\+AS: busy', 'AS-//-Client: done');
+    expect(d.arrows.map((a) => a.kind)).toEqual([...forward, ...reverse, '-|\\', '-//']);
+    expect(d.arrows.slice(0, 8).every((a) => a.from === 'Client' && a.to === 'AS')).toBe(true);
+    expect(d.arrows.slice(8, 16).every((a) => a.from === 'AS' && a.to === 'Client')).toBe(true);
+    expect(d.arrows.map((a) => a.text).slice(6, 10)).toEqual(['f6', 'f7', 'r0', 'r1']);
+    expect(d.arrows.slice(16).map((a) => a.activation)).toEqual(['+', '-']);
+  });
+
   it('reads names with spaces and hyphens, spaces around arrows, and text with arrows and colons', () => {
     const d = sd('Client Application ->> Auth-Server : GET /authorize?x=1: yes -> no');
     expect(d.arrows[0]).toMatchObject({ from: 'Client Application', to: 'Auth-Server', kind: '->>', text: 'GET /authorize?x=1: yes -> no' });

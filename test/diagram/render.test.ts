@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../harness/browser/chromium.ts';
-import { statusStyles } from '../../harness/diagram/annotate.ts';
+import { annotateDiagram, statusStyles } from '../../harness/diagram/annotate.ts';
+import { parseSequenceDiagram } from '../../harness/diagram/parse.ts';
 import { createDiagramRenderer, type DiagramRenderer } from '../../harness/diagram/render.ts';
 import { writeAnnotatedDiagrams } from '../../harness/diagram/write.ts';
 import type { CheckResult, RunResult, Status, StepResult } from '../../harness/flow/model.ts';
@@ -208,6 +209,20 @@ describe('annotated diagrams from a RunResult', () => {
       expect(svg, file).toMatch(/^<svg [^>]*aria-roledescription="sequence"/);
       expect(png.length).toBe(0);
     }
+  });
+
+  it('annotates and draws mermaid 11 half arrows, forward and reverse', async () => {
+    const source = 'sequenceDiagram\n  participant C as Client\n  participant AS\n  C-|\\AS: push the request\n  C/|--AS: answer it\n  C-//AS: go on';
+    const steps = [0, 1, 2].map((index) => ({
+      index, from: '', to: '', text: '', durationMs: 1,
+      status: (index === 1 ? 'failed' : index === 2 ? 'skipped' : 'passed') as Status,
+      checks: index === 1 ? [{ name: 'answer is JSON', spec: 'RFC 6749 §5.1', severity: 'failure' as const, status: 'failed' as Status, detail: 'got text/html' }] : [],
+    }));
+    const annotated = annotateDiagram(source, { id: 'half', title: 'half', diagram: 'half.mmd', status: 'failed', durationMs: 3, steps });
+    expect(parseSequenceDiagram(annotated).arrows.map((a) => [a.from, a.kind, a.to])).toEqual([['C', '-|\\', 'AS'], ['AS', '/|--', 'C'], ['C', '-//', 'AS']]);
+    const { svg } = await renderer.render(annotated, { id: 'half-arrows', png: false });
+    for (const status of ['passed', 'failed', 'skipped']) expect(svg).toContain(`data-status="${status}"`);
+    expect(svg).toContain('answer is JSON');
   });
 
   it('reports a diagram mermaid rejects as a render error, and keeps rendering after it', async () => {
