@@ -100,8 +100,9 @@ export async function measureLdap(options: { repeats: number; duration: number; 
 
   const signIns: SignInRate[] = [];
   const directory = await startDirectory({ provider: 'native' });
+  let accounts: LdapAccounts | undefined;
   try {
-    const accounts = new LdapAccounts({
+    accounts = new LdapAccounts({
       url: directory.url,
       bindDN: directory.bindDN,
       password: directory.password,
@@ -119,6 +120,7 @@ export async function measureLdap(options: { repeats: number; duration: number; 
       signIns.push(await signInsFor(accounts, concurrency, options.duration));
     }
   } finally {
+    await accounts?.close();
     await directory.stop();
   }
   return { starts, signIns, users: seedUsers.map((u) => u.username) };

@@ -117,13 +117,15 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       timeoutMs: config.ldap.timeoutMs ?? 5000,
     };
     const groupSource = new WorkerGroupSource(ldap);
+    const accounts = new LdapAccounts(ldap);
+    cleanups.push(() => accounts.close());
     const provider: Provider = {
       issuer,
       config,
       clients: registry,
       keys,
       storage,
-      accounts: new LdapAccounts(ldap),
+      accounts,
       consentPolicy: new ConsentPolicy(groupSource),
       groupsClaim: new GroupsClaim(groupSource, config.groups.dns),
       resourceAudience: config.resourceServer.audience ?? resourceServer,

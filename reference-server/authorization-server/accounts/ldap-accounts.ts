@@ -5,7 +5,8 @@
  */
 import { InvalidCredentialsError, NoSuchObjectError, type Entry } from 'ldapts';
 import { escapeFilterValue } from './ldap-filter.ts';
-import { asService, DirectoryUnavailable, firstValue, withLdap, type LdapSettings } from './ldap-connection.ts';
+import { DirectoryUnavailable, firstValue, withLdap, type LdapSettings } from './ldap-connection.ts';
+import { ServiceConnections } from './service-connections.ts';
 
 export interface Account {
   /** Stable subject: the entry's entryUUID, which survives renames (OIDC Core §2: never reassigned). */
@@ -21,7 +22,16 @@ export interface Account {
 const accountAttributes = ['entryUUID', 'cn', 'givenName', 'sn', 'mail'];
 
 export class LdapAccounts {
-  constructor(readonly settings: LdapSettings) {}
+  private readonly service: ServiceConnections;
+
+  constructor(readonly settings: LdapSettings) {
+    this.service = new ServiceConnections(settings);
+  }
+
+  /** Closes the service account's connections (the server is stopping). */
+  close(): Promise<void> {
+    return this.service.close();
+  }
 
   /** The account when username and password are right, undefined when they are not. */
   async authenticate(username: string, password: string): Promise<Account | undefined> {
@@ -41,7 +51,7 @@ export class LdapAccounts {
   /** The account stored at dn (fresh claims for UserInfo), undefined when it is gone. */
   async findByDn(dn: string): Promise<Account | undefined> {
     try {
-      const { searchEntries } = await asService(this.settings, (client) =>
+      const { searchEntries } = await this.service.use((client) =>
         client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [...accountAttributes, this.settings.usernameAttribute] }),
       );
       const entry = searchEntries[0];
@@ -57,7 +67,7 @@ export class LdapAccounts {
     const filter = `(&(objectClass=inetOrgPerson)(${attribute}=${escapeFilterValue(username)}))`;
     let entries: Entry[];
     try {
-      ({ searchEntries: entries } = await asService(this.settings, (client) =>
+      ({ searchEntries: entries } = await this.service.use((client) =>
         client.search(this.settings.peopleDN, { scope: 'sub', filter, sizeLimit: 2, attributes: [...accountAttributes, attribute] }),
       ));
     } catch (error) {
