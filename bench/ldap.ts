@@ -8,6 +8,7 @@ import { Client } from 'ldapts';
 import { startDirectory, DirectoryUnavailableError, type Directory, type DirectoryProviderName } from '../fixtures/ldap/index.ts';
 import { seedUsers } from '../fixtures/ldap/seed.ts';
 import { LdapAccounts } from '../reference-server/authorization-server/accounts/ldap-accounts.ts';
+import { ldapSettingsFor } from '../reference-server/authorization-server/accounts/ldap-connection.ts';
 import { distribution, perSecond, type Distribution } from './stats.ts';
 
 export interface StartToBind {
@@ -102,15 +103,7 @@ export async function measureLdap(options: { repeats: number; duration: number; 
   const directory = await startDirectory({ provider: 'native' });
   let accounts: LdapAccounts | undefined;
   try {
-    accounts = new LdapAccounts({
-      url: directory.url,
-      bindDN: directory.bindDN,
-      password: directory.password,
-      baseDN: directory.baseDN,
-      peopleDN: directory.baseDN,
-      usernameAttribute: 'uid',
-      timeoutMs: 5_000,
-    });
+    accounts = new LdapAccounts(ldapSettingsFor(directory));
     // Warm-up, and proof that every seed user signs in.
     for (const user of seedUsers) {
       if (!(await accounts.authenticate(user.username, user.password))) throw new Error(`sign-in of seed user ${user.username} failed`);

@@ -23,7 +23,7 @@ import { LdapAccounts } from './authorization-server/accounts/ldap-accounts.ts';
 import { WorkerGroupSource } from './authorization-server/accounts/group-source.ts';
 import { ConsentPolicy } from './authorization-server/accounts/consent-policy.ts';
 import { GroupsClaim } from './authorization-server/accounts/groups-claim.ts';
-import type { LdapSettings } from './authorization-server/accounts/ldap-connection.ts';
+import { ldapSettingsFor } from './authorization-server/accounts/ldap-connection.ts';
 import type { Provider } from './authorization-server/provider.ts';
 import { createAuthorizationServer } from './authorization-server/app.ts';
 import { createResourceServer } from './resource-server/app.ts';
@@ -107,15 +107,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     cleanups.push(() => storage.close());
     const keys = await KeyStore.create(config.keys);
     const { registry, issued } = await ClientRegistry.create(config.clients, { scopes: Object.keys(config.scopes), defaultConsentGroup: config.consent.defaultGroup });
-    const ldap: LdapSettings = {
-      url: directory.url,
-      bindDN: directory.bindDN,
-      password: directory.password,
-      baseDN: directory.baseDN,
-      peopleDN: config.ldap.peopleDN ?? directory.baseDN,
-      usernameAttribute: config.ldap.usernameAttribute ?? 'uid',
-      timeoutMs: config.ldap.timeoutMs ?? 5000,
-    };
+    const ldap = ldapSettingsFor(directory, config.ldap);
     const groupSource = new WorkerGroupSource(ldap);
     const accounts = new LdapAccounts(ldap);
     cleanups.push(() => accounts.close());

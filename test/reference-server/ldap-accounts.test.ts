@@ -10,22 +10,14 @@ import { Client } from 'ldapts';
 import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
 import { seedUsers } from '../../fixtures/ldap/seed.ts';
 import { LdapAccounts } from '../../reference-server/authorization-server/accounts/ldap-accounts.ts';
-import { DirectoryUnavailable } from '../../reference-server/authorization-server/accounts/ldap-connection.ts';
+import { DirectoryUnavailable, ldapSettingsFor } from '../../reference-server/authorization-server/accounts/ldap-connection.ts';
 import { normalizeDn } from '../../reference-server/authorization-server/accounts/dn.ts';
 import { ServiceConnections } from '../../reference-server/authorization-server/accounts/service-connections.ts';
 
 let directory: Directory;
 let accounts: LdapAccounts;
 
-const settings = () => ({
-  url: directory.url,
-  bindDN: directory.bindDN,
-  password: directory.password,
-  baseDN: directory.baseDN,
-  peopleDN: directory.baseDN,
-  usernameAttribute: 'uid',
-  timeoutMs: 5_000,
-});
+const settings = () => ldapSettingsFor(directory);
 
 beforeAll(async () => {
   directory = await startDirectory({ provider: 'native' });

@@ -16,6 +16,15 @@ export interface LdapSettings {
   timeoutMs: number;
 }
 
+/** Settings for a directory as the fixture describes it: people searched from its base DN by uid, 5 s timeouts unless told. */
+export function ldapSettingsFor(
+  directory: { url: string; bindDN: string; password: string; baseDN: string },
+  overrides: Partial<Pick<LdapSettings, 'peopleDN' | 'usernameAttribute' | 'timeoutMs'>> = {},
+): LdapSettings {
+  const { url, bindDN, password, baseDN } = directory;
+  return { url, bindDN, password, baseDN, peopleDN: overrides.peopleDN ?? baseDN, usernameAttribute: overrides.usernameAttribute ?? 'uid', timeoutMs: overrides.timeoutMs ?? 5_000 };
+}
+
 /** The directory could not be reached or answered with something other than a verdict. */
 export class DirectoryUnavailable extends Error {
   override name = 'DirectoryUnavailable';
