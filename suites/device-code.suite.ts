@@ -216,12 +216,14 @@ export default defineFlow<State>({
         const guesses = userCodeGuesses(ctx);
         const page = await ctx.browser.page();
         const enter = async (code: string) => {
-          await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
+          // A refused code usually comes back on the form itself: type the next one there.
+          if (!(await isVisible(page, login.device!.userCode))) await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
           await resolveLocator(page, login.device!.userCode).fill(code);
           await resolveLocator(page, login.device!.submit).click({ timeout: 10_000 });
           await page.waitForLoadState('domcontentloaded').catch(() => {});
         };
         let refusedAt: number | undefined;
+        await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
         for (let i = 1; i <= guesses; i++) {
           await enter(lookalikeUserCode(a.user_code));
           // A page without the code field any more (an error page, a lock-out notice) already refuses.
