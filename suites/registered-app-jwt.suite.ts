@@ -15,7 +15,7 @@
  *   registrationInitialAccessToken  when registration needs one (RFC 7591 §3)
  */
 import { generateKeyPair, SignJWT } from 'jose';
-import { defineFlow, step, type FlowContext, type RedirectOutcome } from '../harness/flow/index.ts';
+import { defineFlow, randomValue, step, type FlowContext, type RedirectOutcome } from '../harness/flow/index.ts';
 import type { SampleApp } from '../reference-server/sample-app/index.ts';
 import { deleteAtFlowEnd, initialAccessToken, register } from './lib/client-registration.ts';
 
@@ -102,6 +102,22 @@ export default defineFlow<State>({
         } else {
           c.expectOAuthError(res, 'invalid_client_metadata');
         }
+      });
+
+      // RFC 7592 §2.3: once deleted, the client is gone; the server SHOULD also end its grants and tokens.
+      await ctx.check({ name: 'a client deleted at its registration_client_uri no longer authenticates', spec: 'RFC 7592 §2.3', soft: true }, async (c) => {
+        const res = await register(ctx, valid);
+        deleteAtFlowEnd(ctx, res);
+        c.expectStatus(res, 201);
+        const { client_id: clientId, client_secret: secret, registration_client_uri: uri, registration_access_token: token } = res.json ?? {};
+        if (typeof uri !== 'string' || typeof token !== 'string') return c.notApplicable('the registration response has no registration_client_uri and registration_access_token: the server offers no client management (RFC 7592)');
+        // A code that does not exist: invalid_grant while the client authenticates, invalid_client once it is gone.
+        const tokenEndpoint = ctx.target.endpoint('token_endpoint');
+        const exchange = () => ctx.http.postForm(tokenEndpoint, { grant_type: 'authorization_code', code: `nauthera-none-${randomValue(8)}`, redirect_uri: redirectUri }, { basic: { username: String(clientId), password: String(secret) } });
+        c.expectOAuthError(await exchange(), 'invalid_grant');
+        const deleted = await ctx.http.request('DELETE', uri, { bearer: token });
+        c.expectStatus(deleted, 204);
+        c.expectOAuthError(await exchange(), 'invalid_client');
       });
 
       await ctx.check({ name: 'the application registers itself at the authorization server', spec: 'RFC 7591 §3.1' }, async (c) => {

@@ -121,7 +121,8 @@ export const registration: Endpoint = {
     router.delete(`${registrationPath}/:clientId`, async (ctx) => {
       const clientId = clientIdOf(ctx);
       const { token } = await registrationOf(ctx, provider, clientId);
-      provider.clients.delete(clientId);
+      // FAULT keepDeletedClients (config/faults.ts, only to prove the harness): the registration goes, the client stays.
+      if (!provider.config.faults.keepDeletedClients) provider.clients.delete(clientId);
       await revokeRegistrationAccessToken(provider, token);
       ctx.status = 204;
       ctx.body = null;

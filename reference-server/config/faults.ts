@@ -14,6 +14,7 @@ export const faultDescriptions = {
   noRefreshRotation: 'a refresh token is not rotated: the same one comes back and stays valid (breaks RFC 9700 §4.14.2)',
   acceptAlgNone: 'an unsigned (alg none) client assertion authenticates a private_key_jwt client (breaks RFC 7523 §3, RFC 8725 §3.1)',
   omitIss: 'authorization responses carry no iss, though the metadata advertises it (breaks RFC 9207 §2)',
+  keepDeletedClients: 'a client deleted at its registration_client_uri keeps authenticating (breaks RFC 7592 §2.3)',
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

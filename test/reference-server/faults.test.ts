@@ -46,12 +46,12 @@ afterAll(async () => {
 });
 
 describe('config.faults', () => {
-  it('knows exactly the seven faults of issue 6', () => {
-    expect(faultNames).toEqual(['reusableCodes', 'prefixRedirectUri', 'ignorePkce', 'dropNonce', 'noRefreshRotation', 'acceptAlgNone', 'omitIss']);
+  it('knows exactly the seven faults of issue 6, and keepDeletedClients (RFC 7592 §2.3)', () => {
+    expect(faultNames).toEqual(['reusableCodes', 'prefixRedirectUri', 'ignorePkce', 'dropNonce', 'noRefreshRotation', 'acceptAlgNone', 'omitIss', 'keepDeletedClients']);
   });
 
   it.each([
-    ['an unknown fault, naming the known ones', { codesReusable: true }, /faults\.codesReusable is not a known fault \(known: reusableCodes, prefixRedirectUri, .*omitIss\)/],
+    ['an unknown fault, naming the known ones', { codesReusable: true }, /faults\.codesReusable is not a known fault \(known: reusableCodes, prefixRedirectUri, .*omitIss, keepDeletedClients\)/],
     ['a fault that is not a boolean', { omitIss: 'yes' }, /faults\.omitIss must be true or false/],
     ['faults that are not an object', ['omitIss'], /faults must be an object/],
   ])('refuses %s', (_name, faults, message) => {
