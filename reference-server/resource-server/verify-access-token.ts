@@ -6,6 +6,7 @@
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { InvalidToken, TemporarilyUnavailable } from '../authorization-server/errors.ts';
+import { introspectionClient } from './introspection-client.ts';
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -31,7 +32,7 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const timeoutMs = options.timeoutMs ?? 5000;
   // A short cooldown: after a key rotation the RS refetches the JWKS for an unknown kid.
   const keys = createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: timeoutMs, cooldownDuration: 1000, cacheMaxAge: 60_000 });
-  const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
+  const askIntrospection = introspectionClient({ ...options, timeoutMs });
 
   async function verifyJwt(token: string): Promise<VerifiedToken> {
     let payload;
@@ -60,14 +61,7 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   async function introspect(token: string): Promise<VerifiedToken> {
     let answer: Record<string, unknown>;
     try {
-      const response = await fetch(options.introspectionEndpoint, {
-        method: 'POST',
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!response.ok) throw new Error(`introspection answered ${response.status}`);
-      answer = (await response.json()) as Record<string, unknown>;
+      answer = await askIntrospection(token);
     } catch {
       throw new TemporarilyUnavailable('the token could not be introspected');
     }
