@@ -8,7 +8,7 @@
  *   ref.clients         one per harness role, with generated secrets / private_jwk
  *   await ref.stop();
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JWK } from 'jose';
@@ -28,6 +28,7 @@ import type { Provider } from './authorization-server/provider.ts';
 import { createAuthorizationServer } from './authorization-server/app.ts';
 import { createResourceServer } from './resource-server/app.ts';
 import { randomToken } from './authorization-server/tokens/random.ts';
+import { closeHttp, listenHttp } from './loopback-http.ts';
 
 export type { ReferenceConfig } from './config/types.ts';
 export type { DirectoryInfo } from '../fixtures/ldap/index.ts';
@@ -96,10 +97,12 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       directory = started;
     }
 
-    const asServer = await listen(host, options.port ?? 0);
-    cleanups.push(() => close(asServer));
-    const rsServer = await listen(host, 0);
-    cleanups.push(() => close(rsServer));
+    // A request node's HTTP parser refuses still gets an RFC-shaped answer.
+    const answerMalformed = (server: Server) => server.on('clientError', answerClientError);
+    const asServer = await listenHttp(host, options.port ?? 0, answerMalformed);
+    cleanups.push(() => closeHttp(asServer));
+    const rsServer = await listenHttp(host, 0, answerMalformed);
+    cleanups.push(() => closeHttp(rsServer));
     const issuer = `http://${host}:${(asServer.address() as AddressInfo).port}`;
     const resourceServer = `http://${host}:${(rsServer.address() as AddressInfo).port}`;
 
@@ -171,22 +174,6 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
   }
 }
 
-function listen(host: string, port: number): Promise<Server> {
-  const server = createServer();
-  // Slow or stalled clients cannot hold a connection forever.
-  server.requestTimeout = 15_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
-  server.on('clientError', answerClientError);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
-}
-
 /**
  * A request node's HTTP parser refuses before any middleware sees it (an unknown method, a
  * malformed request line, headers too large) still gets an RFC-shaped JSON answer.
@@ -208,9 +195,3 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
