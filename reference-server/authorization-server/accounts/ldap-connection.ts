@@ -1,6 +1,8 @@
 /**
- * One short-lived ldapts client per operation, with timeouts, always unbound in finally
- * (an ldapts client left open keeps the process alive).
+ * The directory settings, and one short-lived ldapts client per operation (withLdap, used for a
+ * user's own bind), with timeouts, always unbound in finally (an ldapts client left open keeps
+ * the process alive). The service account's searches reuse bound connections:
+ * service-connections.ts.
  */
 import { Client } from 'ldapts';
 
@@ -37,14 +39,6 @@ export async function withLdap<T>(settings: LdapSettings, work: (client: Client)
   } finally {
     await client.unbind().catch(() => {});
   }
-}
-
-/** Runs work bound as the service account. */
-export function asService<T>(settings: LdapSettings, work: (client: Client) => Promise<T>): Promise<T> {
-  return withLdap(settings, async (client) => {
-    await client.bind(settings.bindDN, settings.password);
-    return work(client);
-  });
 }
 
 /** ldapts gives one value as a string and several as an array. */
