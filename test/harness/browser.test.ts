@@ -4,9 +4,9 @@
  * that has no server, in query, fragment and form_post modes.
  */
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../fixtures/ldap/free-port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowBrowser } from '../../harness/browser/flow-browser.ts';
 import { BrowserSession } from '../../harness/browser/session.ts';
@@ -44,14 +44,6 @@ function authorizeUrl(params: Record<string, string>): string {
   return u.toString();
 }
 
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const user = { role: 'user' as const, ...fakeUser };
 
@@ -134,7 +126,7 @@ describe('authorize()', () => {
   it('names an IdP it cannot reach', async () => {
     const browser = flowBrowser();
     try {
-      const port = await closedPort();
+      const port = await freePort();
       await expect(browser.authorize(`http://127.0.0.1:${port}/authorize?client_id=x`)).rejects.toThrow(`the browser could not open http://127.0.0.1:${port}/authorize?client_id=x: net::ERR_CONNECTION_REFUSED`);
     } finally {
       await browser.close();

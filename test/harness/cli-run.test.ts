@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../fixtures/ldap/free-port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResults } from '../../harness/report/schema.ts';
 import { readResults } from '../../harness/report/results.ts';
@@ -38,13 +38,6 @@ function nauthera(args: string[]): Promise<Outcome> {
   });
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
 
@@ -64,7 +57,7 @@ afterAll(async () => {
 
 describe('exit 2: usage and config errors, with a clear message', () => {
   it('names an unreachable issuer, without a stack trace or a hang', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const out = await nauthera(['run', '--target', `http://127.0.0.1:${port}`, '--out', join(work, 'r0')]);
     expect(out.code).toBe(2);
     expect(out.stderr.trim()).toBe(`nauthera run: issuer http://127.0.0.1:${port} is unreachable: connection refused (127.0.0.1:${port}) (GET http://127.0.0.1:${port}/.well-known/openid-configuration, timeout 10000 ms)`);

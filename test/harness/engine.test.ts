@@ -12,6 +12,7 @@ import { parseTargetConfig } from '../../harness/target/config.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import type { Target } from '../../harness/target/model.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
+import { tinyArrows } from './fixtures/tiny-arrows.ts';
 
 let idp: FakeIdp;
 const browser = new BrowserSession();
@@ -29,14 +30,7 @@ async function target(extra: Record<string, unknown> = {}): Promise<Target> {
 }
 
 const diagram = 'test/harness/fixtures/tiny.mmd';
-const arrows: Array<[string, string, string]> = [
-  ['User', 'Client', 'Starts sign-in'],
-  ['Client', 'AS', 'Sends the browser to the authorization endpoint'],
-  ['AS', 'Client', 'Returns the authorization code'],
-  ['Client', 'AS', 'Exchanges the code for a token'],
-  ['AS', 'Client', 'Returns an access token'],
-  ['Client', 'RS', 'Calls the resource with the token'],
-];
+const arrows = tinyArrows;
 
 /** A flow binding every arrow; `override` replaces some steps' bodies. */
 function flowWith(override: Record<number, StepDefinition['run']> = {}, extra: Partial<FlowDefinition> = {}): FlowDefinition {

@@ -21,17 +21,10 @@ import { writeReports } from '../../harness/report/write.ts';
 import { parseTargetConfig } from '../../harness/target/config.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
+import { tinyArrows } from './fixtures/tiny-arrows.ts';
 
 const hostile = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> & "quotes"';
 
-const tinyArrows: Array<[string, string, string]> = [
-  ['User', 'Client', 'Starts sign-in'],
-  ['Client', 'AS', 'Sends the browser to the authorization endpoint'],
-  ['AS', 'Client', 'Returns the authorization code'],
-  ['Client', 'AS', 'Exchanges the code for a token'],
-  ['AS', 'Client', 'Returns an access token'],
-  ['Client', 'RS', 'Calls the resource with the token'],
-];
 const noopSteps = (from = 0) => tinyArrows.slice(from).map(([a, b, text]) => step(a, b, text, () => {}));
 
 const hostileFlow = defineFlow({
