@@ -2,7 +2,7 @@
 import type { FlowBrowser } from '../browser/flow-browser.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { Target } from '../target/model.ts';
-import type { CheckFn, CheckMeta } from './check.ts';
+import type { CheckCallOptions, CheckFn, CheckMeta } from './check.ts';
 import type { FlowState } from './define.ts';
 import type { CheckResult } from './model.ts';
 
@@ -20,9 +20,11 @@ export interface FlowContext<S = FlowState> {
   /** Aborted when the step times out. */
   readonly signal: AbortSignal;
   /**
-   * Runs one check. Resolves to its result. A failed failure-severity check ends the step
-   * unless `soft: true` (or the failure is expected by the target config).
+   * Runs one check: a key declared in the step's `checks`, or an inline { name, spec }.
+   * Resolves to its result. A failed failure-severity check ends the step unless `soft: true`
+   * (or the failure is expected by the target config).
    */
+  check(key: string, fn: CheckFn, options?: CheckCallOptions): Promise<CheckResult>;
   check(meta: CheckMeta, fn: CheckFn): Promise<CheckResult>;
   /** A labelled note attached to the next check (or the current one inside a check). */
   note(label: string, text: string): void;

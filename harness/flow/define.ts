@@ -28,9 +28,32 @@ export interface FlowNeeds {
   login?: boolean;
 }
 
-export interface StepOptions {
+/** A check as declared in the catalogue: its id is `<flow>/<step key>/<check key>`. */
+export interface CheckDeclaration {
+  /** What must hold, e.g. "authorization code reuse is refused with invalid_grant". `{name}` placeholders take ctx.check's `args`. */
+  name: string;
+  /** The spec that decides, e.g. "RFC 6749 §4.1.2". */
+  spec: string;
+  /** failure (default) fails the step; warning only marks it. A call may lower it to warning (a SHOULD unless advertised). */
+  severity?: 'failure' | 'warning';
+}
+
+/** Check keys (lower-case words joined by "-") to their declarations. */
+export type CheckCatalogue = Record<string, CheckDeclaration>;
+
+export interface StepOptions<S = FlowState> {
   /** Overrides the target's step timeout (timeouts.stepMs) for this step. */
   timeoutMs?: number;
+  /** The step's part of its checks' ids (`<flow>/<key>/<check>`); default: the arrow text, slugged. */
+  key?: string;
+  /** The checks this step may run, by key: `ctx.check(key, fn)`. Declared here once, listed by `nauthera checks`. */
+  checks?: CheckCatalogue;
+  /**
+   * What the step cannot run without: state keys with what they hold ("the authorization
+   * code"). A step whose needs an earlier step did not yield is skipped, naming what it
+   * lacked and which step failed; every other step runs after a failure (DESIGN.md, the model).
+   */
+  needs?: { [K in keyof S & string]?: string };
 }
 
 export type StepFn<S> = (ctx: FlowContext<S>) => Promise<void> | void;
@@ -42,7 +65,7 @@ export interface StepDefinition<S = FlowState> {
   /** The arrow's message text, as in the diagram. */
   text: string;
   run: StepFn<S>;
-  options: StepOptions;
+  options: StepOptions<S>;
 }
 
 /** Default flow state: whatever the steps put there. */
@@ -81,7 +104,26 @@ export function isFlowDefinition(value: unknown): value is FlowDefinition {
 }
 
 /** Binds the next arrow `from ->> to: text` of the diagram to `run`. */
-export function step<S = FlowState>(from: string, to: string, text: string, run: StepFn<S>, options: StepOptions = {}): StepDefinition<S> {
+export function step<S = FlowState>(from: string, to: string, text: string, run: StepFn<S>, options: StepOptions<NoInfer<S>> = {}): StepDefinition<S> {
   if (typeof run !== 'function') throw new TypeError(`step(${from}, ${to}, ${text}): the fourth argument must be the step function`);
+  if (options.key !== undefined && !idPart.test(options.key)) throw new TypeError(`step(${from}, ${to}, ${text}): key "${options.key}" must be lower-case words joined by "-"`);
+  for (const [key, declaration] of Object.entries(options.checks ?? {})) {
+    if (!idPart.test(key)) throw new TypeError(`step(${from}, ${to}, ${text}): check key "${key}" must be lower-case words joined by "-"`);
+    if (!declaration || typeof declaration.name !== 'string' || typeof declaration.spec !== 'string') throw new TypeError(`step(${from}, ${to}, ${text}): check "${key}" needs a name and a spec`);
+  }
   return { from, to, text, run, options };
+}
+
+/** One segment of a check id. */
+export const idPart = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A text as an id segment: "Exchanges Authorization Code" → "exchanges-authorization-code". */
+export function slug(text: string, maxWords = 6): string {
+  const words = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
+  return words.slice(0, maxWords).join('-') || 'step';
+}
+
+/** The step's key: declared, or its arrow text slugged. */
+export function stepKey(s: { text: string; options: { key?: string } }): string {
+  return s.options.key ?? slug(s.text);
 }

@@ -39,6 +39,8 @@ export interface NoteEvidence {
 export type Evidence = HttpEvidence | PageEvidence | NoteEvidence;
 
 export interface CheckResult {
+  /** Stable id, `<flow>/<step key>/<check key>` (absent in results written before ids). */
+  id?: string;
   /** Stable, readable name, e.g. "code reuse is refused with invalid_grant". */
   name: string;
   /** Spec reference, e.g. "RFC 6749 §4.1.2". */

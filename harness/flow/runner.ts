@@ -1,8 +1,9 @@
 /**
  * Runs one flow against a target: parse and bind its diagram, decide applicability,
  * then run its steps in order. Nothing a suite or a target does may crash the run:
- * exceptions become failed checks, hangs become step timeouts, and after a failed
- * step the rest is skipped (DESIGN.md, "The model").
+ * exceptions become failed checks, hangs become step timeouts. A failed step stops
+ * only the steps that need what it did not yield (their `needs`), so one run shows
+ * every departure of a target (DESIGN.md, "The model").
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
@@ -16,9 +17,11 @@ import { clientAuthenticator } from '../target/client-auth.ts';
 import { NotApplicableError, type ExpectedFailure, type Target } from '../target/model.ts';
 import { notApplicableReason } from './applicability.ts';
 import { bindSteps, describeArrow, type Binding } from './binding.ts';
-import { CheckFailure, CheckScope, type CheckFn, type CheckMeta } from './check.ts';
+import { checkId, inlineCheckKey, renderCheckName } from './catalogue.ts';
+import { CheckFailure, CheckScope, type CheckCallOptions, type CheckFn, type CheckMeta } from './check.ts';
 import type { FlowContext } from './context.ts';
-import type { FlowDefinition, FlowState } from './define.ts';
+import { stepKey, type FlowDefinition, type FlowState, type StepDefinition } from './define.ts';
+import { matchExpectedFailure } from './expected-failures.ts';
 import type { CheckResult, Evidence, FlowResult, Status, StepResult } from './model.ts';
 import { firstFailingCheck, flowStatus, isBlocking, stepStatus } from './status.ts';
 
@@ -71,11 +74,7 @@ interface Scope { record: StepRecord; check?: CheckScope }
 
 const scopes = new AsyncLocalStorage<Scope>();
 
-const normText = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-export function matchExpectedFailure(list: ExpectedFailure[], flowId: string, stepText: string, checkName: string): ExpectedFailure | undefined {
-  return list.find((x) => x.flow === flowId && x.check === checkName && (x.step === undefined || normText(x.step) === normText(stepText)));
-}
+export { matchExpectedFailure } from './expected-failures.ts';
 
 function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message.split('\n')[0]}`;
@@ -93,7 +92,8 @@ export class FlowExecution {
   notApplicable?: string;
   private bindings: Binding[] = [];
   private next = 0;
-  private blockedBy?: StepResult;
+  /** The last step that failed, was skipped or was not applicable: what a later step's missing needs are blamed on. */
+  private lastShortfall?: StepResult;
   private state: FlowState;
   private http?: HttpClient;
   private flowBrowser?: FlowBrowser;
@@ -138,7 +138,7 @@ export class FlowExecution {
       for (const arrow of binding.unboundArrows) {
         const step = this.result.steps[arrow.index];
         step.status = 'failed';
-        step.checks.push({ name: 'arrow is bound to a step', spec: 'nauthera: every arrow of a diagram is bound to a step', severity: 'failure', status: 'failed', detail: `${describeArrow(arrow)} has no step in the suite` });
+        step.checks.push({ id: `${this.flow.id}/arrow-${arrow.index + 1}/arrow-is-bound-to-a-step`, name: 'arrow is bound to a step', spec: 'nauthera: every arrow of a diagram is bound to a step', severity: 'failure', status: 'failed', detail: `${describeArrow(arrow)} has no step in the suite` });
       }
       for (const b of binding.bindings) this.result.steps[b.arrow.index].reason = 'not run: the suite does not bind its diagram';
       return;
@@ -200,17 +200,33 @@ export class FlowExecution {
       const binding = this.bindings.find((b) => b.step === index);
       if (!binding || this.setupErrors.length > 0 || this.notApplicable) continue;
       const result = this.result.steps[binding.arrow.index];
-      if (this.blockedBy) {
-        result.status = 'skipped';
-        result.reason = `skipped: step ${this.blockedBy.index + 1} "${this.blockedBy.text}" failed`;
+      const missing = this.missingNeeds(this.flow.steps[index]);
+      if (missing.length > 0) {
+        // What a not-applicable step did not yield makes its dependants not applicable, for the same reason.
+        result.status = this.lastShortfall?.status === 'not-applicable' ? 'not-applicable' : 'skipped';
+        result.reason = `${result.status === 'skipped' ? 'skipped: ' : ''}needs ${missing.join(' and ')}, which ${this.blame()}`;
+        this.lastShortfall = result;
         this.env.progress?.stepEnd?.(this.flow, result);
         continue;
       }
       await this.execute(index, binding, result);
-      if (result.status === 'failed') this.blockedBy = result;
+      if (result.status === 'failed' || result.status === 'skipped' || result.status === 'not-applicable') this.lastShortfall = result;
     }
     const binding = this.bindings.find((b) => b.step === k);
     return binding ? this.result.steps[binding.arrow.index] : undefined;
+  }
+
+  /** What `needs` of the step the state lacks, as the step describes it. */
+  private missingNeeds(def: StepDefinition): string[] {
+    return Object.entries(def.options.needs ?? {}).filter(([key]) => this.state[key] === undefined).map(([key, what]) => what || key);
+  }
+
+  /** Which earlier step did not yield what a later one needs. */
+  private blame(): string {
+    const s = this.lastShortfall;
+    if (!s) return 'no earlier step yielded';
+    const why = s.status === 'failed' ? 'it failed' : s.status === 'not-applicable' ? `not applicable: ${s.reason?.replace(/^not applicable: /, '') ?? ''}` : (s.reason ?? 'it was skipped');
+    return `step ${s.index + 1} "${s.text}" did not yield (${why})`;
   }
 
   private context(record: StepRecord, binding: Binding): FlowContext<FlowState> {
@@ -229,7 +245,7 @@ export class FlowExecution {
       http: this.http!,
       browser: this.flowBrowser!,
       signal: record.abort.signal,
-      check: (meta, fn) => this.check(record, arrow.text, meta, fn),
+      check: ((meta: string | CheckMeta, fn: CheckFn, options?: CheckCallOptions) => this.check(record, binding, meta, fn, options)) as FlowContext<FlowState>['check'],
       note: (label, text) => {
         const scope = scopes.getStore();
         const ev: Evidence = { kind: 'note', label, text };
@@ -259,9 +275,37 @@ export class FlowExecution {
     };
   }
 
-  private async check(record: StepRecord, stepText: string, meta: CheckMeta, fn: CheckFn): Promise<CheckResult> {
-    if (record.closed) throw new CheckAbort('the step is over (it timed out or failed)');
+  /** The declaration a call names: a key declared on the step, or an inline { name, spec }. */
+  private resolveCheck(binding: Binding, meta: string | CheckMeta, options: CheckCallOptions = {}): { id: string; name: string; spec: string; severity: 'failure' | 'warning'; soft: boolean } {
+    const def = this.flow.steps[binding.step];
+    if (typeof meta === 'string') {
+      const declared = def.options.checks?.[meta];
+      if (!declared) {
+        const known = Object.keys(def.options.checks ?? {});
+        throw new TypeError(`ctx.check("${meta}"): no check "${meta}" is declared on step ${binding.step + 1} "${def.text}" (its checks: ${known.join(', ') || 'none'})`);
+      }
+      return {
+        id: checkId(this.flow.id, def, meta),
+        name: renderCheckName(declared.name, options.args),
+        spec: declared.spec,
+        severity: options.severity ?? declared.severity ?? 'failure',
+        soft: options.soft ?? false,
+      };
+    }
     if (!meta || typeof meta.name !== 'string' || typeof meta.spec !== 'string') throw new TypeError('ctx.check(meta, fn): meta needs a name and a spec');
+    return {
+      id: `${this.flow.id}/${stepKey(def)}/${meta.id ?? inlineCheckKey(meta.name)}`,
+      name: meta.name,
+      spec: meta.spec,
+      severity: options.severity ?? meta.severity ?? 'failure',
+      soft: options.soft ?? meta.soft ?? false,
+    };
+  }
+
+  private async check(record: StepRecord, binding: Binding, metaOrKey: string | CheckMeta, fn: CheckFn, options?: CheckCallOptions): Promise<CheckResult> {
+    if (record.closed) throw new CheckAbort('the step is over (it timed out or failed)');
+    const meta = this.resolveCheck(binding, metaOrKey, options);
+    const stepText = binding.arrow.text;
     const scope = new CheckScope();
     const started = performance.now();
     let status: Status;
@@ -288,11 +332,12 @@ export class FlowExecution {
         detail = `unexpected error: ${errorText(error)}`;
       }
     }
-    const severity = meta.severity ?? 'failure';
+    const severity = meta.severity;
     if (status === 'failed' && severity === 'warning') status = 'warning';
     const evidence = [...record.pending, ...scope.collected.filter((ev) => !record.pending.includes(ev))];
     record.pending = [];
     const result: CheckResult = {
+      id: meta.id,
       name: meta.name,
       spec: meta.spec,
       severity,
@@ -302,7 +347,7 @@ export class FlowExecution {
       durationMs: Math.round(performance.now() - started),
     };
     if (status === 'failed') {
-      const expected = matchExpectedFailure(this.env.target.expectedFailures, this.flow.id, stepText, meta.name);
+      const expected = matchExpectedFailure(this.env.target.expectedFailures, { flow: this.flow.id, stepText, id: meta.id, name: meta.name, detail });
       if (expected) result.expectedFailure = expected.reason;
     }
     if (record.closed) throw new CheckAbort('the step is over (it timed out)');
@@ -324,9 +369,11 @@ export class FlowExecution {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StepTimeout(timeoutMs)), timeoutMs);
     });
+    const engineId = (name: string) => `${this.flow.id}/${stepKey(def)}/${inlineCheckKey(name)}`;
     const failure = (name: string, detail: string, evidence: Evidence[] = []): CheckResult => ({
-      name, spec: 'nauthera', severity: 'failure', status: 'failed', detail, ...(evidence.length ? { evidence } : {}),
+      id: engineId(name), name, spec: 'nauthera', severity: 'failure', status: 'failed', detail, ...(evidence.length ? { evidence } : {}),
     });
+    let unexpected: string | undefined;
     try {
       await Promise.race([scopes.run({ record }, async () => def.run(ctx)), timeout]);
     } catch (error) {
@@ -344,6 +391,9 @@ export class FlowExecution {
       } else if (error instanceof CheckFailure) {
         record.checks.push(failure('step ran to completion', error.detail, record.pending));
         record.pending = [];
+      } else if (this.lastShortfall && !(error instanceof HttpError) && !record.checks.some(isBlocking)) {
+        // A suite that reads what an earlier, failed step did not yield: not a verdict on the target.
+        unexpected = errorText(error);
       } else {
         const evidence = error instanceof HttpError ? [...record.pending, error.evidence] : record.pending;
         record.checks.push(failure('step ran to completion', `unexpected error: ${errorText(error)}`, evidence));
@@ -355,8 +405,17 @@ export class FlowExecution {
       // A step that outlived its timeout must not keep requests open.
       if (!record.abort.signal.aborted) record.abort.abort(new Error('step finished'));
     }
+    if (unexpected && this.lastShortfall) {
+      result.checks = record.checks;
+      result.durationMs = Math.round(performance.now() - started);
+      result.status = 'skipped';
+      result.reason = `skipped: could not run without what ${this.blame()} (${unexpected})`;
+      this.env.progress?.stepEnd?.(this.flow, result);
+      return;
+    }
     if (record.checks.length === 0 && !record.notApplicable) {
       record.checks.push({
+        id: engineId('step ran to completion'),
         name: 'step ran to completion', spec: 'nauthera', severity: 'failure', status: 'passed',
         detail: 'the step ran without error (it records no checks of its own)',
         ...(record.pending.length ? { evidence: record.pending } : {}),
@@ -401,9 +460,9 @@ export class FlowExecution {
       r.reason = this.notApplicable;
     } else {
       r.status = r.steps.length === 0 ? 'passed' : flowStatus(r.steps);
-      const failed = r.steps.find((s) => s.status === 'failed');
-      const check = failed && firstFailingCheck(failed);
-      if (failed) r.reason = `step ${failed.index + 1} "${failed.text}" failed${check ? `: ${check.name}: ${check.detail}` : ''}`;
+      const failed = r.steps.filter((s) => s.status === 'failed');
+      const check = failed[0] && firstFailingCheck(failed[0]);
+      if (failed.length > 0) r.reason = `${failed.length > 1 ? `${failed.length} steps failed; first: ` : ''}step ${failed[0].index + 1} "${failed[0].text}" failed${check ? `: ${check.name}: ${check.detail}` : ''}`;
       else if (r.status === 'not-applicable') r.reason = 'no step applies to this target';
     }
     this.env.progress?.flowEnd?.(r);

@@ -97,22 +97,90 @@ describe('binding', () => {
 });
 
 describe('propagation', () => {
-  it('fails the step on its first failed check and skips, not fails, the rest of the flow', async () => {
+  it('fails the step on its first failed check, skips the steps that need what it did not yield, and runs the rest', async () => {
     let laterChecksRan = false;
-    const result = await run(flowWith({
+    const flow = flowWith({
       3: async (ctx) => {
         const res = await ctx.http.postForm(ctx.target.endpoint('token_endpoint'), { grant_type: 'authorization_code', code: 'nope', redirect_uri: 'http://127.0.0.1:9/cb' }, { client: ctx.target.client('confidential') });
         await ctx.check({ name: 'the token endpoint answers 200', spec: 'RFC 6749 §5.1' }, (c) => c.expectStatus(res, 200));
+        ctx.state.token = res.json.access_token;
         laterChecksRan = true;
       },
-    }));
+    });
+    flow.steps[4].options.needs = { token: 'an access token' };
+    const result = await run(flow);
     expect(laterChecksRan).toBe(false);
     expect(result.status).toBe('failed');
-    expect(result.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'failed', 'skipped', 'skipped']);
+    // Arrow 6 needs nothing arrow 4 should have yielded: it runs and passes.
+    expect(result.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'failed', 'skipped', 'passed']);
     expect(result.steps[3].checks[0].detail).toBe('HTTP status of POST /token: expected 200, got 400 with error "invalid_grant" ("the code is invalid, used or for another client")');
-    expect(result.steps[4].reason).toBe('skipped: step 4 "Exchanges the code for a token" failed');
+    expect(result.steps[4].reason).toBe('skipped: needs an access token, which step 4 "Exchanges the code for a token" did not yield (it failed)');
     expect(result.steps[4].checks).toEqual([]);
     expect(result.reason).toContain('step 4 "Exchanges the code for a token" failed: the token endpoint answers 200');
+  });
+
+  it('shows three independent failures of one flow in one run', async () => {
+    const failing = (name: string) => async (ctx: Parameters<StepDefinition['run']>[0]) => {
+      await ctx.check({ name, spec: 'test' }, (c) => c.expect('got', name).toBe('wanted'));
+    };
+    const result = await run(flowWith({ 1: failing('first departure'), 3: failing('second departure'), 5: failing('third departure') }));
+    expect(result.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'passed', 'failed', 'passed', 'failed']);
+    expect(result.steps.flatMap((s) => s.checks.filter((c) => c.status === 'failed').map((c) => c.name))).toEqual(['first departure', 'second departure', 'third departure']);
+    expect(result.reason).toMatch(/^3 steps failed; first: step 2 /);
+  });
+
+  it('skips, never fails, a step that stumbles on what an earlier failed step did not yield', async () => {
+    const result = await run(flowWith({
+      1: async (ctx) => {
+        await ctx.check({ name: 'a code arrives', spec: 'test' }, (c) => c.fail('no code'));
+      },
+      2: (ctx) => {
+        const missing = ctx.state.tokens as { access_token: string } | undefined;
+        return void missing!.access_token;
+      },
+    }));
+    expect(result.steps[2].status).toBe('skipped');
+    expect(result.steps[2].reason).toMatch(/^skipped: could not run without what step 2 "[^"]+" did not yield \(it failed\) \(TypeError: Cannot read properties of undefined/);
+  });
+
+  it('gives every check a stable id and matches expected failures by id and detail', async () => {
+    const flow = flowWith({
+      2: async (ctx) => {
+        await ctx.check('iss-present', (c) => c.expect(undefined, 'iss').toBeDefined(), { soft: true });
+        await ctx.check('state-echoed', (c) => c.expect('x', 'state').toBe('y'), { soft: true });
+        await ctx.check('typed', (c) => c.expect(1, 'n').toBe(1), { args: { what: 'code' } });
+      },
+    });
+    flow.steps[2] = step(flow.steps[2].from, flow.steps[2].to, flow.steps[2].text, flow.steps[2].run, {
+      key: 'callback',
+      checks: {
+        'iss-present': { name: 'iss is present', spec: 'RFC 9207 §2' },
+        'state-echoed': { name: 'state is echoed', spec: 'RFC 6749 §4.1.2' },
+        typed: { name: 'the {what} is typed', spec: 'test', severity: 'warning' },
+      },
+    });
+    const t = await target({
+      expectedFailures: [
+        { id: 'tiny/callback/iss-present', reason: 'no RFC 9207 yet' },
+        { id: 'tiny/callback/state-echoed', detail: 'got "z"', reason: 'a different failure is not absorbed' },
+      ],
+    });
+    const result = await run(flow, t);
+    const checks = result.steps[2].checks;
+    expect(checks.map((c) => [c.id, c.name, c.severity, c.status, c.expectedFailure])).toEqual([
+      ['tiny/callback/iss-present', 'iss is present', 'failure', 'failed', 'no RFC 9207 yet'],
+      ['tiny/callback/state-echoed', 'state is echoed', 'failure', 'failed', undefined],
+      ['tiny/callback/typed', 'the code is typed', 'warning', 'passed', undefined],
+    ]);
+    expect(result.steps[0].checks[0].id).toBe(`tiny/${result.steps[0].text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ').slice(0, 6).join('-')}/arrow-1-holds`);
+  });
+
+  it('fails a check whose key the step does not declare, naming the declared ones', async () => {
+    const flow = flowWith({ 1: async (ctx) => { await ctx.check('nope', () => {}); } });
+    flow.steps[1].options.checks = { yes: { name: 'yes', spec: 's' } };
+    const result = await run(flow);
+    expect(result.steps[1].checks[0]).toMatchObject({ name: 'step ran to completion', status: 'failed', detail: expect.stringContaining('no check "nope" is declared on step 2') });
+    expect(result.steps[1].checks[0].detail).toContain('(its checks: yes)');
   });
 
   it('records every soft check of a step, and a warning does not fail the flow', async () => {
@@ -131,7 +199,7 @@ describe('propagation', () => {
       ['failed', 'list: expected something containing 3, got [1,2]'],
     ]);
     expect(result.steps[1].status).toBe('failed');
-    expect(result.steps[2].status).toBe('skipped');
+    expect(result.steps[2].status).toBe('warning');
 
     const warned = await run(flowWith({
       2: async (ctx) => {
@@ -174,7 +242,8 @@ describe('propagation', () => {
     const checks = result.steps[1].checks;
     expect(checks.at(-1)).toMatchObject({ name: 'step finishes in time', status: 'failed', detail: 'the step did not finish within 300 ms (timeouts.stepMs); 0 checks had finished' });
     expect(checks.at(-1)!.evidence).toEqual([expect.objectContaining({ kind: 'http', error: 'aborted: step timed out after 300 ms' })]);
-    expect(result.steps.slice(2).every((s) => s.status === 'skipped')).toBe(true);
+    expect(result.steps[1].status).toBe('failed');
+    expect(result.steps.slice(2).every((s) => s.status === 'passed')).toBe(true);
   });
 
   it('ends ctx.wait() when the step times out', async () => {
