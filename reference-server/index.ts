@@ -57,6 +57,8 @@ export interface ReferenceClient {
   scope: string;
   /** private_key_jwt clients whose key pair was generated at start. */
   private_jwk?: JWK;
+  /** RFC 9126 §6: this client's plain authorization requests are refused. */
+  require_pushed_authorization_requests?: boolean;
 }
 
 export interface RunningReference {
@@ -162,6 +164,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
           token_endpoint_auth_method: c.token_endpoint_auth_method,
           scope: [...registry.find(c.client_id)!.scopes].join(' '),
           ...(credentials?.private_jwk ? { private_jwk: credentials.private_jwk } : {}),
+          ...(c.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
         };
       }),
       users: config.users.map((u) => ({ ...u })),

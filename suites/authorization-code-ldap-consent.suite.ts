@@ -14,8 +14,9 @@ import { Client, EqualityFilter } from 'ldapts';
 import { defineFlow, step, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { consentGroupDN } from '../fixtures/ldap/seed.ts';
 import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
+import { expectDenied, expectSameState } from './lib/authorization-response.ts';
 import { answerConsent, openConsentPage } from './lib/consent-page.ts';
-import { checkIdToken } from './lib/id-token.ts';
+import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
 import { withDirectory } from './lib/ldap-directory.ts';
 import { scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse } from './lib/token-request.ts';
@@ -25,6 +26,7 @@ interface State {
   group: string;
   request: CodeRequest;
   response: { url: string; params: Record<string, string> };
+  code: string;
   token: HttpResponse;
 }
 
@@ -74,39 +76,57 @@ export default defineFlow<State>({
       // prompt=consent (OIDC Core §3.1.2.1): the consent page even when an earlier flow's consent is remembered.
       const oidc = ctx.target.capabilities.openid;
       ctx.state.request = codeRequest(ctx.target, client, { scope: scopeFor(ctx.target, client, ['openid', 'profile']), prompt: oidc ? 'consent' : undefined });
-    }),
+    }, { key: 'access' }),
 
     step('Client Application', 'Authorization Server', 'Request authorization', async (ctx) => {
       const { request } = ctx.state;
       await ctx.browser.resetSession();
       const outcome = await ctx.browser.authorize(request.url);
-      await ctx.check({ name: 'the authorization request is accepted and the user asked to sign in', spec: 'RFC 6749 §4.1.1, OIDC Core §3.1.2.3' }, (c) => {
+      await ctx.check('authorization-request-accepted-user-asked-sign', (c) => {
         c.evidence(outcome);
         if (outcome.kind === 'redirect') return c.fail(`the AS answered at once, with ${Object.keys(outcome.params).join(', ')}, without signing anyone in`);
         c.expect(outcome.reason, 'where the browser stopped').toBe('login-page');
       });
+    }, {
+      key: 'authorize',
+      checks: {
+        'authorization-request-accepted-user-asked-sign': { name: 'the authorization request is accepted and the user asked to sign in', spec: 'RFC 6749 §4.1.1, OIDC Core §3.1.2.3' },
+      },
     }),
 
     step('Authorization Server', 'User', 'Display consent', async (ctx) => {
       const { request } = ctx.state;
-      await ctx.check({ name: 'the consent page is displayed after sign-in', spec: 'RFC 6749 §4.1.1 (B), OIDC Core §3.1.2.4' }, async (c) => {
+      await ctx.check('consent-page-displayed-after-sign', async (c) => {
         const page = await openConsentPage(ctx, request.url, ctx.target.user('user'), request.redirectUri);
         c.note('consent page', `${page.title}\n${page.text}`);
         return `the consent page "${page.title}" asks the user`;
       });
+    }, {
+      key: 'consent-page',
+      needs: { request: 'the authorization request' },
+      checks: {
+        'consent-page-displayed-after-sign': { name: 'the consent page is displayed after sign-in', spec: 'RFC 6749 §4.1.1 (B), OIDC Core §3.1.2.4' },
+      },
     }),
 
     step('User', 'Authorization Server', 'Give consent', async (ctx) => {
       const { request, client } = ctx.state;
-      await ctx.check({ name: 'the user\'s consent is sent back to the client', spec: 'RFC 6749 §4.1.2' }, async (c) => {
+      await ctx.check('user-consent-sent-back', async (c) => {
         ctx.state.response = await answerConsent(ctx, 'approve', request.redirectUri);
         return `the browser arrived at ${request.redirectUri} with ${Object.keys(ctx.state.response.params).join(', ')}`;
       });
-      await ctx.check({ name: 'refused consent is answered with access_denied', spec: 'RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6', soft: true }, async (c) => {
+      await ctx.check('refused-consent-answered-access-denied', async (c) => {
         const again = codeRequest(ctx.target, client, { scope: request.scope, prompt: ctx.target.capabilities.openid ? 'consent' : undefined });
-        const params = c.expectRedirectError(await ctx.browser.authorize(again.url, { user: ctx.target.user('user'), consent: 'deny' }), 'access_denied');
-        c.expect(params.state, 'state').toBe(again.state);
-      });
+        const params = expectDenied(c, await ctx.browser.authorize(again.url, { user: ctx.target.user('user'), consent: 'deny' }));
+        expectSameState(c, params, again.state);
+      }, { soft: true });
+    }, {
+      key: 'consent',
+      needs: { request: 'the authorization request' },
+      checks: {
+        'user-consent-sent-back': { name: 'the user\'s consent is sent back to the client', spec: 'RFC 6749 §4.1.2' },
+        'refused-consent-answered-access-denied': { name: 'refused consent is answered with access_denied', spec: 'RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6' },
+      },
     }),
 
     step('Authorization Server', 'LDAP', 'Verify consent', async (ctx) => {
@@ -114,56 +134,86 @@ export default defineFlow<State>({
       const ldap = ctx.target.ldap!;
       const user = ctx.target.user('user');
       const outsider = ctx.target.user('outsider');
-      await ctx.check({ name: 'the directory lists the user in the consent group and not the outsider', spec: 'RFC 4511 §4.5, RFC 4519 §2.17' }, async (c) => {
+      // The verification, by its effect: the outsider consents, and the directory says no. What the
+      // directory holds is the test's precondition, not a verdict on the target.
+      await ctx.check('consent-user-outside-consent-group-refused-access', async (c) => {
         const u = await isMember(ldap, group, user.username);
         const o = await isMember(ldap, group, outsider.username);
         c.note('directory', `${group}\n  ${u.userDn}: ${u.member ? 'member' : 'not a member'}\n  ${o.userDn}: ${o.member ? 'member' : 'not a member'}`);
-        c.expect(u.member, `${user.username} is a member of ${group}`).toBe(true);
-        c.expect(o.member, `${outsider.username} is a member of ${group}`).toBe(false);
-      });
-      // The verification, by its effect: the outsider consents, and the directory says no.
-      await ctx.check({ name: 'consent by a user outside the consent group is refused with access_denied', spec: 'RFC 6749 §4.1.2.1' }, async (c) => {
+        if (o.member) c.notApplicable(`the directory lists the outsider ${outsider.username} in ${group}: the users config gives no outsider to refuse`);
         await ctx.browser.resetSession();
         const request = codeRequest(ctx.target, client, { scope: ctx.state.request.scope, prompt: ctx.target.capabilities.openid ? 'consent' : undefined });
         const params = c.expectRedirectError(await ctx.browser.authorize(request.url, { user: outsider, consent: 'approve' }), 'access_denied');
         c.expect(params.code, 'code').toBe(undefined);
-        c.expect(params.state, 'state').toBe(request.state);
-      });
+        expectSameState(c, params, request.state);
+      }, { soft: true });
+    }, {
+      key: 'verify-consent',
+      checks: {
+        'consent-user-outside-consent-group-refused-access': { name: 'consent by a user outside the consent group is refused with access_denied', spec: 'RFC 6749 §4.1.2.1' },
+      },
     }),
 
     step('LDAP', 'Authorization Server', 'Confirm', async (ctx) => {
       const { params } = ctx.state.response;
-      await ctx.check({ name: 'the consent of a member of the consent group is confirmed', spec: 'RFC 6749 §4.1.2' }, (c) => {
+      await ctx.check('consent-member-consent-group-confirmed', (c) => {
         if (params.error) c.fail(`the AS answered error ${JSON.stringify(params.error)}${params.error_description ? ` (${JSON.stringify(params.error_description)})` : ''} for a member of the consent group`);
         c.expect(params.code, 'code').toBeNonEmptyString();
+        ctx.state.code = params.code;
       });
+    }, {
+      key: 'confirm',
+      needs: { response: 'the answer to the consent' },
+      checks: {
+        'consent-member-consent-group-confirmed': { name: 'the consent of a member of the consent group is confirmed', spec: 'RFC 6749 §4.1.2' },
+      },
     }),
 
     step('Authorization Server', 'Client Application', 'Issue authorization token', async (ctx) => {
       const { request, response } = ctx.state;
-      await ctx.check({ name: 'the code arrives at the redirect_uri with the state', spec: 'RFC 6749 §4.1.2, §10.12' }, (c) => {
+      await ctx.check('code-arrives-redirect-uri-state', (c) => {
         c.expect(response.url.split('?')[0], 'redirect URI').toBe(request.redirectUri);
         c.expect(response.params.code, 'code').toBeNonEmptyString();
-        c.expect(response.params.state, 'state').toBe(request.state);
-      });
+        expectSameState(c, response.params, request.state);
+      }, { soft: true });
+    }, {
+      key: 'authorization-response',
+      needs: { response: 'the answer to the consent' },
+      checks: {
+        'code-arrives-redirect-uri-state': { name: 'the code arrives at the redirect_uri with the state', spec: 'RFC 6749 §4.1.2, §10.12' },
+      },
     }),
 
     step('Client Application', 'Authorization Server', 'Request token', async (ctx) => {
-      const { request, response } = ctx.state;
-      ctx.state.token = await exchangeCode(ctx, request, response.params.code);
-      await ctx.check({ name: 'the code is exchanged at the token endpoint', spec: 'RFC 6749 §4.1.3' }, (c) => {
-        c.expectStatus(ctx.state.token, 200);
-      });
+      const { request, code } = ctx.state;
+      const res = await exchangeCode(ctx, request, code);
+      if (typeof res.json?.access_token === 'string') ctx.state.token = res;
+      await ctx.check('code-exchanged-token-endpoint', (c) => {
+        c.expectStatus(res, 200);
+      }, { soft: true });
+    }, {
+      key: 'token-request',
+      needs: { code: 'an authorization code' },
+      checks: {
+        'code-exchanged-token-endpoint': { name: 'the code is exchanged at the token endpoint', spec: 'RFC 6749 §4.1.3' },
+      },
     }),
 
     step('Authorization Server', 'Client Application', 'Return token', async (ctx) => {
       const { client, token } = ctx.state;
       let tokens: Record<string, any> = {};
-      await ctx.check({ name: 'tokens are returned for the consented grant', spec: 'RFC 6749 §5.1' }, (c) => {
+      await ctx.check('tokens-returned-consented-grant', (c) => {
         tokens = expectTokenResponse(c, token);
         expectNoStore(c, token);
       });
-      if (typeof tokens.id_token === 'string') await checkIdToken(ctx, tokens.id_token, { client, accessToken: tokens.access_token });
+      if (typeof tokens.id_token === 'string') await checkIdToken(ctx, tokens.id_token, { client, accessToken: tokens.access_token, code: ctx.state.code });
+    }, {
+      key: 'token-response',
+      needs: { token: 'a token response with an access token' },
+      checks: {
+        ...idTokenChecks(),
+        'tokens-returned-consented-grant': { name: 'tokens are returned for the consented grant', spec: 'RFC 6749 §5.1' },
+      },
     }),
   ],
 });

@@ -11,7 +11,8 @@
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-request.ts';
 import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
-import { checkIdToken, taggedIdTokenCheckNames, type ValidatedIdToken } from './lib/id-token.ts';
+import { expectDenied, expectNoGrant, expectRedirectErrorCode, expectSameState } from './lib/authorization-response.ts';
+import { checkIdToken, idTokenChecks, type ValidatedIdToken } from './lib/id-token.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse } from './lib/token-request.ts';
 
@@ -42,7 +43,6 @@ function hybridRequest(target: Target, client: TargetClient, responseType: strin
 }
 
 /** ID token check names of this suite: each tagged with where the token came from, the nonce check apart from openid-connect's. */
-const idTokenNames = (tag: string) => taggedIdTokenCheckNames(tag, 'ID token nonce matches (hybrid)');
 
 const promptConsent = (ctx: FlowContext<State>) => (ctx.target.login?.consent ? 'consent' : undefined);
 
@@ -58,30 +58,44 @@ export default defineFlow<State>({
   steps: [
     step('User', 'Client Application', 'Access', (ctx) => {
       requestEachResponseType(ctx, 'hybrid', responseTypes, (client, t) => hybridRequest(ctx.target, client, t));
-    }),
+    }, { key: 'access' }),
 
     step('Client Application', 'Authorization Server', 'Request authorization (ID and access tokens)', async (ctx) => {
       const client = ctx.state.client!;
       const first = ctx.state.requests![0]!;
       const user = ctx.target.user('user');
 
-      await ctx.check({ name: 'the AS accepts the hybrid request and asks the user to sign in', spec: 'OIDC Core §3.3.2.1' }, async (c) => {
+      await ctx.check('accepts-hybrid-request-asks-user-sign', async (c) => {
         expectSignInAsked(c, await ctx.browser.authorize(first.url));
       });
 
       // OIDC Core §3.3.2.11: the nonce is REQUIRED when the authorization endpoint returns an ID token.
-      await ctx.check({ name: 'a hybrid request for an ID token without nonce is refused with invalid_request', spec: 'OIDC Core §3.3.2.11, §3.3.2.6', soft: true }, async (c) => {
+      let noNonce: AuthorizeOutcome | undefined;
+      await ctx.check('hybrid-request-id-token-without-nonce-refused', async (c) => {
         const type = usableResponseTypes(ctx.target, client, ['code id_token', 'code id_token token'])[0];
         if (!type) return c.notApplicable('the client can use no hybrid response type with id_token at this target');
         const request = hybridRequest(ctx.target, client, type, { nonce: false });
-        const params = c.expectRedirectError(await ctx.browser.authorize(request.url, { user }), 'invalid_request');
-        c.expect(params.code ?? params.id_token ?? params.access_token, 'a code or token in the error response').not.toBeDefined();
-      });
+        noNonce = await ctx.browser.authorize(request.url, { user });
+        return expectNoGrant(c, noNonce);
+      }, { soft: true });
+      await ctx.check('without-nonce-error-invalid-request', (c) => {
+        if (!noNonce) return c.notApplicable('no request without nonce was sent');
+        expectRedirectErrorCode(c, noNonce, 'invalid_request');
+      }, { soft: true });
 
-      await ctx.check({ name: 'no code or token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1', soft: true }, async (c) => {
+      await ctx.check('no-code-token-sent-unregistered-redirect-uri', async (c) => {
         const request = hybridRequest(ctx.target, client, first.params.response_type!, { redirectUri: attackerUri });
         c.expectNoRedirect(await ctx.browser.authorize(request.url, { user }), attackerUri);
-      });
+      }, { soft: true });
+    }, {
+      key: 'authorize',
+      needs: { requests: 'a hybrid request' },
+      checks: {
+        'accepts-hybrid-request-asks-user-sign': { name: 'the AS accepts the hybrid request and asks the user to sign in', spec: 'OIDC Core §3.3.2.1' },
+        'hybrid-request-id-token-without-nonce-refused': { name: 'a hybrid request for an ID token without nonce is refused (no code or token issued)', spec: 'OIDC Core §3.3.2.11' },
+        'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error', spec: 'RFC 6749 §4.1.2.1, OIDC Core §3.3.2.6' },
+        'no-code-token-sent-unregistered-redirect-uri': { name: 'no code or token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1' },
+      },
     }),
 
     step('Authorization Server', 'User', 'Display consent', async (ctx) => {
@@ -89,30 +103,42 @@ export default defineFlow<State>({
       if (!login.consent) return ctx.notApplicable('the login config has no consent locators (login.consent): the harness cannot see a consent page');
       // prompt=consent: the page must be shown even if the IdP remembers an earlier consent (OIDC Core §3.1.2.1).
       const request = hybridRequest(ctx.target, ctx.state.client!, ctx.state.requests![0]!.params.response_type!, { prompt: 'consent' });
-      await ctx.check({ name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'OIDC Core §3.3.2.6, §3.1.2.4' }, async (c) => {
+      await ctx.check('consent-page-shown-refusal-answered-access-denied', async (c) => {
         if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
         const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
-        const params = c.expectRedirectError(outcome, 'access_denied');
-        c.expect(params.state, 'state of the error response').toBe(request.state);
+        const params = expectDenied(c, outcome);
+        expectSameState(c, params, request.state);
         c.expect(params.code ?? params.id_token ?? params.access_token, 'a code or token in the error response').not.toBeDefined();
-      });
+      }, { soft: true });
+    }, {
+      key: 'consent-page',
+      needs: { requests: 'a hybrid request' },
+      checks: {
+        'consent-page-shown-refusal-answered-access-denied': { name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'OIDC Core §3.3.2.6, §3.1.2.4' },
+      },
     }),
 
     step('User', 'Authorization Server', 'Give consent', async (ctx) => {
       const user = ctx.target.user('user');
       const [first, ...rest] = ctx.state.requests!;
       ctx.state.issued = [];
-      await ctx.check({ name: 'the user consents and is sent back to the client', spec: 'OIDC Core §3.3.2.5' }, async (c) => {
+      await ctx.check('user-consents-sent-back-client', async (c) => {
         const prompt = promptConsent(ctx);
         const request = prompt ? hybridRequest(ctx.target, ctx.state.client!, first!.params.response_type!, { prompt }) : first!;
         const outcome = await ctx.browser.authorize(request.url, { user, consent: 'approve' });
-        ctx.state.issued!.push({ request, outcome });
         c.expectRedirect(outcome);
-      });
+        ctx.state.issued!.push({ request, outcome });
+      }, { soft: true });
       // The other response types, in the same session (consent given, or asked again).
       for (const request of rest) {
         ctx.state.issued.push({ request, outcome: await ctx.browser.authorize(request.url, { user, consent: 'approve' }) });
       }
+    }, {
+      key: 'consent',
+      needs: { requests: 'a hybrid request' },
+      checks: {
+        'user-consents-sent-back-client': { name: 'the user consents and is sent back to the client', spec: 'OIDC Core §3.3.2.5' },
+      },
     }),
 
     step('Authorization Server', 'Client Application', 'Issue ID token and authorization code', async (ctx) => {
@@ -120,31 +146,41 @@ export default defineFlow<State>({
       for (const issued of ctx.state.issued!) {
         const { request, outcome } = issued;
         const type = request.params.response_type!;
-        await ctx.check({ name: `the response to "${type}" comes in the fragment with a code and the state`, spec: 'OIDC Core §3.3.2.5, OAuth 2.0 Multiple Response Types §5', soft: true }, (c) => {
+        // What arrived is judged wherever it arrived (query or fragment).
+        if (outcome.kind === 'redirect' && !outcome.params.error) issued.params = outcome.params;
+        await ctx.check('response-comes-fragment-code-state', (c) => {
           const params = expectFragmentResponse(c, outcome);
           c.expect(params.code, 'code').toBeNonEmptyString();
-          c.expect(params.state, 'state').toBe(request.state);
-          issued.params = params;
-        });
+          expectSameState(c, params, request.state);
+        }, { soft: true, args: { type } });
         const params = issued.params;
         if (!params?.code) continue;
         if (has(type, 'token')) {
-          await ctx.check({ name: `the response to "${type}" carries a Bearer access token`, spec: 'OIDC Core §3.3.2.5, RFC 6749 §4.2.2', soft: true }, (c) => {
+          await ctx.check('response-carries-bearer-access-token', (c) => {
             expectFrontChannelAccessToken(c, params);
-          });
+          }, { soft: true, args: { type } });
         }
         if (has(type, 'id_token')) {
-          await ctx.check({ name: `the response to "${type}" carries an ID token`, spec: 'OIDC Core §3.3.2.5', soft: true }, (c) => {
+          await ctx.check('response-carries-id-token', (c) => {
             c.expect(params.id_token, 'id_token').toBeNonEmptyString();
-          });
+          }, { soft: true, args: { type } });
           if (params.id_token) {
             issued.idToken = await checkIdToken(ctx, params.id_token, {
               client, nonce: request.nonce, code: params.code, accessToken: params.access_token,
-              requireCHash: true, requireAtHash: has(type, 'token'), names: idTokenNames(type),
+              requireCHash: true, requireAtHash: has(type, 'token'), tag: type,
             });
           }
         }
       }
+    }, {
+      key: 'authorization-response',
+      needs: { issued: 'an authorization response' },
+      checks: {
+        ...idTokenChecks({ tagged: true }),
+        'response-comes-fragment-code-state': { name: 'the response to "{type}" comes in the fragment with a code and the state', spec: 'OIDC Core §3.3.2.5, OAuth 2.0 Multiple Response Types §5' },
+        'response-carries-bearer-access-token': { name: 'the response to "{type}" carries a Bearer access token', spec: 'OIDC Core §3.3.2.5, RFC 6749 §4.2.2' },
+        'response-carries-id-token': { name: 'the response to "{type}" carries an ID token', spec: 'OIDC Core §3.3.2.5' },
+      },
     }),
 
     step('Client Application', 'Authorization Server', 'Exchange authorization code for access token', async (ctx) => {
@@ -153,17 +189,24 @@ export default defineFlow<State>({
       if (withCode.length === 0) return ctx.notApplicable('no authorization response carried a code');
       for (const issued of withCode) {
         const type = issued.request.params.response_type!;
-        await ctx.check({ name: `the code of "${type}" is accepted at the token endpoint`, spec: 'OIDC Core §3.3.3.1, RFC 6749 §4.1.3', soft: true }, async (c) => {
+        await ctx.check('code-accepted-token-endpoint', async (c) => {
           issued.exchange = await exchangeCode(ctx, issued.request, issued.params!.code!);
           c.expectStatus(issued.exchange, 200);
-        });
+        }, { soft: true, args: { type } });
       }
       // RFC 6749 §4.1.3: the redirect_uri of the token request must be the one of the authorization request.
-      await ctx.check({ name: 'a hybrid code exchanged with another redirect_uri is refused with invalid_grant', spec: 'RFC 6749 §4.1.3', soft: true }, async (c) => {
+      await ctx.check('hybrid-code-exchanged-another-redirect-uri-refused', async (c) => {
         const first = withCode[0]!.request;
         const { request, code } = await freshCode(ctx, client, { responseType: first.params.response_type, scope: first.scope, nonce: true });
         c.expectOAuthError(await exchangeCode(ctx, request, code, { redirectUri: attackerUri }), 'invalid_grant');
-      });
+      }, { soft: true });
+    }, {
+      key: 'token',
+      needs: { issued: 'an authorization response' },
+      checks: {
+        'code-accepted-token-endpoint': { name: 'the code of "{type}" is accepted at the token endpoint', spec: 'OIDC Core §3.3.3.1, RFC 6749 §4.1.3' },
+        'hybrid-code-exchanged-another-redirect-uri-refused': { name: 'a hybrid code exchanged with another redirect_uri is refused with invalid_grant', spec: 'RFC 6749 §4.1.3' },
+      },
     }),
 
     step('Authorization Server', 'Client Application', 'Return access token', async (ctx) => {
@@ -174,28 +217,36 @@ export default defineFlow<State>({
       for (const issued of exchanged) {
         const type = issued.request.params.response_type!;
         const res = issued.exchange!;
-        await ctx.check({ name: `the token response for "${type}" carries a Bearer access token and an ID token, not cached`, spec: 'OIDC Core §3.3.3.3, RFC 6749 §5.1', soft: true }, (c) => {
+        await ctx.check('token-response-carries-bearer-access-token-id', (c) => {
           const json = expectTokenResponse(c, res);
           expectNoStore(c, res);
           c.expect(json.id_token, 'id_token').toBeNonEmptyString();
-        });
+        }, { soft: true, args: { type } });
         const idToken = res.json?.id_token;
         if (typeof idToken !== 'string') continue;
         if (!validated) {
           // One full validation of a token-endpoint ID token (§3.3.3.7 → §3.1.3.7).
           validated = true;
-          await checkIdToken(ctx, idToken, { client, nonce: issued.request.nonce, accessToken: res.json.access_token, names: idTokenNames('token endpoint') });
+          await checkIdToken(ctx, idToken, { client, nonce: issued.request.nonce, accessToken: res.json.access_token, code: issued.params?.code });
         }
         if (issued.idToken) {
           // §3.3.3.6: iss and sub MUST be identical in both ID tokens.
-          await ctx.check({ name: `the ID token of the token endpoint names the iss and sub of the front channel's ("${type}")`, spec: 'OIDC Core §3.3.3.6', soft: true }, (c) => {
+          await ctx.check('id-token-token-endpoint-names-iss-sub', (c) => {
             const [, payload] = idToken.split('.');
             const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8') || '{}') as Record<string, unknown>;
             c.expect(claims.iss, 'iss').toBe(issued.idToken!.claims.iss);
             c.expect(claims.sub, 'sub').toBe(issued.idToken!.claims.sub);
-          });
+          }, { soft: true, args: { type } });
         }
       }
+    }, {
+      key: 'token-response',
+      needs: { issued: 'an authorization response' },
+      checks: {
+        ...idTokenChecks(),
+        'token-response-carries-bearer-access-token-id': { name: 'the token response for "{type}" carries a Bearer access token and an ID token, not cached', spec: 'OIDC Core §3.3.3.3, RFC 6749 §5.1' },
+        'id-token-token-endpoint-names-iss-sub': { name: 'the ID token of the token endpoint names the iss and sub of the front channel\'s ("{type}")', spec: 'OIDC Core §3.3.3.6' },
+      },
     }),
   ],
 });

@@ -10,8 +10,9 @@
  */
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
+import { expectDenied, expectNoGrant, expectRedirectErrorCode, expectSameState } from './lib/authorization-response.ts';
 import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
-import { checkIdToken, taggedIdTokenCheckNames } from './lib/id-token.ts';
+import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 
 const responseTypes = ['id_token token', 'token'] as const;
@@ -35,7 +36,6 @@ function implicitRequest(target: Target, client: TargetClient, responseType: str
 }
 
 /** ID token check names of this suite: the nonce check apart from openid-connect's (the faults table of issue 6). */
-const idTokenNames = (responseType: string) => taggedIdTokenCheckNames(responseType, 'ID token nonce matches (implicit)');
 
 const promptConsent = (ctx: FlowContext<State>) => (ctx.target.capabilities.openid ? 'consent' : undefined);
 
@@ -51,40 +51,56 @@ export default defineFlow<State>({
   steps: [
     step('User', 'Client Application', 'Access', (ctx) => {
       requestEachResponseType(ctx, 'implicit', responseTypes, (client, t) => implicitRequest(ctx.target, client, t));
-    }),
+    }, { key: 'access' }),
 
     step('Client Application', 'Authorization Server', 'Request authorization', async (ctx) => {
       const client = ctx.state.client!;
       const first = ctx.state.requests![0]!;
       const user = ctx.target.user('user');
 
-      await ctx.check({ name: 'the AS accepts the implicit request and asks the user to sign in', spec: 'RFC 6749 §4.2.1, OIDC Core §3.2.2.1' }, async (c) => {
+      await ctx.check('accepts-implicit-request-asks-user-sign', async (c) => {
         expectSignInAsked(c, await ctx.browser.authorize(first.url));
       });
 
-      // OIDC Core §3.2.2.11: nonce is REQUIRED when an ID token comes from the authorization endpoint.
-      await ctx.check({ name: 'an implicit request for an ID token without nonce is refused with invalid_request', spec: 'OIDC Core §3.2.2.11, §3.2.2.6', soft: true }, async (c) => {
+      // OIDC Core §3.2.2.1: nonce is REQUIRED when an ID token comes from the authorization endpoint.
+      let noNonce: AuthorizeOutcome | undefined;
+      await ctx.check('implicit-request-id-token-without-nonce-refused', async (c) => {
         if (!usableResponseTypes(ctx.target, client, ['id_token token']).length) return c.notApplicable('the client cannot use "id_token token" at this target');
         const request = implicitRequest(ctx.target, client, 'id_token token', { nonce: false });
-        const params = c.expectRedirectError(await ctx.browser.authorize(request.url, { user }), 'invalid_request');
-        c.expect(params.access_token ?? params.id_token, 'a token in the error response').not.toBeDefined();
-      });
+        noNonce = await ctx.browser.authorize(request.url, { user });
+        return expectNoGrant(c, noNonce);
+      }, { soft: true });
+      await ctx.check('without-nonce-error-invalid-request', (c) => {
+        if (!noNonce) return c.notApplicable('no request without nonce was sent');
+        expectRedirectErrorCode(c, noNonce, 'invalid_request');
+      }, { soft: true });
 
       // RFC 6749 §4.2.2.1, §3.1.2.4: a token sent to an unregistered redirect URI is a token stolen.
-      await ctx.check({ name: 'no token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1', soft: true }, async (c) => {
+      await ctx.check('no-token-sent-unregistered-redirect-uri', async (c) => {
         const request = implicitRequest(ctx.target, client, first.params.response_type!, { redirectUri: attackerUri });
         c.expectNoRedirect(await ctx.browser.authorize(request.url, { user }), attackerUri);
-      });
+      }, { soft: true });
 
-      // RFC 9700 §2.1.2: the implicit grant only for clients registered for it.
-      await ctx.check({ name: 'a client not registered for the implicit grant gets no token from the authorization endpoint', spec: 'RFC 6749 §4.2.2.1, RFC 9700 §2.1.2', soft: true }, async (c) => {
+      // RFC 6749 §4.2.2.1 (unauthorized_client), RFC 9700 §2.1.2: the implicit grant only for clients registered for it.
+      await ctx.check('client-not-registered-implicit-grant-gets-no', async (c) => {
         const other = ctx.target.clients.find((x) => x.role !== 'implicit' && x.redirect_uris.length > 0 && x.grant_types.includes('authorization_code') && !x.grant_types.includes('implicit') && !x.response_types.some((r) => r.split(' ').includes('token')));
         if (!other) return c.notApplicable('the target has no code-flow client without the implicit grant');
-        const request = implicitRequest(ctx.target, other, 'token');
-        const params = c.expectRedirectError(await ctx.browser.authorize(request.url, { user }), ['unauthorized_client', 'unsupported_response_type']);
-        c.expect(params.access_token, 'access_token').not.toBeDefined();
-        c.pass(`client ${other.client_id} (${other.role})`);
-      });
+        // A response type the target offers: refusing one it never offers proves nothing about the client.
+        const type = first.params.response_type!;
+        const request = implicitRequest(ctx.target, other, type);
+        c.note('request', `response_type "${type}" for client ${other.client_id} (${other.role})`);
+        return expectNoGrant(c, await ctx.browser.authorize(request.url, { user }));
+      }, { soft: true });
+    }, {
+      key: 'authorize',
+      needs: { requests: 'an implicit request' },
+      checks: {
+        'accepts-implicit-request-asks-user-sign': { name: 'the AS accepts the implicit request and asks the user to sign in', spec: 'RFC 6749 §4.2.1, OIDC Core §3.2.2.1' },
+        'implicit-request-id-token-without-nonce-refused': { name: 'an implicit request for an ID token without nonce is refused (no token issued)', spec: 'OIDC Core §3.2.2.1' },
+        'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.2.2.6' },
+        'no-token-sent-unregistered-redirect-uri': { name: 'no token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1' },
+        'client-not-registered-implicit-grant-gets-no': { name: 'a client not registered for the implicit grant gets no token from the authorization endpoint', spec: 'RFC 6749 §4.2.2.1, §10.16' },
+      },
     }),
 
     step('Authorization Server', 'User', 'Display consent', async (ctx) => {
@@ -93,66 +109,89 @@ export default defineFlow<State>({
       const client = ctx.state.client!;
       // prompt=consent: the page must be shown even if the IdP remembers an earlier consent (OIDC Core §3.1.2.1).
       const request = implicitRequest(ctx.target, client, ctx.state.requests![0]!.params.response_type!, { prompt: promptConsent(ctx) });
-      await ctx.check({ name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.1.2.4' }, async (c) => {
+      await ctx.check('consent-page-shown-refusal-answered-access-denied', async (c) => {
         if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
         const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
-        const params = c.expectRedirectError(outcome, 'access_denied');
-        c.expect(params.state, 'state of the error response').toBe(request.state);
+        const params = expectDenied(c, outcome);
+        expectSameState(c, params, request.state);
         c.expect(params.access_token, 'access_token').not.toBeDefined();
-      });
+      }, { soft: true });
+    }, {
+      key: 'consent-page',
+      needs: { requests: 'an implicit request' },
+      checks: {
+        'consent-page-shown-refusal-answered-access-denied': { name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.1.2.4' },
+      },
     }),
 
     step('User', 'Authorization Server', 'Give consent', async (ctx) => {
       const user = ctx.target.user('user');
       const [first, ...rest] = ctx.state.requests!;
       ctx.state.outcomes = [];
-      await ctx.check({ name: 'the user consents and is sent back to the client', spec: 'RFC 6749 §4.2.1-4.2.2' }, async (c) => {
+      await ctx.check('user-consents-sent-back-client', async (c) => {
         // The walked-through request asks again with prompt=consent, so the approval is really given here.
         const request = ctx.target.login?.consent
           ? implicitRequest(ctx.target, ctx.state.client!, first!.params.response_type!, { prompt: promptConsent(ctx) })
           : first!;
         const outcome = await ctx.browser.authorize(request.url, { user, consent: 'approve' });
-        ctx.state.outcomes!.push({ request, outcome });
         c.expectRedirect(outcome);
-      });
+        ctx.state.outcomes!.push({ request, outcome });
+      }, { soft: true });
       // The other response type, in the same session (consent given or asked again).
       for (const request of rest) {
         ctx.state.outcomes.push({ request, outcome: await ctx.browser.authorize(request.url, { user, consent: 'approve' }) });
       }
+    }, {
+      key: 'consent',
+      needs: { requests: 'an implicit request' },
+      checks: {
+        'user-consents-sent-back-client': { name: 'the user consents and is sent back to the client', spec: 'RFC 6749 §4.2.1-4.2.2' },
+      },
     }),
 
     step('Authorization Server', 'Client Application', 'Issue access token (via redirect)', async (ctx) => {
       const client = ctx.state.client!;
       for (const { request, outcome } of ctx.state.outcomes!) {
         const type = request.params.response_type!;
-        let params: Record<string, string> = {};
-        await ctx.check({ name: `the response to "${type}" comes in the fragment with the state`, spec: 'RFC 6749 §4.2.2, OAuth 2.0 Multiple Response Types §5', soft: true }, (c) => {
-          params = expectFragmentResponse(c, outcome);
-          c.expect(params.state, 'state').toBe(request.state);
-        });
+        // What arrived is judged wherever it arrived (query or fragment).
+        const params: Record<string, string> = outcome.kind === 'redirect' && !outcome.params.error ? outcome.params : {};
+        await ctx.check('response-comes-fragment-state', (c) => {
+          expectSameState(c, expectFragmentResponse(c, outcome), request.state);
+        }, { soft: true, args: { type } });
         if (!params.access_token && !params.id_token) continue;
-        await ctx.check({ name: `the response to "${type}" carries a Bearer access token`, spec: 'RFC 6749 §4.2.2', soft: true }, (c) => {
+        await ctx.check('response-carries-bearer-access-token', (c) => {
           expectFrontChannelAccessToken(c, params);
-        });
+        }, { soft: true, args: { type } });
         // RFC 6749 §4.2.2: "The authorization server MUST NOT issue a refresh token."
-        await ctx.check({ name: `no refresh token comes from the authorization endpoint ("${type}")`, spec: 'RFC 6749 §4.2.2', soft: true }, (c) => {
+        await ctx.check('no-refresh-token-comes-from-authorization-endpoint', (c) => {
           c.expect(params.refresh_token, 'refresh_token').not.toBeDefined();
-        });
+        }, { soft: true, args: { type } });
         if (type.split(' ').includes('id_token')) {
-          await ctx.check({ name: `the response to "${type}" carries an ID token`, spec: 'OIDC Core §3.2.2.5', soft: true }, (c) => {
+          await ctx.check('response-carries-id-token', (c) => {
             c.expect(params.id_token, 'id_token').toBeNonEmptyString();
-          });
+          }, { soft: true, args: { type } });
           if (params.id_token) {
-            await checkIdToken(ctx, params.id_token, { client, nonce: request.nonce, accessToken: params.access_token, requireAtHash: true, names: idTokenNames(type) });
+            await checkIdToken(ctx, params.id_token, { client, nonce: request.nonce, accessToken: params.access_token, requireAtHash: true, tag: type });
           }
         }
         const rs = ctx.target.resourceServer;
         if (rs && params.access_token && request.scope.split(' ').includes(resourceScope(ctx.target))) {
-          await ctx.check({ name: `the access token of "${type}" is accepted by the resource server`, spec: 'RFC 6750 §2.1', soft: true }, async (c) => {
+          await ctx.check('access-token-accepted-resource-server', async (c) => {
             c.expectStatus(await ctx.http.get(rs, { bearer: params.access_token }), 200);
-          });
+          }, { soft: true, args: { type } });
         }
       }
+    }, {
+      key: 'authorization-response',
+      needs: { outcomes: 'an authorization response' },
+      checks: {
+        ...idTokenChecks({ tagged: true }),
+        'response-comes-fragment-state': { name: 'the response to "{type}" comes in the fragment with the state', spec: 'RFC 6749 §4.2.2, OAuth 2.0 Multiple Response Types §5' },
+        'response-carries-bearer-access-token': { name: 'the response to "{type}" carries a Bearer access token', spec: 'RFC 6749 §4.2.2' },
+        'no-refresh-token-comes-from-authorization-endpoint': { name: 'no refresh token comes from the authorization endpoint ("{type}")', spec: 'RFC 6749 §4.2.2' },
+        'response-carries-id-token': { name: 'the response to "{type}" carries an ID token', spec: 'OIDC Core §3.2.2.5' },
+        'access-token-accepted-resource-server': { name: 'the access token of "{type}" is accepted by the resource server', spec: 'RFC 6750 §2.1' },
+      },
     }),
   ],
 });

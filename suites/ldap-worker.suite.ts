@@ -13,7 +13,7 @@
  */
 import { defineFlow, step, randomValue, type FlowContext } from '../harness/flow/index.ts';
 import {
-  formatLdapWorkerUrl, parseLdapWorkerUrl, percentEncode, runOnce,
+  formatLdapWorkerUrl, parseLdapWorkerUrl, runOnce,
   type GroupAttributes, type LdapWorkerResult,
 } from '../reference-server/ldap-worker/index.ts';
 import { findGroupDns, findUserDn, readAttributeByOid, serverOf, withDirectory } from './lib/ldap-directory.ts';
@@ -91,7 +91,7 @@ export default defineFlow<State>({
       const attribute = typeof ctx.target.options.ldapUsernameAttribute === 'string' ? ctx.target.options.ldapUsernameAttribute : 'uid';
       const configured = groupsAndOids(ctx);
 
-      await ctx.check({ name: 'the login user and the groups are found in the directory', spec: 'RFC 4511 §4.5' }, async (c) => {
+      await ctx.check('login-user-groups-found-directory', async (c) => {
         const found = await withDirectory(ldap, async (client) => ({
           dn: await findUserDn(client, ldap.baseDN, user.username, attribute),
           groups: configured.groups ?? (await findGroupDns(client, ldap.baseDN)),
@@ -109,39 +109,33 @@ export default defineFlow<State>({
       const url = formatLdapWorkerUrl({ ...server, baseDN: ldap.baseDN, user: ctx.state.userDn!, password: user.password });
       ctx.state.url = url;
 
-      await ctx.check({ name: 'the URL carries the login and the password percent-encoded', spec: 'RFC 3986 §2.1' }, (c) => {
-        const parsed = parseLdapWorkerUrl(url);
-        c.note('URL (password masked)', parsed.toString());
-        c.expect(parsed.user, 'user in the URL').toBe(ctx.state.userDn);
-        c.expect(parsed.revealPassword() === user.password, 'the password decodes back from the URL').toBe(true);
-        c.expect(/^[A-Za-z0-9\-._~:/?[\]@!$&'()*+,;=%]*$/.test(url), 'every character of the URL is allowed in a URI').toBe(true);
-      });
+      // How nauthera builds and parses the URL is proven by its own tests (test/ldap-worker/), not judged here.
+      ctx.note('URL (password masked)', parseLdapWorkerUrl(url).toString());
 
       ctx.state.pass = startPass(url, ctx.state.groups!, ctx.state.oids!);
-      await ctx.check({ name: 'the worker connects and binds as the login user', spec: 'RFC 4511 §4.2' }, async (c) => {
+      await ctx.check('worker-connects-binds-login-user', async (c) => {
         const connected = await ctx.state.pass!.connected;
         c.expect(connected.boundAs, 'bound as').toBe(ctx.state.userDn);
         c.note('connected', JSON.stringify(connected));
-        c.expect(connected.url.includes(percentEncode(user.password)) || connected.url.includes(user.password), 'the password appears in what the worker reports').toBe(false);
       });
 
-      await ctx.check({ name: 'a wrong password is refused with LdapInvalidCredentialsError', spec: 'RFC 4511 §4.2.2', soft: true }, async (c) => {
+      await ctx.check('wrong-password-refused-ldapinvalidcredentialserror', async (c) => {
         const wrong = formatLdapWorkerUrl({ ...server, baseDN: ldap.baseDN, user: ctx.state.userDn!, password: `${user.password}-wrong` });
         const failure = await failureOf(runOnce({ url: wrong, groups: ctx.state.groups!, oids: ctx.state.oids! }));
         c.expect(failure?.name, 'error').toBe('LdapInvalidCredentialsError');
         c.expect(failure!.message.includes(user.password), 'the error message holds the password').toBe(false);
-      });
-      await ctx.check({ name: 'the same password left unescaped is refused as a malformed URL', spec: 'RFC 3986 §2.1', soft: true }, async (c) => {
-        if (percentEncode(user.password) === user.password) return c.notApplicable(`the password of ${user.username} has no character that needs escaping`);
-        const raw = `${url.split('?')[0]}?user=${percentEncode(ctx.state.userDn!)}&password=${user.password}`;
-        const failure = await failureOf(runOnce({ url: raw, groups: ctx.state.groups!, oids: ctx.state.oids! }));
-        c.expect(failure?.name, 'error').toBe('MalformedLdapUrlError');
-        c.expect(failure!.message.includes(user.password), 'the error message holds the password').toBe(false);
-      });
+      }, { soft: true });
+    }, {
+      key: 'connect',
+      checks: {
+        'login-user-groups-found-directory': { name: 'the login user and the groups are found in the directory', spec: 'RFC 4511 §4.5' },
+        'worker-connects-binds-login-user': { name: 'the worker connects and binds as the login user', spec: 'RFC 4511 §4.2' },
+        'wrong-password-refused-ldapinvalidcredentialserror': { name: 'a wrong password is refused with LdapInvalidCredentialsError', spec: 'RFC 4511 §4.2.2' },
+      },
     }),
 
     step('Worker', 'LDAP', 'Query for LDAP OIDs of group DNs', async (ctx) => {
-      await ctx.check({ name: 'the worker asks for every configured OID of every selected group', spec: 'RFC 4512 §4.1.2, RFC 4511 §4.5.1' }, async (c) => {
+      await ctx.check('worker-asks-every-configured-oid-every-selected', async (c) => {
         const querying = await ctx.state.pass!.querying;
         c.expect(querying.groups, 'groups queried').toEqual(ctx.state.groups);
         c.expect([...querying.oids].sort(), 'OIDs queried').toEqual([...new Set(ctx.state.oids)].sort());
@@ -149,18 +143,26 @@ export default defineFlow<State>({
       });
 
       const ldap = ctx.target.ldap!;
-      await ctx.check({ name: 'a group DN that does not exist is reported as UnknownGroupDnError', spec: 'RFC 4511 §4.1.9 (noSuchObject)', soft: true }, async (c) => {
+      await ctx.check('group-dn-does-not-exist-reported-unknowngroupdnerror', async (c) => {
         // A sibling of the first group, so it lies under the base DN and only its existence is wrong.
         const parent = ctx.state.groups![0]!.split(/(?<!\\),/).slice(1).join(',') || ldap.baseDN;
         const missing = `cn=nauthera-no-such-group-${randomValue(4).replace(/[^A-Za-z0-9]/g, 'x')},${parent}`;
         const failure = await failureOf(runOnce({ url: ctx.state.url!, groups: [missing], oids: ctx.state.oids! }));
         c.expect(failure?.name, 'error').toBe('UnknownGroupDnError');
         c.expect(failure!.message, 'error message').toContain(missing);
-      });
-      await ctx.check({ name: 'an attribute OID the schema does not define is reported as UnknownOidError', spec: 'RFC 4512 §4.1.2', soft: true }, async (c) => {
+      }, { soft: true });
+      await ctx.check('attribute-oid-schema-does-not-define-reported', async (c) => {
         const failure = await failureOf(runOnce({ url: ctx.state.url!, groups: ctx.state.groups!, oids: ['1.3.6.1.4.1.99999.424242'] }));
         c.expect(failure?.name, 'error').toBe('UnknownOidError');
-      });
+      }, { soft: true });
+    }, {
+      key: 'query',
+      needs: { pass: 'a worker pass' },
+      checks: {
+        'worker-asks-every-configured-oid-every-selected': { name: 'the worker asks for every configured OID of every selected group', spec: 'RFC 4512 §4.1.2, RFC 4511 §4.5.1' },
+        'group-dn-does-not-exist-reported-unknowngroupdnerror': { name: 'a group DN that does not exist is reported as UnknownGroupDnError', spec: 'RFC 4511 §4.1.9 (noSuchObject)' },
+        'attribute-oid-schema-does-not-define-reported': { name: 'an attribute OID the schema does not define is reported as UnknownOidError', spec: 'RFC 4512 §4.1.2' },
+      },
     }),
 
     step('LDAP', 'Worker', 'Returns list of LDAP OIDs', async (ctx) => {
@@ -169,14 +171,14 @@ export default defineFlow<State>({
       const oids = [...new Set(ctx.state.oids!)];
       let result: LdapWorkerResult | undefined;
 
-      await ctx.check({ name: 'every configured OID comes back for each group', spec: 'RFC 4511 §4.5.2' }, async (c) => {
+      await ctx.check('every-configured-oid-comes-back-each-group', async (c) => {
         result = await pass.result;
         c.expect(Object.keys(result.groups).sort(), 'groups returned').toEqual([...groups].sort());
         c.expect(pass.returned.map((r) => r.group).sort(), 'groups handed to the observer').toEqual([...groups].sort());
         for (const group of groups) c.expect(Object.keys(result.groups[group] ?? {}).sort(), `OIDs of ${group}`).toEqual([...oids].sort());
       });
 
-      await ctx.check({ name: 'the values of each OID are the ones the directory holds', spec: 'RFC 4511 §4.5.2' }, async (c) => {
+      await ctx.check('values-each-oid-ones-directory-holds', async (c) => {
         const truth = await withDirectory(ctx.target.ldap!, async (client) => {
           const out: Record<string, Record<string, string[]>> = {};
           for (const group of groups) {
@@ -196,6 +198,13 @@ export default defineFlow<State>({
         c.expect(values, 'values read in all').toBeGreaterThan(0);
         c.note('result', JSON.stringify(result!.groups, null, 1).slice(0, 4_000));
       });
+    }, {
+      key: 'result',
+      needs: { pass: 'a worker pass' },
+      checks: {
+        'every-configured-oid-comes-back-each-group': { name: 'every configured OID comes back for each group', spec: 'RFC 4511 §4.5.2' },
+        'values-each-oid-ones-directory-holds': { name: 'the values of each OID are the ones the directory holds', spec: 'RFC 4511 §4.5.2' },
+      },
     }),
   ],
 });

@@ -11,6 +11,7 @@
  */
 import { defineFlow, step, type CheckScope, type HttpResponse, type Severity, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-request.ts';
+import { expectSameState } from './lib/authorization-response.ts';
 import { hasScope, offlineScope, resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse, isJwt, otherCodeClient, refreshGrant, tamperToken } from './lib/token-request.ts';
 import { decodeJwt } from 'jose';
@@ -20,6 +21,7 @@ interface State {
   request: CodeRequest;
   grant: HttpResponse;
   tokens: Record<string, any>;
+  refreshToken: string;
   resource?: HttpResponse;
   tampered?: HttpResponse;
   revoked?: HttpResponse | { notApplicable: string };
@@ -56,48 +58,65 @@ export default defineFlow<State>({
       ctx.state.request = request;
       const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'approve' });
       let code = '';
-      await ctx.check({ name: 'the resource owner grants an authorization code', spec: 'RFC 6749 §4.1.2' }, (c) => {
+      await ctx.check('resource-owner-grants-authorization-code', (c) => {
         const params = c.expectAuthorizationResponse(outcome);
-        c.expect(params.state, 'state').toBe(request.state);
         code = params.code;
         c.expect(code, 'code').toBeNonEmptyString();
       });
+      await ctx.check('authorization-response-state', (c) => {
+        expectSameState(c, c.expectRedirect(outcome).params, request.state);
+      }, { soft: true });
       ctx.state.grant = await exchangeCode(ctx, request, code);
-      await ctx.check({ name: 'the grant is presented at the token endpoint', spec: 'RFC 6749 §4.1.3' }, (c) => {
-        c.evidence(ctx.state.grant);
-        c.expect(ctx.state.grant.status, 'HTTP status').toBeLessThan(500);
-      });
+    }, {
+      key: 'a-grant',
+      checks: {
+        'resource-owner-grants-authorization-code': { name: 'the resource owner grants an authorization code', spec: 'RFC 6749 §4.1.2' },
+        'authorization-response-state': { name: 'the authorization response carries the state of its request', spec: 'RFC 6749 §4.1.2' },
+      },
     }),
 
     step('Authorization Server', 'Client', '(B) Access Token & Refresh Token', async (ctx) => {
       const res = ctx.state.grant;
-      await ctx.check({ name: 'an access token and a refresh token are issued', spec: 'RFC 6749 §1.5 (B), §5.1' }, (c) => {
+      if (typeof res.json?.access_token === 'string') ctx.state.tokens = res.json;
+      if (typeof res.json?.refresh_token === 'string') ctx.state.refreshToken = res.json.refresh_token;
+      await ctx.check('access-token-refresh-token-issued', (c) => {
         const json = expectTokenResponse(c, res);
         c.expect(json.refresh_token, 'refresh_token').toBeNonEmptyString();
-        ctx.state.tokens = json;
-      });
-      await ctx.check({ name: 'the token response is not cacheable', spec: 'RFC 6749 §5.1', soft: true }, (c) => {
+      }, { soft: true });
+      await ctx.check('token-response-not-cacheable', (c) => {
         expectNoStore(c, res);
-      });
+      }, { soft: true });
+    }, {
+      key: 'b-tokens',
+      needs: { grant: 'the token response to the grant' },
+      checks: {
+        'access-token-refresh-token-issued': { name: 'an access token and a refresh token are issued', spec: 'RFC 6749 §1.5 (B), §5.1' },
+        'token-response-not-cacheable': { name: 'the token response is not cacheable', spec: 'RFC 6749 §5.1' },
+      },
     }),
 
     step('Client', 'Resource Server', '(C) Access Token', async (ctx) => {
       const rs = ctx.target.resourceServer;
       if (!rs) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
       ctx.state.resource = await ctx.http.get(rs, { bearer: ctx.state.tokens.access_token });
-      await ctx.check({ name: 'the access token is presented as a Bearer token', spec: 'RFC 6750 §2.1' }, (c) => {
-        c.evidence(ctx.state.resource);
-        c.expect(ctx.state.resource!.status, 'HTTP status').toBeLessThan(500);
-      });
+    }, {
+      key: 'c-resource-request',
+      needs: { tokens: 'an access token' },
     }),
 
     step('Resource Server', 'Client', '(D) Protected Resource', async (ctx) => {
       const res = ctx.state.resource;
       if (!res) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
-      await ctx.check({ name: 'the protected resource is served for a valid access token', spec: 'RFC 6749 §1.5 (D), RFC 6750 §2.1' }, (c) => {
+      await ctx.check('protected-resource-served-valid-access-token', (c) => {
         c.expectStatus(res, 200);
         c.expect(res.text.length, 'length of the resource').toBeGreaterThan(0);
       });
+    }, {
+      key: 'd-resource',
+      needs: { resource: "the resource server's answer" },
+      checks: {
+        'protected-resource-served-valid-access-token': { name: 'the protected resource is served for a valid access token', spec: 'RFC 6749 §1.5 (D), RFC 6750 §2.1' },
+      },
     }),
 
     step('Client', 'Resource Server', '(E) Access Token', async (ctx) => {
@@ -110,13 +129,13 @@ export default defineFlow<State>({
         return `refused with HTTP ${res?.status}`;
       };
 
-      await ctx.check({ name: 'the resource server refuses a tampered access token', spec: 'RFC 6750 §3.1, RFC 9068 §4', soft: true }, async (c) => {
+      await ctx.check('resource-server-refuses-tampered-access-token', async (c) => {
         ctx.state.tampered = await ctx.http.get(rs, { bearer: tamperToken(ctx.state.tokens.access_token) });
         return refused(ctx.state.tampered, c);
-      });
+      }, { soft: true });
 
       // A separate grant: revoking a token may revoke its whole grant (RFC 7009 §2.1), which (G) still needs.
-      await ctx.check({ name: 'the resource server refuses a revoked access token', spec: 'RFC 7009 §2, RFC 6750 §3.1', soft: true }, async (c) => {
+      await ctx.check('resource-server-refuses-revoked-access-token', async (c) => {
         const na = (reason: string) => { ctx.state.revoked = { notApplicable: reason }; return c.notApplicable(reason); };
         if (!ctx.target.capabilities.revocation) na('the discovery metadata has no revocation_endpoint');
         // The opaque client's tokens are introspected by the resource server, so their revocation reaches it.
@@ -133,9 +152,9 @@ export default defineFlow<State>({
           na(`client ${revoking.client_id} gets self-contained JWT access tokens (RFC 9068), which the resource server verifies without asking the AS; give the target an "opaque" client to test revocation`);
         }
         return refused(res, c);
-      });
+      }, { soft: true });
 
-      await ctx.check({ name: 'the resource server refuses a token without the scope it needs', spec: 'RFC 6750 §3.1, RFC 6749 §3.3', soft: true }, async (c) => {
+      await ctx.check('resource-server-refuses-token-without-scope-needs', async (c) => {
         const needed = resourceScope(ctx.target);
         const scope = scopeFor(ctx.target, client, ['openid']);
         if (hasScope(scope, needed)) { ctx.state.narrow = { notApplicable: 'no scope without the resource scope' }; c.notApplicable('no scope without the resource scope'); }
@@ -145,83 +164,143 @@ export default defineFlow<State>({
         if (hasScope(tokens.json.scope, needed)) c.fail(`asked for "${scope}", the AS granted "${tokens.json.scope}" with ${needed} anyway`);
         ctx.state.narrow = await ctx.http.get(rs, { bearer: tokens.json.access_token });
         return refused(ctx.state.narrow, c);
-      });
+      }, { soft: true });
+    }, {
+      key: 'e-expired-token',
+      needs: { tokens: 'an access token' },
+      checks: {
+        'resource-server-refuses-tampered-access-token': { name: 'the resource server refuses a tampered access token', spec: 'RFC 6750 §3.1, RFC 9068 §4' },
+        'resource-server-refuses-revoked-access-token': { name: 'the resource server refuses a revoked access token', spec: 'RFC 7009 §2, RFC 6750 §3.1' },
+        'resource-server-refuses-token-without-scope-needs': { name: 'the resource server refuses a token without the scope it needs', spec: 'RFC 6750 §3.1, RFC 6749 §3.3' },
+      },
     }),
 
     step('Resource Server', 'Client', '(F) Invalid Token Error', async (ctx) => {
       if (!ctx.target.resourceServer) return ctx.notApplicable('the target has no resource server (resourceServer in the config)');
       const { tampered, revoked, narrow } = ctx.state;
-      await ctx.check({ name: 'a tampered access token is answered 401 invalid_token', spec: 'RFC 6750 §3.1', soft: true }, (c) => {
+      await ctx.check('tampered-access-token-answered-401-invalid-token', (c) => {
         if (!tampered) c.fail('no answer to the tampered token (see the previous step)');
         c.expectBearerError(tampered!, 'invalid_token');
-      });
-      await ctx.check({ name: 'a revoked access token is answered 401 invalid_token', spec: 'RFC 6750 §3.1', soft: true }, (c) => {
+      }, { soft: true });
+      await ctx.check('revoked-access-token-answered-401-invalid-token', (c) => {
         if (!isResponse(revoked)) return c.notApplicable(revoked?.notApplicable ?? 'the revoked token was not sent (see the previous step)');
         c.expectBearerError(revoked, 'invalid_token');
-      });
-      await ctx.check({ name: 'too little scope is answered 403 insufficient_scope', spec: 'RFC 6750 §3.1', soft: true }, (c) => {
+      }, { soft: true });
+      await ctx.check('too-little-scope-answered-403-insufficient-scope', (c) => {
         if (!isResponse(narrow)) return c.notApplicable(narrow?.notApplicable ?? 'the narrow token was not sent (see the previous step)');
         c.expectBearerError(narrow, 'insufficient_scope');
-      });
+      }, { soft: true });
+    }, {
+      key: 'f-invalid-token',
+      checks: {
+        'tampered-access-token-answered-401-invalid-token': { name: 'a tampered access token is answered 401 invalid_token', spec: 'RFC 6750 §3.1' },
+        'revoked-access-token-answered-401-invalid-token': { name: 'a revoked access token is answered 401 invalid_token', spec: 'RFC 6750 §3.1' },
+        'too-little-scope-answered-403-insufficient-scope': { name: 'too little scope is answered 403 insufficient_scope', spec: 'RFC 6750 §3.1' },
+      },
     }),
 
     step('Client', 'Authorization Server', '(G) Refresh Token', async (ctx) => {
-      const { client, tokens } = ctx.state;
-      const res = await refreshGrant(ctx, client, tokens.refresh_token);
+      const { client, tokens, refreshToken } = ctx.state;
+      const res = await refreshGrant(ctx, client, refreshToken);
       ctx.state.refresh = res;
-      await ctx.check({ name: 'the refresh token is accepted for new tokens', spec: 'RFC 6749 §6' }, (c) => {
-        ctx.state.refreshed = expectTokenResponse(c, res);
-      });
-      const latest = (ctx.state.refreshed.refresh_token as string | undefined) ?? tokens.refresh_token;
-      // Before any reuse: reusing a rotated token would revoke the family and hide this answer.
-      await ctx.check({ name: 'scope widening on refresh is refused with invalid_scope', spec: 'RFC 6749 §6, §5.2', soft: true }, async (c) => {
-        const granted = String(tokens.scope ?? ctx.state.request.scope).split(' ');
-        const extra = scopeFor(ctx.target, client, ['profile', 'email', 'api:write', 'groups']).split(' ').filter((s) => s && !granted.includes(s));
+      await ctx.check('refresh-token-accepted-new-tokens', (c) => {
+        expectTokenResponse(c, res);
+      }, { soft: true });
+      if (typeof res.json?.access_token === 'string') ctx.state.refreshed = res.json;
+      // The attacks below each use a refresh token of their own grant: an accepted widening rotates
+      // its token, and a refused misuse may revoke it; either would falsify step H's rotation checks.
+      const ownRefreshToken = async (c: CheckScope): Promise<{ token: string; scope: string }> => {
+        const fresh = await freshCode(ctx, client, { scope: ctx.state.request.scope, prompt: ctx.state.request.params.prompt });
+        const grant = await exchangeCode(ctx, fresh.request, fresh.code);
+        const token = grant.json?.refresh_token;
+        if (typeof token !== 'string') c.notApplicable(`a second grant gave no refresh token to test with (HTTP ${grant.status})`);
+        return { token, scope: String(grant.json.scope ?? fresh.request.scope) };
+      };
+      let widened: HttpResponse | undefined;
+      // RFC 6749 §6: the new scope MUST NOT include any scope not originally granted. The AS may refuse
+      // (invalid_scope, §5.2) or ignore the extra scope (§3.3), returning the scope it granted.
+      await ctx.check('scope-widening-refresh-refused-invalid-scope', async (c) => {
+        const baseline = ctx.state.request.scope.split(' ');
+        const extra = scopeFor(ctx.target, client, ['profile', 'email', 'api:write', 'groups']).split(' ').filter((s) => s && !baseline.includes(s) && !String(tokens.scope ?? '').split(' ').includes(s));
         if (extra.length === 0) c.notApplicable('every scope the client may ask for was granted: nothing to widen to');
-        c.note('asked for', `${granted.join(' ')} ${extra[0]} (granted: ${granted.join(' ')})`);
-        c.expectOAuthError(await refreshGrant(ctx, client, latest, [...granted, extra[0]].join(' ')), 'invalid_scope');
-      });
-      await ctx.check({ name: 'a refresh token presented by another client is refused with invalid_grant', spec: 'RFC 6749 §6, §10.4', soft: true }, async (c) => {
+        const own = await ownRefreshToken(c);
+        const granted = own.scope.split(' ');
+        const asked = [...granted, extra[0]].join(' ');
+        c.note('asked for', `${asked} (granted: ${own.scope})`);
+        widened = await refreshGrant(ctx, client, own.token, asked);
+        if (widened.status >= 400) return `refused with HTTP ${widened.status}${widened.json?.error ? ` and error ${JSON.stringify(widened.json.error)}` : ''}`;
+        c.expectStatus(widened, 200);
+        // §5.1: scope may be left out only when it is the requested one, which here would be a widening.
+        if (typeof widened.json?.scope !== 'string') c.fail(`the AS answered 200 without scope, i.e. granted "${asked}" as requested, more than the original "${own.scope}"`);
+        const more = String(widened.json.scope).split(' ').filter((s) => s && !granted.includes(s));
+        if (more.length > 0) c.fail(`the refreshed grant holds ${more.join(', ')}, which the original "${own.scope}" did not`);
+        return `the AS ignored the extra scope and granted "${widened.json.scope}"`;
+      }, { soft: true });
+      await ctx.check('widening-refusal-invalid-scope', (c) => {
+        if (!widened || widened.status < 400) c.notApplicable('the widening was not refused');
+        c.expectOAuthError(widened!, 'invalid_scope');
+      }, { soft: true });
+      await ctx.check('refresh-token-presented-another-client-refused-invalid', async (c) => {
         const other = otherCodeClient(ctx.target, client);
         if (!other) c.notApplicable('the target has no second client to present it');
+        const own = await ownRefreshToken(c);
         c.note('presented by', `${other!.client_id} (${other!.role}); issued to ${client.client_id}`);
-        c.expectOAuthError(await refreshGrant(ctx, other!, latest), 'invalid_grant');
-      });
+        c.expectOAuthError(await refreshGrant(ctx, other!, own.token), 'invalid_grant');
+      }, { soft: true });
+    }, {
+      key: 'g-refresh',
+      needs: { refreshToken: 'a refresh token' },
+      checks: {
+        'refresh-token-accepted-new-tokens': { name: 'the refresh token is accepted for new tokens', spec: 'RFC 6749 §6' },
+        'scope-widening-refresh-refused-invalid-scope': { name: 'a refresh asking for more scope grants no more than the original scope', spec: 'RFC 6749 §6, §3.3, §5.1' },
+        'widening-refusal-invalid-scope': { name: 'a refused scope widening is answered with invalid_scope', spec: 'RFC 6749 §5.2' },
+        'refresh-token-presented-another-client-refused-invalid': { name: 'a refresh token presented by another client is refused with invalid_grant', spec: 'RFC 6749 §6, §10.4' },
+      },
     }),
 
     step('Authorization Server', 'Client', '(H) Access Token & Optional Refresh Token', async (ctx) => {
       const { client, tokens, refreshed, refresh } = ctx.state;
-      await ctx.check({ name: 'a new access token is issued', spec: 'RFC 6749 §6, §5.1' }, (c) => {
+      await ctx.check('new-access-token-issued', (c) => {
         expectNoStore(c, refresh);
         c.expect(refreshed.access_token, 'access_token').not.toBe(tokens.access_token);
-      });
+      }, { soft: true });
       if (typeof refreshed.id_token === 'string' && typeof tokens.id_token === 'string') {
-        await ctx.check({ name: 'a refreshed ID token keeps iss, sub and aud', spec: 'OIDC Core §12.2', soft: true }, (c) => {
+        await ctx.check('refreshed-id-token-keeps-iss-sub-aud', (c) => {
           const before = decodeJwt(tokens.id_token);
           const after = decodeJwt(refreshed.id_token);
           c.expect(after.iss, 'iss').toBe(before.iss);
           c.expect(after.sub, 'sub').toBe(before.sub);
           c.expect(after.aud, 'aud').toEqual(before.aud);
-        });
+        }, { soft: true });
       }
       const rs = ctx.target.resourceServer;
       if (rs) {
-        await ctx.check({ name: 'the resource server accepts the refreshed access token', spec: 'RFC 6749 §1.5, RFC 6750 §2.1', soft: true }, async (c) => {
+        await ctx.check('resource-server-accepts-refreshed-access-token', async (c) => {
           c.expectStatus(await ctx.http.get(rs, { bearer: refreshed.access_token }), 200);
-        });
+        }, { soft: true });
       }
       const severity = rotationSeverity(client);
       let reuseRefused = false;
-      await ctx.check({ name: 'refresh token is rotated and the old one refused', spec: 'RFC 9700 §4.14.2, RFC 6749 §10.4', severity, soft: true }, async (c) => {
+      await ctx.check('refresh-token-rotated-old-one-refused', async (c) => {
         c.expect(refreshed.refresh_token, 'new refresh_token').toBeNonEmptyString();
         c.expect(refreshed.refresh_token, 'new refresh_token').not.toBe(tokens.refresh_token);
         c.expectOAuthError(await refreshGrant(ctx, client, tokens.refresh_token), 'invalid_grant');
         reuseRefused = true;
-      });
-      await ctx.check({ name: 'reusing a rotated refresh token revokes its successor', spec: 'RFC 9700 §4.14.2', severity, soft: true }, async (c) => {
+      }, { soft: true, severity });
+      await ctx.check('rotated-refresh-token-reuse-revokes-successor', async (c) => {
         if (!reuseRefused) c.notApplicable('the old refresh token was not refused, so no reuse was detected');
         c.expectOAuthError(await refreshGrant(ctx, client, refreshed.refresh_token), 'invalid_grant');
-      });
+      }, { soft: true, severity });
+    }, {
+      key: 'h-new-tokens',
+      needs: { refreshed: 'a refresh response with an access token' },
+      checks: {
+        'new-access-token-issued': { name: 'a new access token is issued', spec: 'RFC 6749 §6, §5.1' },
+        'refreshed-id-token-keeps-iss-sub-aud': { name: 'a refreshed ID token keeps iss, sub and aud', spec: 'OIDC Core §12.2' },
+        'resource-server-accepts-refreshed-access-token': { name: 'the resource server accepts the refreshed access token', spec: 'RFC 6749 §1.5, RFC 6750 §2.1' },
+        'refresh-token-rotated-old-one-refused': { name: 'refresh token is rotated and the old one refused', spec: 'RFC 9700 §4.14.2, RFC 6749 §10.4' },
+        'rotated-refresh-token-reuse-revokes-successor': { name: 'reusing a rotated refresh token revokes its successor', spec: 'RFC 9700 §4.14.2' },
+      },
     }),
   ],
 });

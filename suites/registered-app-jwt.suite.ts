@@ -14,9 +14,9 @@
  *   accessTokenAudience  the aud the app requires (reference: its resource server's URL)
  *   registrationInitialAccessToken  when registration needs one (RFC 7591 §3)
  */
-import { generateKeyPair, SignJWT } from 'jose';
 import { defineFlow, randomValue, step, type FlowContext, type RedirectOutcome } from '../harness/flow/index.ts';
 import type { SampleApp } from '../reference-server/sample-app/index.ts';
+import { expectSameState } from './lib/authorization-response.ts';
 import { deleteAtFlowEnd, initialAccessToken, register } from './lib/client-registration.ts';
 
 // Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
@@ -49,16 +49,6 @@ async function appStatus(ctx: FlowContext<State>, app: SampleApp) {
   return { res, status: res.json as ReturnType<SampleApp['status']> | undefined };
 }
 
-/** A JWT with the claims of a real access token, but signed by a key the AS never had (or not at all). */
-async function forgedAccessToken(claims: Record<string, unknown>, kid: string | undefined, unsigned = false): Promise<string> {
-  if (unsigned) {
-    const part = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    return `${part({ alg: 'none', typ: 'at+jwt' })}.${part(claims)}.`;
-  }
-  const { privateKey } = await generateKeyPair('ES256');
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', ...(kid ? { kid } : {}) }).sign(privateKey);
-}
-
 export default defineFlow<State>({
   id: 'registered-app-jwt',
   title: 'Registered application with a JWT access token',
@@ -69,10 +59,15 @@ export default defineFlow<State>({
       const redirectUri = 'https://rp.nauthera.test/registered-app/callback';
       const valid = { client_name: 'nauthera registration check', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' };
 
-      await ctx.check({ name: 'a valid registration succeeds with a client_id and the registered metadata', spec: 'RFC 7591 §3.2.1' }, async (c) => {
-        const res = await register(ctx, valid);
-        deleteAtFlowEnd(ctx, res);
-        c.expectStatus(res, 201);
+      let registered: Awaited<ReturnType<typeof register>> | undefined;
+      await ctx.check('registration-answered-201', async (c) => {
+        registered = await register(ctx, valid);
+        deleteAtFlowEnd(ctx, registered);
+        c.expectStatus(registered, 201);
+      }, { soft: true });
+      await ctx.check('valid-registration-succeeds-client-id-registered-metadata', (c) => {
+        const res = registered!;
+        if (res.status >= 300) c.fail(`the registration was refused with HTTP ${res.status}${res.json?.error ? ` and error ${JSON.stringify(res.json.error)}` : ''}`);
         const json = c.expectJson(res);
         c.expect(json.client_id, 'client_id').toBeNonEmptyString();
         c.expect(json.redirect_uris, 'redirect_uris').toEqual([redirectUri]);
@@ -82,18 +77,18 @@ export default defineFlow<State>({
       });
 
       // RFC 6749 §3.1.2: a redirection endpoint MUST NOT include a fragment.
-      await ctx.check({ name: 'a redirect URI with a fragment is refused with invalid_redirect_uri', spec: 'RFC 7591 §3.2.2, RFC 6749 §3.1.2', soft: true }, async (c) => {
+      await ctx.check('redirect-uri-fragment-refused-invalid-redirect-uri', async (c) => {
         const res = await register(ctx, { ...valid, redirect_uris: [`${redirectUri}#fragment`] });
         deleteAtFlowEnd(ctx, res);
         c.expectOAuthError(res, 'invalid_redirect_uri');
-      });
-      await ctx.check({ name: 'a redirect URI that is not an absolute URI is refused with invalid_redirect_uri', spec: 'RFC 7591 §3.2.2, RFC 6749 §3.1.2', soft: true }, async (c) => {
+      }, { soft: true });
+      await ctx.check('redirect-uri-not-absolute-uri-refused-invalid', async (c) => {
         const res = await register(ctx, { ...valid, redirect_uris: ['/relative/callback'] });
         deleteAtFlowEnd(ctx, res);
         c.expectOAuthError(res, 'invalid_redirect_uri');
-      });
+      }, { soft: true });
       // §2: the server MAY replace metadata it does not support instead of refusing it.
-      await ctx.check({ name: 'an unsupported token_endpoint_auth_method is refused with invalid_client_metadata or replaced', spec: 'RFC 7591 §2, §3.2.2', soft: true }, async (c) => {
+      await ctx.check('unsupported-token-endpoint-auth-method-refused-invalid', async (c) => {
         const bogus = 'nauthera_unknown_method';
         const res = await register(ctx, { ...valid, token_endpoint_auth_method: bogus });
         deleteAtFlowEnd(ctx, res);
@@ -102,10 +97,10 @@ export default defineFlow<State>({
         } else {
           c.expectOAuthError(res, 'invalid_client_metadata');
         }
-      });
+      }, { soft: true });
 
       // RFC 7592 §2.3: once deleted, the client is gone; the server SHOULD also end its grants and tokens.
-      await ctx.check({ name: 'a client deleted at its registration_client_uri no longer authenticates', spec: 'RFC 7592 §2.3', soft: true }, async (c) => {
+      await ctx.check('client-deleted-registration-client-uri-no-longer', async (c) => {
         const res = await register(ctx, valid);
         deleteAtFlowEnd(ctx, res);
         c.expectStatus(res, 201);
@@ -118,9 +113,9 @@ export default defineFlow<State>({
         const deleted = await ctx.http.request('DELETE', uri, { bearer: token });
         c.expectStatus(deleted, 204);
         c.expectOAuthError(await exchange(), 'invalid_client');
-      });
+      }, { soft: true });
 
-      await ctx.check({ name: 'the application registers itself at the authorization server', spec: 'RFC 7591 §3.1' }, async (c) => {
+      await ctx.check('application-registers-itself-authorization-server', async (c) => {
         const audience = audienceOf(ctx);
         if (!audience) {
           ctx.state.noApp = 'the access token audience the sample app must require is unknown: set options.accessTokenAudience in the target config';
@@ -136,82 +131,93 @@ export default defineFlow<State>({
         c.expect(status?.registration.redirect_uris, 'its redirect_uris').toEqual([app.redirectUri]);
         c.note('sample app', `${app.url} (client_id ${app.clientId}, audience ${audience})`);
       });
+    }, {
+      key: 'register',
+      checks: {
+        'registration-answered-201': { name: 'a valid registration is answered 201 Created', spec: 'RFC 7591 §3.2.1' },
+        'valid-registration-succeeds-client-id-registered-metadata': { name: 'a valid registration returns a client_id and the registered metadata', spec: 'RFC 7591 §3.2.1' },
+        'redirect-uri-fragment-refused-invalid-redirect-uri': { name: 'a redirect URI with a fragment is refused with invalid_redirect_uri', spec: 'RFC 7591 §3.2.2, RFC 6749 §3.1.2' },
+        'redirect-uri-not-absolute-uri-refused-invalid': { name: 'a redirect URI that is not an absolute URI is refused with invalid_redirect_uri', spec: 'RFC 7591 §3.2.2, RFC 6749 §3.1.2' },
+        'unsupported-token-endpoint-auth-method-refused-invalid': { name: 'an unsupported token_endpoint_auth_method is refused with invalid_client_metadata or replaced', spec: 'RFC 7591 §2, §3.2.2' },
+        'client-deleted-registration-client-uri-no-longer': { name: 'a client deleted at its registration_client_uri no longer authenticates', spec: 'RFC 7592 §2.3' },
+        'application-registers-itself-authorization-server': { name: 'the application registers itself at the authorization server', spec: 'RFC 7591 §3.1' },
+      },
     }),
 
+    // Arrows 1 and 2 are the sample app's own doing (nauthera plays the drawing's resource
+    // server): they are walked, not judged; the target's part starts at arrow 3.
     step('Client', 'RS', '1. access', async (ctx) => {
       const app = requireApp(ctx);
       const page = await ctx.browser.page();
-      await ctx.check({ name: 'without a token the resource server does not serve the resource', spec: 'RFC 6750 §3' }, async (c) => {
-        // The app's own answer is the first response of the navigation (the browser then follows it).
-        const first = page.waitForResponse((r) => r.url() === `${app.url}/` || r.url() === app.url, { timeout: 10_000 });
-        await page.goto(app.url, { waitUntil: 'domcontentloaded' });
-        const response = await first;
-        ctx.state.appResponse = { status: response.status(), location: (await response.headerValue('location')) ?? undefined };
-        c.evidence(await ctx.browser.screenshot('access'));
-        c.expect(response.status(), `HTTP status of GET ${app.url}/`).not.toBe(200);
-        c.expect(ctx.state.appResponse.status >= 300 && ctx.state.appResponse.status < 400, `GET ${app.url}/ answers with a redirect`).toBe(true);
-      });
-    }),
+      // The app's own answer is the first response of the navigation (the browser then follows it).
+      const first = page.waitForResponse((r) => r.url() === `${app.url}/` || r.url() === app.url, { timeout: 10_000 });
+      await page.goto(app.url, { waitUntil: 'domcontentloaded' });
+      const response = await first;
+      ctx.state.appResponse = { status: response.status(), location: (await response.headerValue('location')) ?? undefined };
+    }, { key: 'access', needs: { app: 'the registered sample app' } }),
 
     step('RS', 'Client', '2. redirect to Auth Server', async (ctx) => {
       const app = requireApp(ctx);
       const location = ctx.state.appResponse?.location;
-      await ctx.check({ name: 'the redirect goes to the authorization endpoint with the registered client_id and redirect_uri', spec: 'RFC 6749 §4.1.1' }, (c) => {
-        c.expect(location, 'Location').toBeNonEmptyString();
-        const url = new URL(location!, app.url);
-        const endpoint = new URL(ctx.target.endpoint('authorization_endpoint'));
-        c.expect(`${url.origin}${url.pathname}`, 'redirect target').toBe(`${endpoint.origin}${endpoint.pathname}`);
-        c.expect(url.searchParams.get('response_type'), 'response_type').toBe('code');
-        c.expect(url.searchParams.get('client_id'), 'client_id').toBe(app.clientId);
-        c.expect(url.searchParams.get('redirect_uri'), 'redirect_uri').toBe(app.redirectUri);
-        ctx.state.authorizationUrl = url.toString();
-      });
-      await ctx.check({ name: 'the request carries a state and an S256 PKCE challenge', spec: 'RFC 6749 §10.12, RFC 7636 §4.3, RFC 9700 §2.1.1' }, (c) => {
-        const url = new URL(ctx.state.authorizationUrl!);
-        c.expect(url.searchParams.get('state'), 'state').toBeNonEmptyString();
-        c.expect(url.searchParams.get('code_challenge'), 'code_challenge').toMatch(/^[A-Za-z0-9_-]{43}$/);
-        c.expect(url.searchParams.get('code_challenge_method'), 'code_challenge_method').toBe('S256');
-      });
-    }),
+      if (!location) throw new Error(`the sample app answered GET / with HTTP ${ctx.state.appResponse?.status} and no Location`);
+      ctx.state.authorizationUrl = new URL(location, app.url).toString();
+    }, { key: 'redirect-to-as', needs: { appResponse: "the sample app's answer" } }),
 
     step('Client', 'AS', '3. redirect', async (ctx) => {
       const app = requireApp(ctx);
       const authorizationUrl = ctx.state.authorizationUrl!;
       // Registration bound the app to its redirect URI: another one must not receive anything.
-      await ctx.check({ name: 'a redirect_uri the app did not register is not redirected to', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1.3', soft: true }, async (c) => {
+      await ctx.check('redirect-uri-app-did-not-register-not', async (c) => {
         const evil = 'https://evil.nauthera.test/callback';
         const url = new URL(authorizationUrl);
         url.searchParams.set('redirect_uri', evil);
         c.expectNoRedirect(await ctx.browser.authorize(url.toString(), { user: ctx.target.user('user') }), evil);
-      });
-      await ctx.check({ name: 'the user signs in and consents, and the AS redirects to the registered callback', spec: 'RFC 6749 §4.1.2' }, async (c) => {
+      }, { soft: true });
+      await ctx.check('user-signs-consents-redirects-registered-callback', async (c) => {
         const outcome = await ctx.browser.authorize(authorizationUrl, { user: ctx.target.user('user'), redirectUris: [app.redirectUri] });
         const redirect = c.expectRedirect(outcome);
         ctx.state.callback = redirect;
         c.expect(redirect.redirectUri, 'redirected to').toBe(app.redirectUri);
       });
+    }, {
+      key: 'authorize',
+      needs: { authorizationUrl: "the sample app's authorization request" },
+      checks: {
+        'redirect-uri-app-did-not-register-not': { name: 'a redirect_uri the app did not register is not redirected to', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1.3' },
+        'user-signs-consents-redirects-registered-callback': { name: 'the user signs in and consents, and the AS redirects to the registered callback', spec: 'RFC 6749 §4.1.2' },
+      },
     }),
 
     step('AS', 'Client', '4. redirect to callback (with access token - JWT)', async (ctx) => {
       requireApp(ctx);
       const callback = ctx.state.callback!;
       const sent = new URL(ctx.state.authorizationUrl!).searchParams.get('state');
-      await ctx.check({ name: "the callback gets a code with the app's state", spec: 'RFC 6749 §4.1.2' }, (c) => {
+      await ctx.check('callback-gets-code-app-s-state', (c) => {
         const params = c.expectAuthorizationResponse(callback);
         c.expect(params.code, 'code').toBeNonEmptyString();
-        c.expect(params.state, 'state').toBe(sent);
-      });
-      await ctx.check({ name: 'no access token travels in the front channel for response_type code', spec: 'RFC 6749 §4.1.2, RFC 9700 §2.1.2' }, (c) => {
+      }, { soft: true });
+      await ctx.check('callback-state', (c) => {
+        expectSameState(c, callback.params, sent ?? undefined);
+      }, { soft: true });
+      await ctx.check('no-access-token-travels-front-channel-response', (c) => {
         c.expect(callback.params.access_token, 'access_token at the callback').not.toBeDefined();
         c.expect(callback.responseMode, 'response mode').toBe('query');
       });
+    }, {
+      key: 'callback',
+      needs: { callback: 'the authorization response at the callback' },
+      checks: {
+        'callback-gets-code-app-s-state': { name: 'the callback gets a code', spec: 'RFC 6749 §4.1.2' },
+        'callback-state': { name: 'the callback gets the state of the app\'s request', spec: 'RFC 6749 §4.1.2' },
+        'no-access-token-travels-front-channel-response': { name: 'no access token travels in the front channel for response_type code', spec: 'RFC 6749 §4.1.2, RFC 9700 §2.1.2' },
+      },
     }),
 
     step('Client', 'RS', '5. redirect to callback (with access token - JWT)', async (ctx) => {
       const app = requireApp(ctx);
       const page = await ctx.browser.page();
 
-      await ctx.check({ name: 'the resource server serves the resource once the callback is done', spec: 'RFC 6750 §2' }, async (c) => {
+      await ctx.check('resource-server-serves-resource-once-callback-done', async (c) => {
         // The browser follows the AS's redirect into the app's callback, which answers with a
         // redirect to the resource, or with its error page (staying at /callback).
         const origin = new URL(app.url).origin;
@@ -224,15 +230,13 @@ export default defineFlow<State>({
         c.expect(heading, 'page heading').toBe('Protected resource');
       });
 
-      let validated: { header?: { alg?: string; kid?: string; typ?: string }; claims?: Record<string, unknown> } | undefined;
-      await ctx.check({ name: 'the JWT access token is validated against the JWKS of the AS', spec: 'RFC 9068 §4' }, async (c) => {
+      await ctx.check('jwt-access-token-validated-against-jwks', async (c) => {
         const { res, status } = await appStatus(ctx, app);
         c.expectStatus(res, 200);
         const callbackValidations = (status?.validations ?? []).filter((v) => v.via === 'callback');
         c.expect(callbackValidations.length, 'tokens validated at the callback').toBe(1);
         const v = callbackValidations[0]!;
         c.expect(v.valid, `the validation (${v.reason ?? 'no reason given'})`).toBe(true);
-        validated = v;
         c.expect(v.header?.typ?.toLowerCase(), 'typ').toBeOneOf(['at+jwt', 'application/at+jwt']);
         c.expect(v.header?.alg, 'alg').toBeOneOf(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA']);
         const jwks = await ctx.http.get(ctx.target.endpoint('jwks_uri'));
@@ -245,15 +249,13 @@ export default defineFlow<State>({
         c.expect(v.claims?.sub, 'sub').toBeNonEmptyString();
       });
 
-      const claims = { ...(validated?.claims ?? {}), exp: Math.floor(Date.now() / 1000) + 300 };
-      await ctx.check({ name: 'the resource server refuses a JWT signed by a key the AS does not hold', spec: 'RFC 9068 §4, RFC 6750 §3.1', soft: true }, async (c) => {
-        const token = await forgedAccessToken(claims, validated?.header?.kid);
-        c.expectBearerError(await ctx.http.get(`${app.url}/api/resource`, { bearer: token }), 'invalid_token');
-      });
-      await ctx.check({ name: 'the resource server refuses an unsigned (alg none) access token', spec: 'RFC 9068 §4, RFC 8725 §3.1', soft: true }, async (c) => {
-        const token = await forgedAccessToken(claims, undefined, true);
-        c.expectBearerError(await ctx.http.get(`${app.url}/api/resource`, { bearer: token }), 'invalid_token');
-      });
+    }, {
+      key: 'resource',
+      needs: { callback: 'the authorization response at the callback' },
+      checks: {
+        'resource-server-serves-resource-once-callback-done': { name: 'the resource server serves the resource once the callback is done', spec: 'RFC 6750 §2' },
+        'jwt-access-token-validated-against-jwks': { name: 'the JWT access token is validated against the JWKS of the AS', spec: 'RFC 9068 §4' },
+      },
     }),
   ],
 });

@@ -7,22 +7,67 @@
  *   idt?.claims.sub
  *
  * Checks are soft (one broken claim does not hide the others) except the first one: a value
- * that is not a JWS at all leaves nothing to validate. Suites that need their own check names
- * (the fault table of issue 6: implicit and hybrid name their nonce check differently) pass
- * `names`.
+ * that is not a JWS at all leaves nothing to validate. A step that validates ID tokens declares
+ * `...idTokenChecks()` among its checks; a step that validates several (one per response type)
+ * declares `idTokenChecks({ tagged: true })` and passes each token's `tag`.
  */
 import { createHash } from 'node:crypto';
 import {
   compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader,
   type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters,
 } from 'jose';
-import type { FlowContext, TargetClient } from '../../harness/flow/index.ts';
+import type { CheckCatalogue, FlowContext, TargetClient } from '../../harness/flow/index.ts';
 
 /** The checks checkIdToken runs, by key (for `names`). */
 export type IdTokenCheckKey =
   | 'format' | 'claims' | 'alg' | 'signature' | 'iss' | 'aud' | 'azp' | 'exp' | 'iat' | 'nonce' | 'atHash' | 'cHash' | 'authTime';
 
-/** Default check names: stable, since expected-failure files and the fault tests match them. */
+/** The checks' keys: the last part of their ids (`<flow>/<step>/id-token-signature`). */
+export const idTokenCheckKeys: Record<IdTokenCheckKey, string> = {
+  format: 'id-token-is-jws',
+  claims: 'id-token-required-claims',
+  alg: 'id-token-alg-advertised-not-none',
+  signature: 'id-token-signature-verifies',
+  iss: 'id-token-iss-is-issuer',
+  aud: 'id-token-aud-has-client',
+  azp: 'id-token-azp-is-client',
+  exp: 'id-token-not-expired',
+  iat: 'id-token-iat-not-future',
+  nonce: 'id-token-nonce-echoed',
+  atHash: 'id-token-at-hash-matches',
+  cHash: 'id-token-c-hash-matches',
+  authTime: 'id-token-auth-time-honours-max-age',
+};
+
+const idTokenSpecs: Record<IdTokenCheckKey, string> = {
+  format: 'OIDC Core §2, RFC 7515 §7.1',
+  claims: 'OIDC Core §2',
+  alg: 'OIDC Core §3.1.3.7 step 7, §2',
+  signature: 'OIDC Core §3.1.3.7 step 6, RFC 7515 §5.2',
+  iss: 'OIDC Core §3.1.3.7 step 2',
+  aud: 'OIDC Core §3.1.3.7 step 3',
+  azp: 'OIDC Core §3.1.3.7 steps 4-5',
+  exp: 'OIDC Core §3.1.3.7 step 9',
+  iat: 'OIDC Core §3.1.3.7 step 10',
+  nonce: 'OIDC Core §3.1.3.7 step 11, §2',
+  atHash: 'OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.11',
+  cHash: 'OIDC Core §3.3.2.11, §3.3.2.10',
+  authTime: 'OIDC Core §3.1.3.7 step 13, §3.1.2.1',
+};
+
+/**
+ * The catalogue entries of checkIdToken's checks, for a step's `checks`. `tagged`: each name
+ * ends " ({tag})", for a step that validates one ID token per response type.
+ */
+export function idTokenChecks(options: { tagged?: boolean } = {}): CheckCatalogue {
+  const out: CheckCatalogue = {};
+  for (const key of Object.keys(idTokenCheckKeys) as IdTokenCheckKey[]) {
+    out[idTokenCheckKeys[key]] = { name: options.tagged ? `${idTokenCheckNames[key]} ({tag})` : idTokenCheckNames[key], spec: idTokenSpecs[key] };
+  }
+  return out;
+}
+
+/** Default check names. */
 export const idTokenCheckNames: Record<IdTokenCheckKey, string> = {
   format: 'ID token is a signed JWT (JWS compact serialization)',
   claims: 'ID token carries the required claims (iss, sub, aud, exp, iat)',
@@ -39,17 +84,6 @@ export const idTokenCheckNames: Record<IdTokenCheckKey, string> = {
   authTime: 'ID token auth_time honours max_age',
 };
 
-/**
- * Check names for a suite that validates several ID tokens (implicit, hybrid): each default
- * name tagged " (<tag>)", and the nonce check under the suite's own name (the fault table of
- * issue 6 tells it apart from openid-connect's).
- */
-export function taggedIdTokenCheckNames(tag: string, nonceName: string): Partial<Record<IdTokenCheckKey, string>> {
-  const names: Partial<Record<IdTokenCheckKey, string>> = {};
-  for (const key of Object.keys(idTokenCheckNames) as IdTokenCheckKey[]) names[key] = `${idTokenCheckNames[key]} (${tag})`;
-  names.nonce = nonceName;
-  return names;
-}
 
 export interface CheckIdTokenOptions {
   /** The client the token was issued to: aud / azp, and the secret for HS* signatures (OIDC Core §10.1). */
@@ -66,8 +100,8 @@ export interface CheckIdTokenOptions {
   requireCHash?: boolean;
   /** max_age of the request: auth_time must be present and not older (§3.1.2.1, §3.1.3.7 step 13). */
   maxAgeSeconds?: number;
-  /** Other names for some checks (keep them stable once reports use them). */
-  names?: Partial<Record<IdTokenCheckKey, string>>;
+  /** Which token this is, for a step that declared idTokenChecks({ tagged: true }) (e.g. the response type). */
+  tag?: string;
   /** Allowed clock skew in seconds for exp / iat / auth_time (default 60). */
   clockToleranceSeconds?: number;
 }
@@ -152,13 +186,14 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
  * (that check fails the step).
  */
 export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: CheckIdTokenOptions): Promise<ValidatedIdToken | undefined> {
-  const name = (key: IdTokenCheckKey) => options.names?.[key] ?? idTokenCheckNames[key];
+  const call = { soft: true, ...(options.tag !== undefined ? { args: { tag: options.tag } } : {}) };
+  const name = (key: IdTokenCheckKey) => idTokenCheckKeys[key];
   const { client } = options;
   const skew = options.clockToleranceSeconds ?? 60;
   let header: ProtectedHeaderParameters | undefined;
   let claims: (JWTPayload & Record<string, unknown>) | undefined;
 
-  await ctx.check({ name: name('format'), spec: 'OIDC Core §2, RFC 7515 §7.1' }, (c) => {
+  await ctx.check(name('format'), (c) => {
     c.expect(idToken, 'id_token').toBeNonEmptyString();
     const token = idToken as string;
     if (!jwsCompact.test(token)) c.fail(`id_token is not a JWS compact serialization (three base64url parts): ${token.split('.').length} part(s)${token.split('.').length === 5 ? ', an encrypted JWE, which the harness clients never register for' : ''}`);
@@ -171,7 +206,7 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
     c.note('ID token header', JSON.stringify(header));
     c.note('ID token claims', JSON.stringify(claims, null, 1));
     c.pass(`a JWS signed with ${header!.alg}`);
-  });
+  }, { ...call, soft: false });
   if (!header || !claims) return undefined;
   const token = idToken as string;
   const h = header;
@@ -179,7 +214,7 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
   const now = Math.floor(Date.now() / 1000);
   let signatureValid = false;
 
-  await ctx.check({ name: name('claims'), spec: 'OIDC Core §2', soft: true }, (c) => {
+  await ctx.check(name('claims'), (c) => {
     c.expect(p.iss, 'iss').toBeNonEmptyString();
     c.expect(p.sub, 'sub').toBeNonEmptyString();
     // §2: sub is at most 255 ASCII characters.
@@ -189,15 +224,15 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
     }
     c.expect(p.exp, 'exp').toBeNumber();
     c.expect(p.iat, 'iat').toBeNumber();
-  });
+  }, call);
 
-  await ctx.check({ name: name('alg'), spec: 'OIDC Core §3.1.3.7 step 7, §2', soft: true }, (c) => {
+  await ctx.check(name('alg'), (c) => {
     c.expect(String(h.alg).toLowerCase(), 'alg').not.toBe('none');
     const advertised = ctx.target.capabilities.idTokenSigningAlgs;
     if (advertised.length > 0) c.expect(h.alg, 'alg (id_token_signing_alg_values_supported)').toBeOneOf(advertised);
-  });
+  }, call);
 
-  await ctx.check({ name: name('signature'), spec: 'OIDC Core §3.1.3.7 step 6, RFC 7515 §5.2', soft: true }, async (c) => {
+  await ctx.check(name('signature'), async (c) => {
     const jwks = await fetchJwks(ctx);
     try {
       const used = await verifyJwsSignature(token, jwks, client);
@@ -207,59 +242,59 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
       const kids = jwks.keys.map((k) => `${k.kid ?? '(no kid)'}/${k.alg ?? k.kty}`).join(', ');
       c.fail(`the signature does not verify: ${describeError(error)}; header kid ${JSON.stringify(h.kid)}, alg ${JSON.stringify(h.alg)}; JWKS keys: ${kids || 'none'}`);
     }
-  });
+  }, call);
 
-  await ctx.check({ name: name('iss'), spec: 'OIDC Core §3.1.3.7 step 2', soft: true }, (c) => {
+  await ctx.check(name('iss'), (c) => {
     // Exact match with the issuer of the discovery document (OIDC Discovery §4.3).
     c.expect(p.iss, 'iss').toBe(ctx.target.issuer);
-  });
+  }, call);
 
-  await ctx.check({ name: name('aud'), spec: 'OIDC Core §3.1.3.7 step 3', soft: true }, (c) => {
+  await ctx.check(name('aud'), (c) => {
     const audiences = Array.isArray(p.aud) ? p.aud : [p.aud];
     c.expect(audiences, 'aud').toContain(client.client_id);
-  });
+  }, call);
 
-  await ctx.check({ name: name('azp'), spec: 'OIDC Core §3.1.3.7 steps 4-5', soft: true }, (c) => {
+  await ctx.check(name('azp'), (c) => {
     const audiences = Array.isArray(p.aud) ? p.aud : [p.aud];
     if (p.azp === undefined) {
       if (audiences.length > 1) c.fail(`aud has ${audiences.length} audiences (${audiences.join(', ')}) and no azp names the authorized party`);
       return 'no azp, and aud is the client alone';
     }
     c.expect(p.azp, 'azp').toBe(client.client_id);
-  });
+  }, call);
 
-  await ctx.check({ name: name('exp'), spec: 'OIDC Core §3.1.3.7 step 9', soft: true }, (c) => {
+  await ctx.check(name('exp'), (c) => {
     c.expect(p.exp, 'exp').toBeNumber();
     c.expect(p.exp! + skew, `exp + ${skew} s skew (now ${now})`).toBeGreaterThan(now);
     return `expires in ${p.exp! - now} s`;
-  });
+  }, call);
 
-  await ctx.check({ name: name('iat'), spec: 'OIDC Core §3.1.3.7 step 10', soft: true }, (c) => {
+  await ctx.check(name('iat'), (c) => {
     c.expect(p.iat, 'iat').toBeNumber();
     c.expect(p.iat!, `iat (now ${now}, ${skew} s skew)`).toBeLessThanOrEqual(now + skew);
     if (typeof p.exp === 'number') c.expect(p.exp, 'exp (after iat)').toBeGreaterThan(p.iat!);
     return `issued ${now - p.iat!} s ago`;
-  });
+  }, call);
 
   if (options.nonce !== undefined) {
-    await ctx.check({ name: name('nonce'), spec: 'OIDC Core §3.1.3.7 step 11, §2', soft: true }, (c) => {
+    await ctx.check(name('nonce'), (c) => {
       c.expect(p.nonce, 'nonce').toBe(options.nonce);
-    });
+    }, call);
   }
 
   if (options.maxAgeSeconds !== undefined) {
-    await ctx.check({ name: name('authTime'), spec: 'OIDC Core §3.1.3.7 step 13, §3.1.2.1', soft: true }, (c) => {
+    await ctx.check(name('authTime'), (c) => {
       c.expect(p.auth_time, 'auth_time').toBeNumber();
       c.expect(p.auth_time as number, `auth_time (now ${now}, max_age ${options.maxAgeSeconds})`).toBeGreaterThanOrEqual(now - options.maxAgeSeconds! - skew);
-    });
+    }, call);
   }
 
   await hashCheck(ctx, {
-    name: name('atHash'), spec: options.requireAtHash ? 'OIDC Core §3.2.2.10, §3.3.2.11' : 'OIDC Core §3.1.3.8, §3.2.2.9',
+    key: name('atHash'), call,
     claim: 'at_hash', what: 'access token', value: options.accessToken, required: options.requireAtHash === true, header: h, claims: p,
   });
   await hashCheck(ctx, {
-    name: name('cHash'), spec: 'OIDC Core §3.3.2.11, §3.3.2.10',
+    key: name('cHash'), call,
     claim: 'c_hash', what: 'code', value: options.code, required: options.requireCHash === true, header: h, claims: p,
   });
 
@@ -267,18 +302,20 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
 }
 
 async function hashCheck(ctx: AnyContext, o: {
-  name: string; spec: string; claim: 'at_hash' | 'c_hash'; what: string; value?: string; required: boolean;
+  key: string; call: { soft: boolean; args?: Record<string, string> }; claim: 'at_hash' | 'c_hash'; what: string; value?: string; required: boolean;
   header: ProtectedHeaderParameters; claims: Record<string, unknown>;
 }): Promise<void> {
   const present = o.claims[o.claim] !== undefined;
   // Nothing to compare and nothing required: no check at all (e.g. an ID token from a refresh).
   if (!present && !o.required && o.value === undefined) return;
-  await ctx.check({ name: o.name, spec: o.spec, soft: true }, (c) => {
+  await ctx.check(o.key, (c) => {
     if (!present) {
       if (o.required) c.fail(`${o.claim} is REQUIRED for this response type, and the ID token has none`);
       c.notApplicable(`the ID token has no ${o.claim} (it is OPTIONAL here)`);
     }
-    if (o.value === undefined) c.fail(`the ID token has ${o.claim} but no ${o.what} came with it`);
+    // A hash is never wrong for being there (OIDC Core §3.1.3.6 allows at_hash on any ID token);
+    // with nothing to compare it against, it is not judged.
+    if (o.value === undefined) c.notApplicable(`the ID token has ${o.claim}, and no ${o.what} came with it to compare`);
     const expected = leftHalfHash(o.value!, String(o.header.alg));
     if (!expected) c.notApplicable(`no hash is defined for alg ${JSON.stringify(o.header.alg)}`);
     c.expect(o.claims[o.claim], `${o.claim} (left half of ${hashAlgorithmOf(String(o.header.alg))} of the ${o.what})`).toBe(expected);

@@ -5,11 +5,31 @@
  */
 import type { Target, TargetClient } from '../../harness/flow/index.ts';
 
-/** The scopes of `wanted` this client may ask for at this target, space-separated. */
+/**
+ * Scope strings as one list of scope tokens, each once, in first-seen order. An entry may
+ * hold several space-separated scopes (options.resourceScope "api:read api:write"). RFC 6749
+ * §3.3 makes scope a set, and an AS may refuse a repeated token as invalid_scope.
+ */
+export function scopeTokens(...parts: ReadonlyArray<string | readonly string[] | undefined>): string[] {
+  const out: string[] = [];
+  for (const part of parts) {
+    for (const entry of typeof part === 'string' ? [part] : part ?? []) {
+      for (const token of entry.split(/\s+/)) if (token && !out.includes(token)) out.push(token);
+    }
+  }
+  return out;
+}
+
+/** Scope strings merged into one space-separated scope, no token twice. */
+export function joinScopes(...parts: ReadonlyArray<string | readonly string[] | undefined>): string {
+  return scopeTokens(...parts).join(' ');
+}
+
+/** The scopes of `wanted` this client may ask for at this target, space-separated, each once. */
 export function scopeFor(target: Target, client: TargetClient, wanted: readonly string[]): string {
-  const allowed = client.scope?.split(/\s+/).filter(Boolean);
+  const allowed = client.scope === undefined ? undefined : scopeTokens(client.scope);
   const supported = target.capabilities.scopes;
-  return wanted.filter((s) => (!allowed || allowed.includes(s)) && (supported.length === 0 || supported.includes(s))).join(' ');
+  return scopeTokens(wanted).filter((s) => (!allowed || allowed.includes(s)) && (supported.length === 0 || supported.includes(s))).join(' ');
 }
 
 /**
@@ -18,7 +38,7 @@ export function scopeFor(target: Target, client: TargetClient, wanted: readonly 
  */
 export function resourceScope(target: Target): string {
   const configured = target.options.resourceScope;
-  return typeof configured === 'string' && configured ? configured : 'api:read';
+  return typeof configured === 'string' && configured.trim() ? joinScopes(configured) : 'api:read';
 }
 
 /**
@@ -28,7 +48,7 @@ export function resourceScope(target: Target): string {
  */
 export function offlineScope(target: Target, client: TargetClient, wanted: readonly string[]): { scope: string; prompt?: string } {
   const scope = scopeFor(target, client, [...wanted, 'offline_access']);
-  return scope.split(' ').includes('offline_access') ? { scope, prompt: 'consent' } : { scope };
+  return hasScope(scope, 'offline_access') ? { scope, prompt: 'consent' } : { scope };
 }
 
 /** Whether a space-separated scope string has `scope`. */
