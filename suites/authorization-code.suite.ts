@@ -5,13 +5,13 @@
  * Each negative check that could burn a code gets a code of its own, so the checks stay
  * independent of the order in which an AS validates.
  */
-import { defineFlow, pkce, step, type AuthorizeOutcome, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { defineFlow, pkce, step, type AuthorizeOutcome, type CheckScope, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { authorizeCode, codeRequest, describeNoCode, freshCode, type CodeRequest, type CodeRequestOptions } from './lib/authorization-request.ts';
 import { authorizeAsSent, expectSameState, promptNoneErrors } from './lib/authorization-response.ts';
 import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
 import { resourceSteps } from './lib/resource-request.ts';
 import { offlineScope, resourceScope, scopeFor } from './lib/scopes.ts';
-import { exchangeCode, expectNoStore, expectTokenResponse, otherCodeClient, refreshGrant } from './lib/token-request.ts';
+import { exchangeCode, expectErrorCodeOf, expectNoStore, expectRefused, expectTokenResponse, otherCodeClient, refreshGrant, refusalChecks } from './lib/token-request.ts';
 
 interface State {
   client: TargetClient;
@@ -172,50 +172,59 @@ export default defineFlow<State>({
       }, { soft: true });
 
       // Each attack below uses a code of its own: a refused attempt may legitimately burn a code.
-      await ctx.check('authorization-code-reuse-refused-invalid-grant', async (c) => {
+      // Refused at all, and refused with invalid_grant (RFC 6749 §5.2), are separate verdicts.
+      const refusals: Record<string, HttpResponse | undefined> = {};
+      const attack = async (key: string, run: (c: CheckScope) => Promise<HttpResponse>, codes: string[] = ['invalid_grant']) => {
+        await ctx.check(key, async (c) => {
+          refusals[key] = await run(c);
+          expectRefused(c, refusals[key]!);
+        }, { soft: true });
+        await ctx.check(`${key}-error-code`, (c) => expectErrorCodeOf(c, refusals[key], codes), { soft: true });
+      };
+      await attack('code-reuse-refused', async (c) => {
         const fresh = await freshCode(ctx, client, { scope: request.scope });
         const first = await exchangeCode(ctx, fresh.request, fresh.code);
         c.expectStatus(first, 200);
         ctx.state.reuseRefreshToken = first.json?.refresh_token;
-        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code), 'invalid_grant');
-        ctx.state.reuseRefused = true;
-      }, { soft: true });
+        const again = await exchangeCode(ctx, fresh.request, fresh.code);
+        ctx.state.reuseRefused = again.status >= 400;
+        return again;
+      });
       await ctx.check('tokens-issued-reused-code-revoked', async (c) => {
         if (!ctx.state.reuseRefused) c.notApplicable('code reuse was not refused, so nothing was revoked');
         const refreshToken = ctx.state.reuseRefreshToken;
         if (!refreshToken) c.notApplicable('the first exchange of the reused code gave no refresh token to probe');
         // SHOULD revoke "all tokens previously issued based on that authorization code".
-        c.expectOAuthError(await refreshGrant(ctx, client, refreshToken!), 'invalid_grant');
+        expectRefused(c, await refreshGrant(ctx, client, refreshToken!));
       }, { soft: true });
-      await ctx.check('code-issued-another-client-refused-invalid-grant', async (c) => {
+      await attack('code-of-another-client-refused', async (c) => {
         const other = otherCodeClient(ctx.target, client);
         if (!other) c.notApplicable('the target has only one client with the authorization_code grant');
         const fresh = await freshCode(ctx, client, { scope: request.scope });
         c.note('presented by', `${other!.client_id} (${other!.role}); issued to ${client.client_id}`);
-        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { client: other! }), 'invalid_grant');
-      }, { soft: true });
-      await ctx.check('wrong-pkce-code-verifier-refused-invalid-grant', async (c) => {
+        return exchangeCode(ctx, fresh.request, fresh.code, { client: other! });
+      });
+      await attack('wrong-code-verifier-refused', async () => {
         const fresh = await freshCode(ctx, client, { scope: request.scope });
-        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { verifier: pkce().verifier }), 'invalid_grant');
-      }, { soft: true });
-      await ctx.check('missing-pkce-code-verifier-refused-invalid-grant', async (c) => {
+        return exchangeCode(ctx, fresh.request, fresh.code, { verifier: pkce().verifier });
+      });
+      // A missing verifier is a missing required parameter: invalid_request (RFC 6749 §5.2) fits as
+      // well as invalid_grant (RFC 7636 §4.6 names invalid_grant for a verifier that does not match).
+      await attack('missing-code-verifier-refused', async () => {
         const fresh = await freshCode(ctx, client, { scope: request.scope });
-        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { verifier: null }), 'invalid_grant');
-      }, { soft: true });
-      await ctx.check('code-verifier-code-issued-without-code-challenge', async (c) => {
+        return exchangeCode(ctx, fresh.request, fresh.code, { verifier: null });
+      }, ['invalid_grant', 'invalid_request']);
+      await attack('pkce-downgrade-refused', async (c) => {
         const plain = codeRequest(ctx.target, client, { scope: request.scope, pkce: false });
         const { outcome, code } = await authorizeCode(ctx, plain);
-        if (!code) {
-          // An AS that requires PKCE from this client refuses the request itself: the downgrade cannot start.
-          if (outcome.kind === 'redirect' && outcome.params.error === 'invalid_request') return `the AS requires PKCE from this client: ${describeNoCode(outcome)}`;
-          c.fail(`expected a code, or invalid_request for the missing code_challenge: ${describeNoCode(outcome)}`);
-        }
-        c.expectOAuthError(await exchangeCode(ctx, plain, code!, { verifier: pkce().verifier }), 'invalid_grant');
-      }, { soft: true });
-      await ctx.check('redirect-uri-other-than-authorization-request-s', async (c) => {
+        // An AS that requires PKCE from this client refuses the request itself: the downgrade cannot start.
+        if (!code) c.notApplicable(`the AS refuses a request without code_challenge from this client, so no downgrade can start: ${describeNoCode(outcome)}`);
+        return exchangeCode(ctx, plain, code!, { verifier: pkce().verifier });
+      });
+      await attack('other-redirect-uri-refused', async () => {
         const fresh = await freshCode(ctx, client, { scope: request.scope });
-        c.expectOAuthError(await exchangeCode(ctx, fresh.request, fresh.code, { redirectUri: attackerUri }), 'invalid_grant');
-      }, { soft: true });
+        return exchangeCode(ctx, fresh.request, fresh.code, { redirectUri: attackerUri });
+      });
       await ctx.check('bad-client-authentication-refused-401-invalid-client', async (c) => {
         if (!client.client_secret || !['client_secret_basic', 'client_secret_post'].includes(client.token_endpoint_auth_method)) {
           c.notApplicable(`client ${client.client_id} authenticates with ${client.token_endpoint_auth_method}, not a secret`);
@@ -225,20 +234,22 @@ export default defineFlow<State>({
         const res = await exchangeCode(ctx, fresh.request, fresh.code, { client: wrong });
         // §5.2: 401 when the client authenticated with the Authorization header; 400 or 401 for client_secret_post.
         c.expectOAuthError(res, 'invalid_client', { status: client.token_endpoint_auth_method === 'client_secret_basic' ? 401 : [400, 401] });
+        // §5.2: a 401 MUST carry WWW-Authenticate "matching the authentication scheme used by the client".
         if (res.status === 401) c.expect(res.header('www-authenticate'), 'WWW-Authenticate on the 401').toBeDefined();
+        if (client.token_endpoint_auth_method === 'client_secret_basic') c.expect(res.header('www-authenticate'), 'WWW-Authenticate scheme (the client used Basic)').toMatch(/^\s*basic\b/i);
       }, { soft: true });
     }, {
       key: 'token',
       needs: { code: 'an authorization code' },
       checks: {
         'code-exchanged-for-tokens': { name: 'the code and its code_verifier are exchanged for tokens', spec: 'RFC 6749 §4.1.3, RFC 7636 §4.5' },
-        'authorization-code-reuse-refused-invalid-grant': { name: 'authorization code reuse is refused with invalid_grant', spec: 'RFC 6749 §4.1.2, §4.1.3' },
+        ...refusalChecks('code-reuse-refused', 'authorization code reuse is refused', 'RFC 6749 §4.1.2, §10.5', 'invalid_grant'),
+        ...refusalChecks('code-of-another-client-refused', 'a code issued to another client is refused', 'RFC 6749 §4.1.3', 'invalid_grant'),
+        ...refusalChecks('wrong-code-verifier-refused', 'a wrong PKCE code_verifier is refused', 'RFC 7636 §4.6', 'invalid_grant'),
+        ...refusalChecks('missing-code-verifier-refused', 'a missing PKCE code_verifier is refused', 'RFC 7636 §4.6, RFC 9700 §2.1.1', 'invalid_grant or invalid_request'),
+        ...refusalChecks('pkce-downgrade-refused', 'a code_verifier for a code issued without code_challenge is refused (PKCE downgrade)', 'RFC 9700 §4.8.2', 'invalid_grant'),
+        ...refusalChecks('other-redirect-uri-refused', "a redirect_uri other than the authorization request's is refused", 'RFC 6749 §4.1.3', 'invalid_grant'),
         'tokens-issued-reused-code-revoked': { name: 'tokens issued for a reused code are revoked', spec: 'RFC 6749 §4.1.2, RFC 9700 §4.5.1', severity: 'warning' },
-        'code-issued-another-client-refused-invalid-grant': { name: 'a code issued to another client is refused with invalid_grant', spec: 'RFC 6749 §4.1.3' },
-        'wrong-pkce-code-verifier-refused-invalid-grant': { name: 'wrong PKCE code_verifier is refused with invalid_grant', spec: 'RFC 7636 §4.6' },
-        'missing-pkce-code-verifier-refused-invalid-grant': { name: 'a missing PKCE code_verifier is refused with invalid_grant', spec: 'RFC 7636 §4.6, RFC 9700 §2.1.1' },
-        'code-verifier-code-issued-without-code-challenge': { name: 'a code_verifier for a code issued without code_challenge is refused (PKCE downgrade)', spec: 'RFC 9700 §4.8.2' },
-        'redirect-uri-other-than-authorization-request-s': { name: 'a redirect_uri other than the authorization request\'s is refused with invalid_grant', spec: 'RFC 6749 §4.1.3' },
         'bad-client-authentication-refused-401-invalid-client': { name: 'bad client authentication is refused with 401 invalid_client', spec: 'RFC 6749 §5.2, §2.3.1' },
       },
     }),

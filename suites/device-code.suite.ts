@@ -239,12 +239,22 @@ export default defineFlow<State>({
         if (!login.device) return c.notApplicable('the login config has no device locators (login.device) to type codes with');
         const guesses = userCodeGuesses(ctx);
         const page = await ctx.browser.page();
-        const enter = async (code: string) => {
+        // Read a page only once it has settled (no navigation, the network idle), as authorize() does.
+        const settle = async () => {
+          const since = Date.now();
+          const settleMs = login.settleMs ?? 500;
+          while (!ctx.browser.settled(since, settleMs) && Date.now() - since < 15_000) await ctx.wait(50);
+        };
+        const enter = async (code: string, fresh = false) => {
           // A refused code usually comes back on the form itself: type the next one there.
-          if (!(await isVisible(page, login.device!.userCode))) await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
+          if (fresh || !(await isVisible(page, login.device!.userCode))) {
+            await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
+            await settle();
+          }
           await resolveLocator(page, login.device!.userCode).fill(code);
           await resolveLocator(page, login.device!.submit).click({ timeout: 10_000 });
           await page.waitForLoadState('domcontentloaded').catch(() => {});
+          await settle();
         };
         let refusedAt: number | undefined;
         await page.goto(a.verification_uri, { waitUntil: 'domcontentloaded' });
@@ -258,7 +268,9 @@ export default defineFlow<State>({
         }
         const fresh = await anotherDeviceCode(ctx);
         c.note('tried', `${guesses} made-up codes in the format of ${a.user_code}, then the right code of a fresh device authorization (${fresh.authorization.user_code})`);
-        await enter(fresh.authorization.user_code);
+        // The right code on the verification page itself, never on the IdP's retry form (which may be
+        // broken in ways of its own): only a refusal there is the rate limit at work.
+        await enter(fresh.authorization.user_code, true);
         c.evidence(await ctx.browser.screenshot('after-wrong-codes'));
         // Accepted means the IdP moved on to sign-in, consent or a confirmation of the code.
         const movedOn = !(await isVisible(page, login.device.userCode)) && (

@@ -80,7 +80,7 @@ export default defineFlow<State>({
       }, { soft: true });
       await ctx.check('without-nonce-error-invalid-request', (c) => {
         if (!noNonce) return c.notApplicable('no request without nonce was sent');
-        expectRedirectErrorCode(c, noNonce, 'invalid_request');
+        expectRedirectErrorCode(c, noNonce, 'invalid_request', { fragment: true });
       }, { soft: true });
 
       await ctx.check('no-code-token-sent-unregistered-redirect-uri', async (c) => {
@@ -93,7 +93,7 @@ export default defineFlow<State>({
       checks: {
         'accepts-hybrid-request-asks-user-sign': { name: 'the AS accepts the hybrid request and asks the user to sign in', spec: 'OIDC Core §3.3.2.1' },
         'hybrid-request-id-token-without-nonce-refused': { name: 'a hybrid request for an ID token without nonce is refused (no code or token issued)', spec: 'OIDC Core §3.3.2.11' },
-        'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error', spec: 'RFC 6749 §4.1.2.1, OIDC Core §3.3.2.6' },
+        'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error in the fragment', spec: 'RFC 6749 §4.1.2.1, OIDC Core §3.3.2.6' },
         'no-code-token-sent-unregistered-redirect-uri': { name: 'no code or token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1' },
       },
     }),
@@ -106,7 +106,7 @@ export default defineFlow<State>({
       await ctx.check('consent-page-shown-refusal-answered-access-denied', async (c) => {
         if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
         const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
-        const params = expectDenied(c, outcome);
+        const params = expectDenied(c, outcome, { fragment: true });
         expectSameState(c, params, request.state);
         c.expect(params.code ?? params.id_token ?? params.access_token, 'a code or token in the error response').not.toBeDefined();
       }, { soft: true });
@@ -114,7 +114,7 @@ export default defineFlow<State>({
       key: 'consent-page',
       needs: { requests: 'a hybrid request' },
       checks: {
-        'consent-page-shown-refusal-answered-access-denied': { name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'OIDC Core §3.3.2.6, §3.1.2.4' },
+        'consent-page-shown-refusal-answered-access-denied': { name: 'the consent page is shown and a refusal is answered with access_denied in the fragment', spec: 'OIDC Core §3.3.2.6, §3.1.2.4' },
       },
     }),
 

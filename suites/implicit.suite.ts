@@ -72,7 +72,7 @@ export default defineFlow<State>({
       }, { soft: true });
       await ctx.check('without-nonce-error-invalid-request', (c) => {
         if (!noNonce) return c.notApplicable('no request without nonce was sent');
-        expectRedirectErrorCode(c, noNonce, 'invalid_request');
+        expectRedirectErrorCode(c, noNonce, 'invalid_request', { fragment: true });
       }, { soft: true });
 
       // RFC 6749 §4.2.2.1, §3.1.2.4: a token sent to an unregistered redirect URI is a token stolen.
@@ -97,7 +97,7 @@ export default defineFlow<State>({
       checks: {
         'accepts-implicit-request-asks-user-sign': { name: 'the AS accepts the implicit request and asks the user to sign in', spec: 'RFC 6749 §4.2.1, OIDC Core §3.2.2.1' },
         'implicit-request-id-token-without-nonce-refused': { name: 'an implicit request for an ID token without nonce is refused (no token issued)', spec: 'OIDC Core §3.2.2.1' },
-        'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.2.2.6' },
+        'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error in the fragment', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.2.2.6' },
         'no-token-sent-unregistered-redirect-uri': { name: 'no token is sent to an unregistered redirect_uri', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1' },
         'client-not-registered-implicit-grant-gets-no': { name: 'a client not registered for the implicit grant gets no token from the authorization endpoint', spec: 'RFC 6749 §4.2.2.1, §10.16' },
       },
@@ -112,7 +112,7 @@ export default defineFlow<State>({
       await ctx.check('consent-page-shown-refusal-answered-access-denied', async (c) => {
         if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
         const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
-        const params = expectDenied(c, outcome);
+        const params = expectDenied(c, outcome, { fragment: true });
         expectSameState(c, params, request.state);
         c.expect(params.access_token, 'access_token').not.toBeDefined();
       }, { soft: true });
@@ -120,7 +120,7 @@ export default defineFlow<State>({
       key: 'consent-page',
       needs: { requests: 'an implicit request' },
       checks: {
-        'consent-page-shown-refusal-answered-access-denied': { name: 'the consent page is shown and a refusal is answered with access_denied', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.1.2.4' },
+        'consent-page-shown-refusal-answered-access-denied': { name: 'the consent page is shown and a refusal is answered with access_denied in the fragment', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.1.2.4' },
       },
     }),
 

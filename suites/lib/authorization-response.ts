@@ -74,7 +74,7 @@ export async function authorizeAsSent(
  * who could not approve is not a user who denied: without a deny control clicked on a consent
  * page, the check is not applicable. Returns the error response's parameters.
  */
-export function expectDenied(c: CheckScope, outcome: AuthorizeOutcome): Record<string, string> {
+export function expectDenied(c: CheckScope, outcome: AuthorizeOutcome, options: { fragment?: boolean } = {}): Record<string, string> {
   const decision = (outcome as { consentDecision?: string }).consentDecision;
   if (decision !== undefined && decision !== 'denied') {
     c.evidence(outcome);
@@ -82,7 +82,18 @@ export function expectDenied(c: CheckScope, outcome: AuthorizeOutcome): Record<s
       ? 'no consent page was shown, so the user had nothing to deny'
       : 'the consent page had no deny control the login config names (login.consent.deny), so the user could not deny');
   }
-  return c.expectRedirectError(outcome, 'access_denied');
+  const params = c.expectRedirectError(outcome, 'access_denied');
+  if (options.fragment) expectErrorInFragment(c, outcome);
+  return params;
+}
+
+/**
+ * Errors of the implicit and hybrid flows come in the fragment (RFC 6749 §4.2.2.1, OIDC Core
+ * §3.2.2.6, §3.3.2.6), as their successful responses do, unless another response_mode was asked.
+ */
+function expectErrorInFragment(c: CheckScope, outcome: AuthorizeOutcome): void {
+  if (outcome.kind !== 'redirect') return;
+  if (outcome.responseMode !== 'fragment') c.fail(`the error came in the ${outcome.responseMode === 'query' ? 'query' : 'form post'}, not in the fragment (RFC 6749 §4.2.2.1)`);
 }
 
 /**
@@ -98,8 +109,9 @@ export function expectNoGrant(c: CheckScope, outcome: AuthorizeOutcome): string 
 }
 
 /** The error code of a refusal that redirected; not applicable when the AS refused with a page. */
-export function expectRedirectErrorCode(c: CheckScope, outcome: AuthorizeOutcome, codes: string | readonly string[]): void {
+export function expectRedirectErrorCode(c: CheckScope, outcome: AuthorizeOutcome, codes: string | readonly string[], options: { fragment?: boolean } = {}): void {
   if (outcome.kind === 'page') c.notApplicable('the AS refused without redirecting, so there is no error code to judge');
   if (outcome.kind === 'redirect' && ['code', 'access_token', 'id_token'].some((k) => outcome.params[k] !== undefined)) c.notApplicable('the request was not refused');
   c.expectRedirectError(outcome, codes);
+  if (options.fragment) expectErrorInFragment(c, outcome);
 }

@@ -71,3 +71,30 @@ export function tamperToken(token: string): string {
 export function isJwt(token: string): boolean {
   return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
 }
+
+/**
+ * A refusal at the token endpoint, whatever its error code: no 2xx and no token. The code
+ * itself (RFC 6749 §5.2) is judged apart, by expectErrorCodeOf, so that "refused" and
+ * "refused with the right code" are separate verdicts.
+ */
+export function expectRefused(c: CheckScope, res: HttpResponse): void {
+  c.evidence(res);
+  if (res.status >= 200 && res.status < 300) c.fail(`expected a refusal, got HTTP ${res.status}${typeof res.json?.access_token === 'string' ? ' with an access_token' : ''}`);
+  if (typeof res.json?.access_token === 'string') c.fail(`expected a refusal, got HTTP ${res.status} with an access_token`);
+  c.pass(`refused with HTTP ${res.status}${typeof res.json?.error === 'string' ? ` and error ${JSON.stringify(res.json.error)}` : ''}`);
+}
+
+/** The error code of a refusal (RFC 6749 §5.2); not applicable when nothing was refused. */
+export function expectErrorCodeOf(c: CheckScope, res: HttpResponse | undefined, error: string | readonly string[]): void {
+  if (!res) c.notApplicable('the request was not sent');
+  if (res!.status >= 200 && res!.status < 300) c.notApplicable('the request was not refused (judged by the check before)');
+  c.expectOAuthError(res!, error);
+}
+
+/** The two declarations of a refusal: `<key>` (refused at all) and `<key>-error-code` (with the code §5.2 gives). */
+export function refusalChecks(key: string, name: string, spec: string, error: string): Record<string, { name: string; spec: string }> {
+  return {
+    [key]: { name, spec },
+    [`${key}-error-code`]: { name: `${name}: the error is ${error}`, spec: 'RFC 6749 §5.2' },
+  };
+}

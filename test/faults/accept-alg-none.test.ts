@@ -8,9 +8,8 @@ import { describeBrokenTarget, flowsUsing } from './support/broken-target.ts';
 describeBrokenTarget('acceptAlgNone', {
   flows: flowsUsing.clientAssertions,
   expected: [{
-    flow: 'client-credentials',
+    id: 'client-credentials/authenticate/client-assertion-signed-alg-none-refused',
     step: 'Authenticate',
-    check: 'client assertion signed with alg none is refused',
     detail: /expected an OAuth error "invalid_client".*got HTTP 200 with a JSON body with access_token/,
   }],
 });

@@ -11,8 +11,8 @@ const absent = /^nonce: expected ".+", got nothing \(absent\)$/;
 describeBrokenTarget('dropNonce', {
   flows: flowsUsing.idTokens,
   expected: [
-    { flow: 'openid-connect', step: '(3) AuthN Response', check: 'ID token echoes the nonce of the request', detail: absent },
-    { flow: 'implicit', step: 'Issue access token (via redirect)', check: 'ID token nonce matches (implicit)', detail: absent },
-    { flow: 'hybrid', step: 'Issue ID token and authorization code', check: 'ID token nonce matches (hybrid)', detail: absent, times: 2 },
+    { id: 'openid-connect/authn-response/id-token-nonce-echoed', step: '(3) AuthN Response', detail: absent },
+    { id: 'implicit/authorization-response/id-token-nonce-echoed', step: 'Issue access token (via redirect)', detail: absent },
+    { id: 'hybrid/authorization-response/id-token-nonce-echoed', step: 'Issue ID token and authorization code', detail: absent, times: 2 },
   ],
 });

@@ -7,9 +7,8 @@ import { describeBrokenTarget } from './support/broken-target.ts';
 describeBrokenTarget('keepDeletedClients', {
   flows: ['registered-app-jwt'],
   expected: [{
-    flow: 'registered-app-jwt',
+    id: 'registered-app-jwt/register/client-deleted-registration-client-uri-no-longer',
     step: '0. register application',
-    check: 'a client deleted at its registration_client_uri no longer authenticates',
     detail: /^error: expected "invalid_client", got "invalid_grant" .* with HTTP 400$/,
   }],
 });

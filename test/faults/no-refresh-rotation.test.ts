@@ -8,9 +8,8 @@ import { describeBrokenTarget, flowsUsing } from './support/broken-target.ts';
 describeBrokenTarget('noRefreshRotation', {
   flows: flowsUsing.refreshTokens,
   expected: [{
-    flow: 'refresh-token',
+    id: 'refresh-token/h-new-tokens/refresh-token-rotated-old-one-refused',
     step: '(H) Access Token & Optional Refresh Token',
-    check: 'refresh token is rotated and the old one refused',
     detail: /^new refresh_token: expected not "[^"]+", got "[^"]+"$/,
   }],
 });

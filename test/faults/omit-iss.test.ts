@@ -10,15 +10,13 @@ describeBrokenTarget('omitIss', {
   flows: flowsUsing.authorizationEndpoint,
   expected: [
     {
-      flow: 'authorization-code',
+      id: 'authorization-code/authorization-response/authorization-response-carries-iss-rfc-9207',
       step: 'Provides Authorization Code',
-      check: 'authorization response carries iss (RFC 9207)',
       detail: /^iss: expected "http:\/\/127\.0\.0\.1:\d+", got nothing \(absent\)$/,
     },
     {
-      flow: 'registered-app-jwt',
+      id: 'registered-app-jwt/resource/resource-server-serves-resource-once-callback-done',
       step: '5. redirect to callback (with access token - JWT)',
-      check: 'the resource server serves the resource once the callback is done',
       detail: /refused the callback .*not from the expected issuer \(iss, RFC 9207\)/,
     },
   ],

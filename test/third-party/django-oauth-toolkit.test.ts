@@ -31,9 +31,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from '../../harness/browser/session.ts';
 import { importSuite, listSuites } from '../../harness/flow/load-suites.ts';
-import type { CheckResult, FlowResult, StepResult } from '../../harness/flow/model.ts';
+import type { CheckResult, FlowResult, StepResult } from '../../harness/results/model.ts';
 import { projectRoot, runFlow } from '../../harness/flow/runner.ts';
-import { isBlocking } from '../../harness/flow/status.ts';
+import { isBlocking } from '../../harness/results/status.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import type { Target } from '../../harness/target/model.ts';
 import { startDjangoOAuthToolkitTarget, type DjangoOAuthToolkitTarget } from '../../fixtures/targets/django-oauth-toolkit/start.ts';
@@ -55,12 +55,7 @@ const lacking: Record<string, RegExp> = {
  * its authors, not an expected failure of the IdP. Each must still fail (so the entry goes when
  * the check is fixed); the verdicts file records them like any other verdict.
  */
-const harnessFalseFailures: Array<{ id: string; why: string }> = [
-  {
-    id: 'authorization-code/token/missing-pkce-code-verifier-refused-invalid-grant',
-    why: 'DOT answers invalid_request ("Code verifier required."): RFC 7636 §4.6 asks for invalid_grant only when the verifier does not match; a missing required parameter is invalid_request (RFC 6749 §5.2)',
-  },
-];
+const harnessFalseFailures: Array<{ id: string; why: string }> = [];
 
 let dot: DjangoOAuthToolkitTarget;
 let target: Target;
