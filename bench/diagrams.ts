@@ -13,7 +13,7 @@ import { launchChromium } from '../harness/browser/chromium.ts';
 import { annotateDiagram } from '../harness/diagram/annotate.ts';
 import { parseSequenceDiagram } from '../harness/diagram/parse.ts';
 import { createDiagramRenderer, launchPuppeteerChromium, renderWithMermaidCli } from '../harness/diagram/render.ts';
-import type { FlowResult, Status, StepResult } from '../harness/flow/model.ts';
+import type { FlowResult, Status, StepResult } from '../harness/results/model.ts';
 import { distribution, median, ratio, type Distribution } from './stats.ts';
 
 export interface AnnotatedDiagram {

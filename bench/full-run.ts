@@ -18,7 +18,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { RunPhases as ReportedPhases, RunResult } from '../harness/flow/model.ts';
+import { statusMarks } from '../harness/results/marks.ts';
+import { statuses, type RunPhases as ReportedPhases, type RunResult } from '../harness/results/model.ts';
 
 export interface TimedLine {
   atMs: number;
@@ -61,7 +62,7 @@ export interface FullRunFigures {
   error?: string;
 }
 
-const flowEnd = /^[✔✘⚠∅-] (\S+) (passed|failed|warning|skipped|not-applicable)\b/;
+const flowEnd = new RegExp(`^[${statuses.map((s) => statusMarks[s].symbol.replace(/[-\\\]^]/g, '\\$&')).join('')}] (\\S+) (${statuses.join('|')})\\b`);
 
 /** Phases from the stamped lines (pure; tested in test/bench/). */
 export function phasesFrom(lines: TimedLine[], exitAtMs: number): { phases: RunPhases; observed: Map<string, number> } {

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page, Request, Route } from 'playwright-core';
-import type { PageEvidence } from '../flow/model.ts';
+import type { PageEvidence } from '../results/model.ts';
 import { maskUrl } from '../http/mask.ts';
 import type { LoginAutomation, TargetUser } from '../target/model.ts';
 import { describeLocator, isVisible, resolveLocator } from './locators.ts';

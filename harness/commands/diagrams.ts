@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../cli-errors.ts';
 import { extractSequenceDiagrams } from '../diagram/extract.ts';
 import { DiagramSyntaxError, parseSequenceDiagram } from '../diagram/parse.ts';
-import { readRunResult } from '../diagram/read-results.ts';
+import { readResults } from '../results/io.ts';
 import { diagramFormats, writeAnnotatedDiagrams, type DiagramFormat } from '../diagram/write.ts';
 
 const redrawHelp = `usage: nauthera diagrams --results FILE [--out DIR] [--format svg,png,md] [--root DIR]
@@ -63,7 +63,7 @@ async function redraw(args: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${redrawHelp}`);
   if (typeof values.results !== 'string') throw new UsageError(`--results FILE is required\n\n${redrawHelp}`);
   const formats = parseFormats(values.format);
-  const runResult = await readRunResult(values.results);
+  const runResult = readResults(values.results, { check: 'drawing' });
   const outDir = values.out ?? dirname(values.results);
   const written = await writeAnnotatedDiagrams(runResult, outDir, { formats, projectRoot: values.root ?? process.cwd() });
   let failed = 0;

@@ -1,31 +1,14 @@
 /**
- * Draws a flow's results onto its diagram source: each arrow gets a status mark in its label and
- * sits in a `rect` band of its status colour (bands render on any git host), a failed or warned
- * arrow gets a Note with its first failing check, and a not-applicable flow says why. The rest of
+ * Draws a flow's results onto its diagram source: each arrow gets its status's emoji in its label and
+ * sits in a `rect` band of its status colour (bands render on any git host; both come from
+ * harness/results/marks.ts), a failed or warned arrow gets a Note with its first failing check, and a not-applicable flow says why. The rest of
  * the source (participants, boxes, notes, activations, comments) is kept as written.
  */
-import type { CheckResult, FlowResult, Status } from '../flow/model.ts';
+import type { CheckResult, FlowResult, Status } from '../results/model.ts';
+import { statusMarks } from '../results/marks.ts';
 import { arrowMessageColon, parseSequenceDiagram } from './parse.ts';
 import type { SequenceDiagram, Statement } from './model.ts';
 import { escapeMermaidText } from './text.ts';
-
-export interface StatusStyle {
-  mark: string;
-  /** Words for legends and summaries. */
-  label: string;
-  /** Colour of the arrow line, its head and its text in the rendered SVG. */
-  color: string;
-  /** Background of the arrow's `rect` band. */
-  band: string;
-}
-
-export const statusStyles: Record<Status, StatusStyle> = {
-  passed: { mark: '✅', label: 'passed', color: '#1a7f37', band: 'rgba(46, 160, 67, 0.14)' },
-  failed: { mark: '❌', label: 'failed', color: '#cf222e', band: 'rgba(207, 34, 46, 0.16)' },
-  warning: { mark: '⚠️', label: 'warning', color: '#9a6700', band: 'rgba(212, 167, 44, 0.2)' },
-  skipped: { mark: '⏭️', label: 'skipped', color: '#6e7781', band: 'rgba(140, 149, 159, 0.14)' },
-  'not-applicable': { mark: '➖', label: 'not applicable', color: '#8c959f', band: 'rgba(175, 184, 193, 0.1)' },
-};
 
 /** The status an arrow is drawn with: its step's, or the flow's when the flow is not applicable. */
 export function arrowStatus(flow: FlowResult, index: number): Status {
@@ -60,7 +43,7 @@ export function annotateDiagram(source: string, flow: FlowResult): string {
   const emitArrow = (statement: Statement, indent: string) => {
     const arrow = diagram.arrows[statement.arrow!];
     const status = arrowStatus(flow, arrow.index);
-    const style = statusStyles[status];
+    const style = statusMarks[status];
     if (!naNoteDone) {
       closeBand();
       out.push(`${indent}${notApplicableNote(diagram, flow)}`);
@@ -74,7 +57,7 @@ export function annotateDiagram(source: string, flow: FlowResult): string {
       band = { status, indent };
       out.push(`${indent}rect ${style.band}`);
     }
-    out.push(`${indent}  ${markArrow(statement.text, style.mark)}`);
+    out.push(`${indent}  ${markArrow(statement.text, style.emoji)}`);
     const note = checkNote(flow, arrow.index, arrow.to);
     if (note) out.push(`${indent}  ${note}`);
   };
@@ -129,14 +112,14 @@ function checkNote(flow: FlowResult, index: number, to: string): string | undefi
   const text = escapeMermaidText(shorten(head, limits.name)) + (detail ? `<br/>${escapeMermaidText(shorten(oneLine(detail), limits.detail))}` : '');
   // Over one participant: mermaid sizes a one-participant note to its text, but a note over two
   // only to the distance between them, so a long check would spill out of it.
-  return `Note over ${to}: ${statusStyles[status].mark} ${text}`;
+  return `Note over ${to}: ${statusMarks[status].emoji} ${text}`;
 }
 
 function notApplicableNote(diagram: SequenceDiagram, flow: FlowResult): string {
   const reason = flow.reason ? shorten(oneLine(flow.reason), limits.reason) : 'the target does not offer this flow';
   const first = diagram.participants[0];
   if (!first) return `%% not applicable: ${oneLine(reason)}`;
-  return `Note over ${first.id}: ${statusStyles['not-applicable'].mark} not applicable<br/>${escapeMermaidText(reason)}`;
+  return `Note over ${first.id}: ${statusMarks['not-applicable'].emoji} not applicable<br/>${escapeMermaidText(reason)}`;
 }
 
 function oneLine(text: string): string {

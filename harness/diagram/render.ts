@@ -4,7 +4,7 @@
  * mermaid's code-split ESM build, served by a route on a fake origin, so only the core and the
  * sequence-diagram chunks are parsed (about half the load time of the 3.5 MB UMD bundle, which
  * `build: 'umd'` still loads for comparison in bench/). The SVG is then
- * coloured by status: each message whose text starts with a status mark (see annotate.ts) gets
+ * coloured by status: each message whose text starts with a status emoji (harness/results/marks.ts) gets
  * its line, arrow head and text in the status colour, so the colours survive outside a git host.
  *
  * `renderWithMermaidCli` draws one diagram through @mermaid-js/mermaid-cli's own API on the same
@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath, launchChromium } from '../browser/chromium.ts';
-import { statusStyles } from './annotate.ts';
+import { statusMarks } from '../results/marks.ts';
 
 export class DiagramRenderError extends Error {
   override name = 'DiagramRenderError';
@@ -155,7 +155,7 @@ class PageRenderer implements DiagramRenderer {
 
   private async renderNow(source: string, options: RenderOptions): Promise<RenderedDiagram> {
     const id = options.id ?? `nauthera-diagram-${++this.count}`;
-    const styles = Object.fromEntries(Object.entries(statusStyles).map(([status, s]) => [status, { mark: s.mark, color: s.color }]));
+    const styles = Object.fromEntries(Object.entries(statusMarks).map(([status, s]) => [status, { mark: s.emoji, color: s.color }]));
     const drawn = await withTimeout(
       this.page.evaluate(drawInPage, { id, source, styles }),
       renderTimeoutMs,

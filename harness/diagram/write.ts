@@ -6,8 +6,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { FlowResult, RunResult, Status } from '../flow/model.ts';
-import { annotateDiagram, arrowStatus, statusStyles } from './annotate.ts';
+import type { FlowResult, RunResult, Status } from '../results/model.ts';
+import { statusMarks } from '../results/marks.ts';
+import { annotateDiagram, arrowStatus } from './annotate.ts';
 import { parseSequenceDiagram } from './parse.ts';
 import { createDiagramRenderer, type DiagramRenderer } from './render.ts';
 import { slugify } from './extract.ts';
@@ -96,18 +97,18 @@ export function annotatedMarkdown(run: RunResult, flow: FlowResult, source: stri
   const arrows = parseSequenceDiagram(source, flow.diagram).arrows;
   const counts = new Map<Status, number>();
   for (const a of arrows) counts.set(arrowStatus(flow, a.index), (counts.get(arrowStatus(flow, a.index)) ?? 0) + 1);
-  const flowStyle = statusStyles[flow.status];
+  const flowStyle = statusMarks[flow.status];
   const target = run.target.kind === 'reference' ? `reference (${run.target.issuer})` : run.target.issuer;
-  const order = Object.keys(statusStyles) as Status[];
+  const order = Object.keys(statusMarks) as Status[];
   const lines = [
     `# ${flow.title || flow.id}`,
     '',
-    `**${flowStyle.mark} ${flowStyle.label}** · flow \`${flow.id}\` · target ${cell(target)} · run ${run.startedAt} · ${flow.durationMs} ms`,
+    `**${flowStyle.emoji} ${flowStyle.label}** · flow \`${flow.id}\` · target ${cell(target)} · run ${run.startedAt} · ${flow.durationMs} ms`,
     '',
   ];
-  if (flow.reason) lines.push(`> ${statusStyles[flow.status].label}: ${cell(flow.reason)}`, '');
+  if (flow.reason) lines.push(`> ${statusMarks[flow.status].label}: ${cell(flow.reason)}`, '');
   lines.push(
-    `| ${order.map((s) => `${statusStyles[s].mark} ${statusStyles[s].label}`).join(' | ')} |`,
+    `| ${order.map((s) => `${statusMarks[s].emoji} ${statusMarks[s].label}`).join(' | ')} |`,
     `|${order.map(() => '---').join('|')}|`,
     `| ${order.map((s) => counts.get(s) ?? 0).join(' | ')} |`,
     '',
@@ -126,7 +127,7 @@ export function annotatedMarkdown(run: RunResult, flow: FlowResult, source: stri
     const failing = checks.find((c) => c.status === 'failed') ?? checks.find((c) => c.status === 'warning');
     const why = failing ? `${failing.name}${failing.spec ? ` (${failing.spec})` : ''}: ${failing.detail}` : (step?.reason ?? '');
     lines.push(
-      `| ${a.index} | ${cell(`${a.from} → ${a.to}: ${a.plainText ?? a.text}`)} | ${statusStyles[status].mark} ${statusStyles[status].label} | ${checks.length ? `${passed}/${checks.length}` : ''} | ${cell(why)} |`,
+      `| ${a.index} | ${cell(`${a.from} → ${a.to}: ${a.plainText ?? a.text}`)} | ${statusMarks[status].emoji} ${statusMarks[status].label} | ${checks.length ? `${passed}/${checks.length}` : ''} | ${cell(why)} |`,
     );
   }
   const rendered = (['svg', 'png'] as const).filter((f) => formats.includes(f)).map((f) => `[${f.toUpperCase()}](${name}.${f})`);

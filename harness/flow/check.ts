@@ -8,7 +8,7 @@ import type { AuthorizeOutcome, RedirectOutcome } from '../browser/flow-browser.
 import type { HttpResponse } from '../http/client.ts';
 import { maskBody } from '../http/mask.ts';
 import { NotApplicableError } from '../target/model.ts';
-import type { Evidence, Severity } from './model.ts';
+import type { Evidence, Severity } from '../results/model.ts';
 import { CheckFailure, makeExpectation, show, type Expectation } from './expect.ts';
 
 export { CheckFailure } from './expect.ts';

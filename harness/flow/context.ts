@@ -4,7 +4,7 @@ import type { HttpClient } from '../http/client.ts';
 import type { Target } from '../target/model.ts';
 import type { CheckCallOptions, CheckFn, CheckMeta } from './check.ts';
 import type { FlowState } from './define.ts';
-import type { CheckResult } from './model.ts';
+import type { CheckResult } from '../results/model.ts';
 
 export interface FlowContext<S = FlowState> {
   readonly flow: { id: string; title: string };

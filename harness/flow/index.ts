@@ -39,4 +39,4 @@ export { NotApplicableError } from '../target/model.ts';
 export type { Target, TargetClient, TargetUser, ClientRole, UserRole, Capabilities, ServerMetadata } from '../target/model.ts';
 export { supportsResponseType, sameResponseType } from '../target/capabilities.ts';
 export { pkce, pkceChallenge, randomValue, withQuery } from './oauth.ts';
-export * from './model.ts';
+export * from '../results/model.ts';

@@ -4,11 +4,12 @@
  * they never interleave with another flow's; meanwhile a line every `heartbeatMs` says which
  * flows are still running and on which arrow, so a slow or hanging IdP never looks like silence.
  */
-import type { FlowResult, Status, StepResult } from './model.ts';
+import { statusMarks } from '../results/marks.ts';
+import type { FlowResult, Status, StepResult } from '../results/model.ts';
+import { isBlocking } from '../results/status.ts';
 import type { ProgressListener } from './runner.ts';
-import { isBlocking } from './status.ts';
 
-const marks: Record<Status, string> = { passed: '✔', failed: '✘', warning: '⚠', skipped: '-', 'not-applicable': '∅' };
+const mark = (status: Status) => statusMarks[status].symbol;
 
 const time = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
 
@@ -59,11 +60,11 @@ export function consoleProgress(write: (line: string) => void = (line) => proces
     },
     stepEnd(flow, step: StepResult) {
       const why = step.status === 'skipped' || step.status === 'not-applicable' ? ` (${step.reason ?? step.status})` : ` (${time(step.durationMs)})`;
-      out(flow.id, `  ${marks[step.status]} ${step.index + 1}. ${step.from} → ${step.to}: ${step.text}${why}`);
+      out(flow.id, `  ${mark(step.status)} ${step.index + 1}. ${step.from} → ${step.to}: ${step.text}${why}`);
       for (const check of step.checks) {
         if (isBlocking(check) || check.status === 'warning' || check.expectedFailure) {
           const label = check.expectedFailure ? 'expected failure' : check.status;
-          out(flow.id, `      ${marks[check.status]} ${label}: ${check.name} [${check.spec}]: ${check.detail}`);
+          out(flow.id, `      ${mark(check.status)} ${label}: ${check.name} [${check.spec}]: ${check.detail}`);
         }
       }
     },
@@ -77,7 +78,7 @@ export function consoleProgress(write: (line: string) => void = (line) => proces
         clearInterval(heartbeat);
         heartbeat = undefined;
       }
-      const end = `${marks[flow.status]} ${flow.id} ${flow.status}${flow.reason ? `: ${flow.reason}` : ''} (${time(flow.durationMs)})`;
+      const end = `${mark(flow.status)} ${flow.id} ${flow.status}${flow.reason ? `: ${flow.reason}` : ''} (${time(flow.durationMs)})`;
       // Grouped, the flow's own lines follow a header naming it again, since other flows may have started since.
       if (entry) write([`${end}:`, ...entry.lines].join('\n'));
       else write(end);

@@ -3,7 +3,7 @@
  * browser and the IdP, not on this process, so `workers` of them may run at once, each in
  * its own browser context and with its own state; results keep the suites' order.
  */
-import type { RunResult, FlowResult } from './model.ts';
+import type { RunResult, FlowResult } from '../results/model.ts';
 import type { LoadedSuite } from './load-suites.ts';
 import { brokenFlowResult, runFlow, type RunEnvironment } from './runner.ts';
 

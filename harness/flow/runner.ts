@@ -22,8 +22,8 @@ import { CheckFailure, CheckScope, type CheckCallOptions, type CheckFn, type Che
 import type { FlowContext } from './context.ts';
 import { stepKey, type FlowDefinition, type FlowState, type StepDefinition } from './define.ts';
 import { matchExpectedFailure } from './expected-failures.ts';
-import type { CheckResult, Evidence, FlowResult, Status, StepResult } from './model.ts';
-import { firstFailingCheck, flowStatus, isBlocking, stepStatus } from './status.ts';
+import type { CheckResult, Evidence, FlowResult, Status, StepResult } from '../results/model.ts';
+import { firstFailingCheck, flowStatus, isBlocking, stepStatus } from '../results/status.ts';
 
 /** Progress callbacks (the CLI prints them; vitest ignores them). */
 export interface ProgressListener {

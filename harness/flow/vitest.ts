@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { BrowserSession } from '../browser/session.ts';
 import type { Target } from '../target/model.ts';
 import { isFlowDefinition, type FlowDefinition } from './define.ts';
-import type { FlowResult, StepResult } from './model.ts';
+import type { FlowResult, StepResult } from '../results/model.ts';
 import { FlowExecution, type RunEnvironment } from './runner.ts';
-import { firstFailingCheck } from './status.ts';
+import { firstFailingCheck } from '../results/status.ts';
 
 export interface VitestFlowOptions {
   /** A browser shared with other flows of the test file (closed by its owner); by default one per flow. */

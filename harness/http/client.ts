@@ -4,7 +4,7 @@
  * exchange, and every exchange recorded as HttpEvidence with secrets masked.
  */
 import { Agent, request as undiciRequest } from 'undici';
-import type { HttpEvidence } from '../flow/model.ts';
+import type { HttpEvidence } from '../results/model.ts';
 import type { TargetClient, TlsOptions } from '../target/model.ts';
 import { maskBody, maskHeaders, maskUrl } from './mask.ts';
 import { HttpError, describeNetworkError } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { HttpEvidence } from '../flow/model.ts';
+import type { HttpEvidence } from '../results/model.ts';
 
 /** No HTTP response came back: connection refused, timeout, DNS, TLS. Carries the recorded exchange. */
 export class HttpError extends Error {

@@ -7,8 +7,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import type { CheckResult, Evidence, FlowResult, HttpEvidence, RunResult, Status, StepResult } from '../flow/model.ts';
-import { countSteps, exitCodeFor } from '../flow/status.ts';
+import { statusMarks } from '../results/marks.ts';
+import { statuses, type CheckResult, type Evidence, type FlowResult, type HttpEvidence, type RunResult, type Status, type StepResult } from '../results/model.ts';
+import { countSteps, exitCodeFor } from '../results/status.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -16,10 +17,8 @@ export function escapeHtml(text: string): string {
 
 const e = escapeHtml;
 
-const marks: Record<Status, string> = { passed: '✔', failed: '✘', warning: '⚠', skipped: '⏭', 'not-applicable': '∅' };
-
-function badge(status: Status, label: string = status): string {
-  return `<span class="badge s-${status}">${marks[status]} ${e(label)}</span>`;
+function badge(status: Status, label: string = statusMarks[status].label): string {
+  return `<span class="badge s-${status}">${statusMarks[status].symbol} ${e(label)}</span>`;
 }
 
 function ms(value: number | undefined): string {
@@ -76,7 +75,7 @@ function evidenceHtml(ev: Evidence, options: HtmlOptions): string {
 
 function checkRow(check: CheckResult, options: HtmlOptions): string {
   const status: Status = check.expectedFailure ? 'warning' : check.status;
-  const label = check.expectedFailure ? 'expected failure' : check.status;
+  const label = check.expectedFailure ? 'expected failure' : statusMarks[check.status].label;
   const evidence = (check.evidence ?? []).map((ev) => evidenceHtml(ev, options)).join('');
   return `<tr class="check s-${check.status}" data-check="${e(check.name)}"><td>${badge(status, label)}</td><td class="name">${e(check.name)}</td><td class="spec">${e(check.spec)}</td><td>${e(check.severity)}</td>`
     + `<td class="detail">${e(check.detail)}${check.expectedFailure ? `<p class="xf">expected: ${e(check.expectedFailure)}</p>` : ''}${evidence ? `<div class="evidence">${evidence}</div>` : ''}</td><td class="time">${ms(check.durationMs)}</td></tr>`;
@@ -112,14 +111,13 @@ function summaryTable(run: RunResult): string {
 }
 
 const css = `
-:root{--passed:#1a7f37;--failed:#cf222e;--warning:#9a6700;--skipped:#6e7781;--na:#8250df;font-family:system-ui,sans-serif;color:#1f2328}
+:root{${statuses.map((s) => `--${s}:${statusMarks[s].color}`).join(';')};font-family:system-ui,sans-serif;color:#1f2328}
 body{margin:0 auto;max-width:1200px;padding:1.5rem}
 h1{margin:.2rem 0}h2{border-bottom:1px solid #d0d7de;padding-bottom:.3rem;margin-top:2.5rem}
 code,pre{font-family:ui-monospace,monospace;font-size:.85em}
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.5rem;border-radius:4px;margin:.3rem 0}
 .badge{display:inline-block;padding:0 .45em;border-radius:1em;color:#fff;font-size:.8em;font-weight:600;white-space:nowrap}
-.s-passed>.badge,.badge.s-passed{background:var(--passed)}.badge.s-failed{background:var(--failed)}.badge.s-warning{background:var(--warning)}
-.badge.s-skipped{background:var(--skipped)}.badge.s-not-applicable{background:var(--na)}
+${statuses.map((s) => `.badge.s-${s}{background:var(--${s})}`).join('')}
 .time,.line{color:#6e7781;font-size:.8em;font-weight:normal}
 .reason{background:#fff8c5;border-left:3px solid var(--warning);padding:.3rem .6rem}
 .s-failed>.reason,.flow.s-failed>.reason{background:#ffebe9;border-color:var(--failed)}

@@ -3,8 +3,8 @@
  * message is the step's first failing check; skipped and not-applicable steps are
  * <skipped/> with their reason. Warnings and expected failures pass, noted in system-out.
  */
-import type { CheckResult, FlowResult, RunResult, StepResult } from '../flow/model.ts';
-import { firstFailingCheck } from '../flow/status.ts';
+import type { CheckResult, FlowResult, RunResult, StepResult } from '../results/model.ts';
+import { firstFailingCheck } from '../results/status.ts';
 
 // XML 1.0 forbids most control characters even when escaped.
 // eslint-disable-next-line no-control-regex

@@ -1,14 +1,13 @@
 /** The table `nauthera run` prints at the end. */
-import type { RunPhases, RunResult, Status } from '../flow/model.ts';
-import { countSteps, exitCodeFor } from '../flow/status.ts';
-
-const marks: Record<Status, string> = { passed: '✔', failed: '✘', warning: '⚠', skipped: '-', 'not-applicable': '∅' };
+import { statusMarks } from '../results/marks.ts';
+import type { RunPhases, RunResult, Status } from '../results/model.ts';
+import { countSteps, exitCodeFor } from '../results/status.ts';
 
 export function summaryTable(run: RunResult): string {
   const header = ['flow', 'status', 'passed', 'failed', 'warn', 'skipped', 'n/a', 'time'];
   const rows = run.flows.map((f) => {
     const c = countSteps(f);
-    return [f.id, `${marks[f.status]} ${f.status}`, String(c.passed), String(c.failed), String(c.warning), String(c.skipped), String(c['not-applicable']), `${(f.durationMs / 1000).toFixed(1)}s`];
+    return [f.id, `${statusMarks[f.status].symbol} ${f.status}`, String(c.passed), String(c.failed), String(c.warning), String(c.skipped), String(c['not-applicable']), `${(f.durationMs / 1000).toFixed(1)}s`];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();

@@ -7,10 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import type { DiagramRenderer } from '../diagram/render.ts';
-import type { RunResult } from '../flow/model.ts';
+import type { RunResult } from '../results/model.ts';
 import { renderHtml } from './html.ts';
 import { toJUnit } from './junit.ts';
-import { writeResults } from './results.ts';
+import { writeResults } from '../results/io.ts';
 
 export interface WrittenReports {
   files: string[];

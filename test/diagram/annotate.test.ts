@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { annotateDiagram, arrowStatus, statusStyles } from '../../harness/diagram/annotate.ts';
+import { annotateDiagram, arrowStatus } from '../../harness/diagram/annotate.ts';
+import { statusMarks } from '../../harness/results/marks.ts';
 import { parseSequenceDiagram } from '../../harness/diagram/parse.ts';
-import type { CheckResult, FlowResult, Status, StepResult } from '../../harness/flow/model.ts';
+import type { CheckResult, FlowResult, Status, StepResult } from '../../harness/results/model.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const mmd = (flow: string) => readFileSync(join(root, 'diagrams', `${flow}.mmd`), 'utf8');
@@ -47,16 +48,16 @@ describe('annotateDiagram', () => {
   it('puts each arrow in a rect band of its status colour, grouping neighbours of one status', () => {
     const bands = parsed.blocks!.filter((b) => b.kind === 'rect');
     expect(bands.map((b) => b.label)).toEqual([
-      statusStyles.passed.band,
-      statusStyles.warning.band,
-      statusStyles.passed.band,
-      statusStyles.failed.band,
-      statusStyles.skipped.band,
+      statusMarks.passed.band,
+      statusMarks.warning.band,
+      statusMarks.passed.band,
+      statusMarks.failed.band,
+      statusMarks.skipped.band,
     ]);
     // each arrow sits in the band of its own status
     for (const arrow of parsed.arrows) {
       const band = bands.find((b) => b.line < arrow.line && arrow.line < b.endLine)!;
-      expect(band.label).toBe(statusStyles[arrowStatus(result, arrow.index)].band);
+      expect(band.label).toBe(statusMarks[arrowStatus(result, arrow.index)].band);
     }
   });
 
@@ -100,11 +101,11 @@ describe('annotateDiagram', () => {
     const out = annotateDiagram(src, flow('x', 'passed', [step(0, 'passed'), step(1, 'passed')]));
     expect(out.split('\n')).toEqual([
       'sequenceDiagram',
-      `  rect ${statusStyles.passed.band}`,
+      `  rect ${statusMarks.passed.band}`,
       '    A->>+B: ✅ one',
       '    B-->>-A: ✅ two',
       '  end',
-      `  rect ${statusStyles.skipped.band}`,
+      `  rect ${statusMarks.skipped.band}`,
       '    A-xB: ⏭️ three',
       '  end',
     ]);

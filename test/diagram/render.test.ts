@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../harness/browser/chromium.ts';
-import { annotateDiagram, statusStyles } from '../../harness/diagram/annotate.ts';
+import { annotateDiagram } from '../../harness/diagram/annotate.ts';
+import { statusMarks } from '../../harness/results/marks.ts';
 import { parseSequenceDiagram } from '../../harness/diagram/parse.ts';
 import { createDiagramRenderer, type DiagramRenderer } from '../../harness/diagram/render.ts';
 import { writeAnnotatedDiagrams } from '../../harness/diagram/write.ts';
-import type { CheckResult, RunResult, Status, StepResult } from '../../harness/flow/model.ts';
+import type { CheckResult, RunResult, Status, StepResult } from '../../harness/results/model.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -145,8 +146,8 @@ describe('annotated diagrams from a RunResult', () => {
     const expected: Status[] = ['passed', 'passed', 'warning', 'passed', 'passed', 'failed', 'skipped', 'skipped', 'skipped'];
     expect(groups.map((g) => g.status)).toEqual(expected);
     groups.forEach((g, i) => {
-      const style = statusStyles[expected[i]];
-      expect(g.text.startsWith(style.mark), g.text).toBe(true);
+      const style = statusMarks[expected[i]];
+      expect(g.text.startsWith(style.emoji), g.text).toBe(true);
       expect(g.stroke).toBe(rgb(style.color));
       expect(g.textFill).toBe(rgb(style.color));
       expect(g.marker).toMatch(new RegExp(`--${expected[i]}$`));
@@ -154,12 +155,12 @@ describe('annotated diagrams from a RunResult', () => {
     });
     expect(groups[5].text).toBe('❌ Exchanges Authorization Code for Access Token');
     // the colours are in the file itself, not only in this browser's computed styles
-    expect(svg).toContain(`stroke: ${rgb(statusStyles.failed.color)}`);
+    expect(svg).toContain(`stroke: ${rgb(statusMarks.failed.color)}`);
   });
 
   it('draws a band of the status colour behind each run of arrows', async () => {
     const { bands } = await messages(await readFile(join(out, 'diagrams', 'authorization-code.svg'), 'utf8'));
-    const band = (s: Status) => statusStyles[s].band.replace(/\s+/g, '');
+    const band = (s: Status) => statusMarks[s].band.replace(/\s+/g, '');
     expect(bands.map((b) => b!.replace(/\s+/g, ''))).toEqual(['passed', 'warning', 'passed', 'failed', 'skipped'].map((s) => band(s as Status)));
   });
 
@@ -167,7 +168,7 @@ describe('annotated diagrams from a RunResult', () => {
     const { notes } = await messages(await readFile(join(out, 'diagrams', 'authorization-code.svg'), 'utf8'));
     const failed = notes.find((n) => n.text.startsWith('❌'))!;
     expect(failed.text).toBe('❌ code reuse is refused with invalid_grant (RFC 6749 §4.1.3)\nsecond use answered 200; the grant #2 was not revoked');
-    expect(failed.border).toBe(rgb(statusStyles.failed.color));
+    expect(failed.border).toBe(rgb(statusMarks.failed.color));
     expect(notes.find((n) => n.text.startsWith('⚠️'))?.text).toContain('login form is served over a fresh page');
     // the seed's own notes are still there
     expect(notes.some((n) => n.text.includes('User wants to grant the client access to their resources.'))).toBe(true);
@@ -176,7 +177,7 @@ describe('annotated diagrams from a RunResult', () => {
   it('marks every arrow of a not-applicable flow and gives the reason', async () => {
     const { groups, notes } = await messages(await readFile(join(out, 'diagrams', 'device-code.svg'), 'utf8'));
     expect(groups).toHaveLength(5);
-    expect(groups.every((g) => g.status === 'not-applicable' && g.text.startsWith('➖') && g.stroke === rgb(statusStyles['not-applicable'].color))).toBe(true);
+    expect(groups.every((g) => g.status === 'not-applicable' && g.text.startsWith('➖') && g.stroke === rgb(statusMarks['not-applicable'].color))).toBe(true);
     expect(notes[0].text).toBe('➖ not applicable\ndevice_authorization_endpoint is missing from discovery');
   });
 
@@ -188,7 +189,7 @@ describe('annotated diagrams from a RunResult', () => {
     const block = /```mermaid\n([\s\S]*?)\n```/.exec(md)![1];
     expect(block).toMatch(/^%% flow: authorization-code\n/);
     expect(block).toContain('Client ->> AS: ❌ Exchanges Authorization Code for Access Token');
-    expect(block).toContain(`rect ${statusStyles.failed.band}`);
+    expect(block).toContain(`rect ${statusMarks.failed.band}`);
     expect(md).toContain('| 5 | Client → AS: Exchanges Authorization Code for Access Token | ❌ failed | 1/2 | code reuse is refused with invalid_grant (RFC 6749 §4.1.3): second use answered 200; the grant #2 was not revoked |');
     expect(md).toContain('[SVG](authorization-code.svg) · [PNG](authorization-code.png)');
   });

@@ -10,7 +10,7 @@ import { freePort } from '../../fixtures/ldap/free-port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowBrowser } from '../../harness/browser/flow-browser.ts';
 import { BrowserSession } from '../../harness/browser/session.ts';
-import type { PageEvidence } from '../../harness/flow/model.ts';
+import type { PageEvidence } from '../../harness/results/model.ts';
 import { parseTargetConfig } from '../../harness/target/config.ts';
 import { fakeClients, fakeIdpConfig, fakeUser, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../fixtures/ldap/free-port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateResults } from '../../harness/report/schema.ts';
-import { readResults } from '../../harness/report/results.ts';
+import { validateResults } from '../../harness/results/schema.ts';
+import { readResults } from '../../harness/results/io.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
 
 const root = join(import.meta.dirname, '../..');

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from '../../harness/browser/session.ts';
 import { defineFlow, step, type FlowDefinition, type StepDefinition } from '../../harness/flow/index.ts';
-import type { FlowResult } from '../../harness/flow/model.ts';
+import type { FlowResult } from '../../harness/results/model.ts';
 import { FlowExecution, runFlow } from '../../harness/flow/runner.ts';
-import { exitCodeFor } from '../../harness/flow/status.ts';
+import { exitCodeFor } from '../../harness/results/status.ts';
 import { parseTargetConfig } from '../../harness/target/config.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import type { Target } from '../../harness/target/model.ts';

@@ -1,7 +1,7 @@
 /** The console progress of `nauthera run`: grouped lines for concurrent flows, and the heartbeat while they run. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { consoleProgress } from '../../harness/flow/progress.ts';
-import type { FlowResult, StepResult } from '../../harness/flow/model.ts';
+import type { FlowResult, StepResult } from '../../harness/results/model.ts';
 
 const step = (index: number, text: string): StepResult => ({ index, from: 'A', to: 'B', text, status: 'passed', durationMs: 5, checks: [] });
 const flow = (id: string, steps: StepResult[]): FlowResult => ({ id, title: id, diagram: `${id}.mmd`, status: 'passed', durationMs: 12_000, steps });

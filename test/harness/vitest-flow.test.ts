@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowResult } from '../../harness/flow/model.ts';
+import type { FlowResult } from '../../harness/results/model.ts';
 import { vitestFlow } from '../../harness/flow/vitest.ts';
 import { parseTargetConfig } from '../../harness/target/config.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';

@@ -1,5 +1,5 @@
 /** Reading a FlowResult in the suites' tests: what did not pass, and how one named check ended. */
-import type { FlowResult } from '../../../harness/flow/model.ts';
+import type { FlowResult } from '../../../harness/results/model.ts';
 
 /** Every check that failed or only warned, as "step text › check name [status]: detail". */
 export function unpassedChecks(result: FlowResult): string[] {

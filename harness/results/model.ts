@@ -1,7 +1,8 @@
 /**
  * The results model: what a run produces and what results.json holds.
  * Every report (JUnit, HTML, annotated diagrams) is derived from a RunResult.
- * The JSON Schema published beside it is harness/report/results.schema.json.
+ * Its JSON Schema is results.schema.json beside it; io.ts reads and writes the file, marks.ts
+ * says how each status is shown.
  */
 
 /** passed | failed | warning | skipped | not-applicable (DESIGN.md, "The model"). */

@@ -1,16 +1,35 @@
 /**
- * Reads a results.json for redrawing its diagrams. Only what drawing needs is checked (flows,
- * steps, statuses); a file that cannot be read or does not hold that shape is a ConfigError
- * (exit 2) that says what is wrong and where.
+ * results.json on disk: the source of every other report, so any earlier run can be redrawn.
+ * The one writer (`nauthera run`) and the one reader (`nauthera diagrams --results`, tests).
+ * A file that cannot be read, is not JSON or has the wrong shape is a ConfigError (exit 2)
+ * that says what is wrong and where.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../cli-errors.ts';
-import { statuses, type RunResult } from '../flow/model.ts';
+import { statuses, type RunResult } from './model.ts';
+import { validateResults } from './schema.ts';
 
-export async function readRunResult(file: string): Promise<RunResult> {
+export function writeResults(run: RunResult, outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'results.json');
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  return file;
+}
+
+export interface ReadResultsOptions {
+  /**
+   * 'schema' (default): the whole file must conform to results.schema.json.
+   * 'drawing': only what drawing the diagrams needs (flows, steps, statuses), so that a file
+   * from another version of nauthera, or edited by hand, can still be redrawn.
+   */
+  check?: 'schema' | 'drawing';
+}
+
+export function readResults(file: string, options: ReadResultsOptions = {}): RunResult {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(code === 'ENOENT' ? `results file ${file} does not exist` : `cannot read results file ${file}: ${(error as Error).message}`);
@@ -21,16 +40,20 @@ export async function readRunResult(file: string): Promise<RunResult> {
   } catch (error) {
     throw new ConfigError(`results file ${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const problem = shapeProblem(data);
-  if (problem) throw new ConfigError(`results file ${file} is not a nauthera results.json: ${problem}`);
+  const problems = options.check === 'drawing' ? [drawingProblem(data)].filter((p): p is string => p !== undefined) : validateResults(data);
+  if (problems.length === 1) throw new ConfigError(`results file ${file} is not a nauthera results.json: ${problems[0]}`);
+  if (problems.length > 1) {
+    const listed = problems.slice(0, 10).map((p) => `  ${p}`).join('\n');
+    throw new ConfigError(`results file ${file} is not a nauthera results.json:\n${listed}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ''}`);
+  }
   return data as RunResult;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStatus = (v: unknown) => typeof v === 'string' && (statuses as readonly string[]).includes(v);
 
-/** The first thing wrong with the shape, or undefined. */
-export function shapeProblem(data: unknown): string | undefined {
+/** The first thing in `data` that keeps its diagrams from being drawn, or undefined. */
+export function drawingProblem(data: unknown): string | undefined {
   if (!isObject(data)) return 'the top level is not an object';
   if (data.version !== 1) return `version is ${JSON.stringify(data.version)}, expected 1`;
   if (!Array.isArray(data.flows)) return 'flows is not an array';
