@@ -92,6 +92,16 @@ const statusList = (s: number | readonly number[]) => (Array.isArray(s) ? s : [s
 export class CheckScope {
   readonly collected: Evidence[] = [];
   readonly passes: string[] = [];
+  /** SHOULDs the target missed while every MUST of the check held: the check ends as a warning. */
+  readonly shoulds: string[] = [];
+
+  /**
+   * A SHOULD of the cited spec: when `ok` is false the check goes on, and if nothing fails
+   * it ends as a warning with this detail, never as a failure (a failure needs a MUST).
+   */
+  should(ok: boolean, detail: string): void {
+    if (!ok) this.shoulds.push(detail);
+  }
 
   /** Attaches evidence: HTTP responses, browser outcomes, or Evidence objects. Exchanges made inside the check are attached already. */
   evidence(...items: EvidenceLike[]): void {
@@ -175,16 +185,22 @@ export class CheckScope {
     this.passes.push(`refused with HTTP ${res.status} and error ${JSON.stringify(got)}`);
   }
 
-  /** A resource server's bearer-token error (RFC 6750 §3): the status and WWW-Authenticate error. */
+  /**
+   * A resource server's refusal of a bearer token (RFC 6750 §3): MUST refuse and MUST send a
+   * Bearer WWW-Authenticate challenge (§3); the status of §3.1 (401 / 403 / 400) and the error
+   * code are SHOULDs there, so missing them makes a warning; a wrong error code fails.
+   */
   expectBearerError(res: HttpResponse, error: string, options: { status?: number } = {}): void {
     this.evidence(res);
     const status = options.status ?? ({ invalid_request: 400, invalid_token: 401, insufficient_scope: 403 } as Record<string, number>)[error] ?? 401;
-    if (res.status !== status) throw new CheckFailure(`HTTP status: expected ${status} with WWW-Authenticate error ${JSON.stringify(error)}, got ${res.status} with ${bodySummary(res)}`);
+    if (res.status < 400) throw new CheckFailure(`expected a refusal (HTTP ${status} with WWW-Authenticate error ${JSON.stringify(error)}), got HTTP ${res.status} with ${bodySummary(res)}`);
     const header = res.headers['www-authenticate'];
     const parsed = parseWwwAuthenticate(header);
-    if (!parsed || parsed.scheme.toLowerCase() !== 'bearer') throw new CheckFailure(`WWW-Authenticate: expected a Bearer challenge with error ${JSON.stringify(error)} (RFC 6750 §3), got ${show(header)}`);
-    if (parsed.params.error !== error) throw new CheckFailure(`WWW-Authenticate error: expected ${JSON.stringify(error)}, got ${show(parsed.params.error)}`);
-    this.passes.push(`refused with HTTP ${status} and WWW-Authenticate error ${JSON.stringify(error)}`);
+    if (!parsed || parsed.scheme.toLowerCase() !== 'bearer') throw new CheckFailure(`refused with HTTP ${res.status}, but WWW-Authenticate: expected a Bearer challenge (RFC 6750 §3 MUST), got ${show(header)}`);
+    if (parsed.params.error !== undefined && parsed.params.error !== error) throw new CheckFailure(`WWW-Authenticate error: expected ${JSON.stringify(error)}, got ${show(parsed.params.error)}`);
+    this.should(res.status === status, `HTTP status: ${status} is what RFC 6750 §3.1 says SHOULD come with ${JSON.stringify(error)}, got ${res.status}`);
+    this.should(parsed.params.error !== undefined, `the Bearer challenge names no error; RFC 6750 §3.1 gives ${JSON.stringify(error)} for this case`);
+    this.passes.push(`refused with HTTP ${res.status} and a Bearer challenge${parsed.params.error ? ` with error ${JSON.stringify(error)}` : ''}`);
   }
 
   /** The browser reached a redirect URI (with any parameters); returns the redirect. */

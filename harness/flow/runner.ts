@@ -312,8 +312,9 @@ export class FlowExecution {
     let detail: string;
     try {
       const out = await scopes.run({ record, check: scope }, async () => fn(scope));
-      status = 'passed';
+      status = scope.shoulds.length > 0 ? 'warning' : 'passed';
       detail = typeof out === 'string' && out ? out : scope.passes.length > 0 ? scope.passes.join('; ') : 'passed';
+      if (scope.shoulds.length > 0) detail = `${scope.shoulds.join('; ')} (SHOULD; every MUST held: ${detail})`;
     } catch (error) {
       if (error instanceof CheckFailure) {
         status = 'failed';
@@ -425,11 +426,42 @@ export class FlowExecution {
       const last = record.checks[record.checks.length - 1];
       last.evidence = [...(last.evidence ?? []), ...record.pending];
     }
+    if (this.flow.steps.findIndex((x) => x === def) === 0) {
+      const incomplete = this.incompleteDiscovery();
+      if (incomplete) record.checks.unshift(incomplete);
+    }
     result.checks = record.checks;
     result.durationMs = Math.round(performance.now() - started);
     result.status = stepStatus(record.checks, record.notApplicable !== undefined);
     if (record.notApplicable && result.status === 'not-applicable') result.reason = record.notApplicable;
     this.env.progress?.stepEnd?.(this.flow, result);
+  }
+
+  /**
+   * A warning on the flow's first arrow when the config had to add or change discovery values
+   * this flow relies on (RFC 8414 §2, OIDC Discovery §3): the flow ran on the vendor's word,
+   * and a client that trusts discovery alone would not find it.
+   */
+  private incompleteDiscovery(): CheckResult | undefined {
+    const overrides = this.env.target.metadataOverrides ?? {};
+    const needs = this.flow.needs ?? {};
+    const used = new Set<string>([
+      ...(needs.endpoints ?? []),
+      ...(needs.grantTypes?.length ? ['grant_types_supported'] : []),
+      ...(needs.responseTypes?.length ? ['response_types_supported'] : []),
+    ]);
+    const relied = Object.keys(overrides).filter((key) => used.has(key));
+    if (relied.length === 0) return undefined;
+    const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+    const def = this.flow.steps[0];
+    return {
+      id: `${this.flow.id}/${stepKey(def)}/discovery-lists-what-the-flow-uses`,
+      name: 'the discovery document lists what this flow uses',
+      spec: 'RFC 8414 §2, OIDC Discovery §3',
+      severity: 'warning',
+      status: 'warning',
+      detail: `set by the config's metadata, not by discovery: ${relied.map((key) => `${key} (discovered ${show(overrides[key].discovered)}, configured ${show(overrides[key].configured)})`).join('; ')}`,
+    };
   }
 
   /** Runs every remaining step. */
