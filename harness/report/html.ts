@@ -2,7 +2,8 @@
  * report.html: one self-contained page. Each flow with its annotated diagram (the SVG
  * from <outDir>/diagrams/<flow>.svg, embedded as a data: image so the diagrams' styles
  * and ids cannot collide and nothing in them can run), each step with its checks,
- * evidence (HTTP exchanges collapsible, screenshots embedded) and timings. All text is
+ * evidence (HTTP exchanges collapsible, screenshots embedded) and timings; each check with its
+ * id (`nauthera checks`), which expectedFailures name. All text is
  * escaped: IdP responses end up in it.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -77,7 +78,8 @@ function checkRow(check: CheckResult, options: HtmlOptions): string {
   const status: Status = check.expectedFailure ? 'warning' : check.status;
   const label = check.expectedFailure ? 'expected failure' : statusMarks[check.status].label;
   const evidence = (check.evidence ?? []).map((ev) => evidenceHtml(ev, options)).join('');
-  return `<tr class="check s-${check.status}" data-check="${e(check.name)}"><td>${badge(status, label)}</td><td class="name">${e(check.name)}</td><td class="spec">${e(check.spec)}</td><td>${e(check.severity)}</td>`
+  const id = check.id ? ` data-check-id="${e(check.id)}"` : '';
+  return `<tr class="check s-${check.status}" data-check="${e(check.name)}"${id}><td>${badge(status, label)}</td><td class="name">${e(check.name)}${check.id ? `<code class="id">${e(check.id)}</code>` : ''}</td><td class="spec">${e(check.spec)}</td><td>${e(check.severity)}</td>`
     + `<td class="detail">${e(check.detail)}${check.expectedFailure ? `<p class="xf">expected: ${e(check.expectedFailure)}</p>` : ''}${evidence ? `<div class="evidence">${evidence}</div>` : ''}</td><td class="time">${ms(check.durationMs)}</td></tr>`;
 }
 
@@ -126,7 +128,7 @@ ${statuses.map((s) => `.badge.s-${s}{background:var(--${s})}`).join('')}
 ol.steps{list-style:none;padding:0}li.step{margin:.3rem 0;border:1px solid #d0d7de;border-radius:4px;padding:.3rem .6rem}
 li.step.s-failed{border-color:var(--failed)}summary{cursor:pointer}
 table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{border-bottom:1px solid #eaeef2;padding:.25rem .4rem;text-align:left;vertical-align:top;font-size:.9em}
-td.spec{white-space:nowrap}td.detail{width:50%}.xf{color:var(--warning);margin:.2rem 0}
+td.spec{white-space:nowrap}code.id{display:block;color:#6e7781;font-size:.75em;margin-top:.15rem}td.detail{width:50%}.xf{color:var(--warning);margin:.2rem 0}
 .ev{margin:.2rem 0}.exchange{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}h5{margin:.2rem 0}
 img.shot{max-width:100%;border:1px solid #d0d7de;margin:.3rem 0}.missing{color:#6e7781}
 .verdict{font-size:1.1em}

@@ -2,6 +2,8 @@
  * junit.xml for CI: a flow is a <testsuite>, an arrow (step) a <testcase>. The failure
  * message is the step's first failing check; skipped and not-applicable steps are
  * <skipped/> with their reason. Warnings and expected failures pass, noted in system-out.
+ * Each check's id (`nauthera checks`) is a <property> of its arrow's case, name = id and
+ * value = verdict, and is in its system-out line between braces.
  */
 import type { CheckResult, FlowResult, RunResult, StepResult } from '../results/model.ts';
 import { firstFailingCheck } from '../results/status.ts';
@@ -20,15 +22,25 @@ export function stepTitle(step: StepResult): string {
   return `${step.index + 1}. ${step.from} → ${step.to}: ${step.text}`;
 }
 
+const verdict = (c: CheckResult) => (c.expectedFailure ? 'expected failure' : c.status);
+
 function checkLine(c: CheckResult): string {
-  const mark = c.expectedFailure ? 'expected failure' : c.status;
-  return `[${mark}] ${c.name} (${c.spec}, ${c.severity}): ${c.detail}${c.expectedFailure ? ` — expected: ${c.expectedFailure}` : ''}`;
+  return `[${verdict(c)}] ${c.name} (${c.spec}, ${c.severity})${c.id ? ` {${c.id}}` : ''}: ${c.detail}${c.expectedFailure ? ` — expected: ${c.expectedFailure}` : ''}`;
+}
+
+/** Each check's id and verdict as a property of its arrow's test case, for CI tools that show them. */
+function checkProperties(step: StepResult): string | undefined {
+  const withId = step.checks.filter((c) => c.id);
+  if (withId.length === 0) return undefined;
+  return `<properties>\n${withId.map((c) => `        <property name="${xmlEscape(c.id!)}" value="${xmlEscape(verdict(c))}"/>`).join('\n')}\n      </properties>`;
 }
 
 function testcase(flow: FlowResult, step: StepResult): string {
   const attrs = `classname="${xmlEscape(`nauthera.${flow.id}`)}" name="${xmlEscape(stepTitle(step))}" time="${seconds(step.durationMs)}"`;
   const out = step.checks.map(checkLine).join('\n');
   const parts: string[] = [];
+  const properties = checkProperties(step);
+  if (properties) parts.push(properties);
   if (step.status === 'failed') {
     const check = firstFailingCheck(step);
     const message = check ? `${check.name}: ${check.detail}` : step.reason ?? 'failed';

@@ -47,6 +47,10 @@ export interface CheckResult {
   /** Spec reference, e.g. "RFC 6749 §4.1.2". */
   spec: string;
   severity: Severity;
+  /**
+   * At either severity: a failure check ends as 'warning' when it missed a SHOULD while every
+   * MUST held; a warning check that fails never fails its step.
+   */
   status: Status;
   /** Why it passed or failed, in one sentence naming the condition. */
   detail: string;

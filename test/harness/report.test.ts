@@ -23,6 +23,9 @@ import { openExternalTarget } from '../../harness/target/external.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
 import { tinyArrows } from './fixtures/tiny-arrows.ts';
 
+/** The id of the tiny suite's check that the code-reuse fault fails (an inline check: its name, slugged). */
+const codeReuseId = 'tiny/exchanges-the-code-for-a-token/code-reuse-is-refused-with-invalid-grant';
+
 const hostile = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> & "quotes"';
 
 const noopSteps = (from = 0) => tinyArrows.slice(from).map(([a, b, text]) => step(a, b, text, () => {}));
@@ -81,11 +84,19 @@ describe('results.json', () => {
   it('holds the verdicts the run produced', () => {
     expect(run.flows.map((f) => [f.id, f.status])).toEqual([['tiny', 'failed'], ['needs-device', 'not-applicable'], ['broken', 'failed'], ['hostile', 'failed']]);
     const tiny = run.flows[0];
-    expect(tiny.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'failed', 'skipped', 'skipped']);
+    // The failed check is soft and the token came back: the later arrows, needing only the token, still run.
+    expect(tiny.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'failed', 'passed', 'passed']);
     const failing = tiny.steps[3].checks.filter((c) => c.status === 'failed');
     expect(failing.map((c) => [c.name, c.detail])).toEqual([['code reuse is refused with invalid_grant', 'expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token, token_type, expires_in, refresh_token']]);
     // The other checks of the attacked arrow still ran (soft), and passed.
     expect(tiny.steps[3].checks.filter((c) => c.status === 'passed').map((c) => c.name)).toEqual(['the token endpoint answers 200', 'a wrong client secret is refused with invalid_client']);
+  });
+
+  it('gives every check its id, <flow>/<step key>/<check key>', () => {
+    const checks = run.flows.flatMap((f) => f.steps.flatMap((s) => s.checks.map((c) => ({ flow: f.id, id: c.id }))));
+    expect(checks.length).toBeGreaterThan(5);
+    for (const c of checks) expect(c.id).toMatch(new RegExp(`^${c.flow}/[a-z0-9-]+/[a-z0-9-]+$`));
+    expect(run.flows[0].steps[3].checks.map((c) => c.id)).toContain(codeReuseId);
   });
 
   it('conforms to the published JSON Schema, which rejects a malformed one', () => {
@@ -102,6 +113,19 @@ describe('results.json', () => {
     expect(errors).toContain('$.flows[0].steps[1].checks[0].severity: must be one of "failure", "warning", got "fatal"');
     expect(errors.some((e) => e.startsWith('$.flows[0].steps[3].checks[0].evidence[0]: matches none of the allowed shapes'))).toBe(true);
     expect(errors).toContain('$.flows[1].colour: is not allowed');
+  });
+
+  it('takes files written before check ids, and a warning on a failure-severity check (a missed SHOULD)', () => {
+    const written = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as RunResult;
+    const older = structuredClone(written);
+    for (const check of older.flows.flatMap((f) => f.steps.flatMap((s) => s.checks))) delete check.id;
+    expect(validateResults(older)).toEqual([]);
+    const should = structuredClone(written);
+    Object.assign(should.flows[0].steps[3].checks[0], { severity: 'failure', status: 'warning' });
+    expect(validateResults(should)).toEqual([]);
+    const badId = structuredClone(written);
+    badId.flows[0].steps[3].checks[0].id = 'no slashes';
+    expect(validateResults(badId)).toEqual([expect.stringMatching(/^\$\.flows\[0\]\.steps\[3\]\.checks\[0\]\.id: must match /)]);
   });
 });
 
@@ -124,12 +148,35 @@ describe('junit.xml', () => {
     }, xml);
     expect(parsed.error).toBeUndefined();
     const [tiny, na, broken, bad] = parsed.suites!;
-    expect(tiny).toMatchObject({ name: 'tiny', tests: '6', failures: '1', skipped: '2' });
+    expect(tiny).toMatchObject({ name: 'tiny', tests: '6', failures: '1', skipped: '0' });
     expect(tiny.cases[3]).toEqual({ name: '4. Client → AS: Exchanges the code for a token', failure: 'code reuse is refused with invalid_grant: expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token, token_type, expires_in, refresh_token', skipped: null });
-    expect(tiny.cases[4].skipped).toBe('skipped: step 4 "Exchanges the code for a token" failed');
+    expect(tiny.cases[4]).toMatchObject({ failure: null, skipped: null });
     expect(na.cases.every((c) => c.skipped === 'not applicable: the target has no client with role "device"')).toBe(true);
     expect(broken.cases).toEqual([{ name: 'suite', failure: 'suites/broken.suite.ts failed to load: SyntaxError: Unexpected token', skipped: null }]);
     expect(bad.cases[0].failure).toBe(`check ${hostile}: the IdP answered ${hostile}`);
+  });
+
+  it('names each check of an arrow by id, as a property with its verdict and in system-out', async () => {
+    const xml = readFileSync(join(outDir, 'junit.xml'), 'utf8');
+    const tiny = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const step = doc.querySelectorAll('testsuite[name="tiny"] > testcase')[3];
+      return {
+        properties: Object.fromEntries([...step.querySelectorAll('properties > property')].map((p) => [p.getAttribute('name'), p.getAttribute('value')])),
+        out: step.querySelector('system-out')?.textContent ?? '',
+      };
+    }, xml);
+    expect(tiny.properties[codeReuseId]).toBe('failed');
+    expect(Object.values(tiny.properties).filter((v) => v === 'passed')).toHaveLength(2);
+    expect(tiny.out).toContain(`[failed] code reuse is refused with invalid_grant (RFC 6749 §4.1.2, failure) {${codeReuseId}}: expected an OAuth error`);
+  });
+});
+
+describe('diagrams/<flow>.md', () => {
+  it('names the first failing check of an arrow by id in its table', () => {
+    const md = readFileSync(join(outDir, 'diagrams', 'tiny.md'), 'utf8');
+    const row = md.split('\n').find((l) => l.startsWith('| 3 | '));
+    expect(row).toMatch(new RegExp(`\\| ❌ failed \\| 2/3 \\| \`${codeReuseId}\` code reuse is refused with invalid_grant \\(RFC 6749 §4\\.1\\.2\\): expected an OAuth error`));
   });
 });
 
@@ -154,6 +201,8 @@ describe('report.html', () => {
     expect(await step.locator('details').first().getAttribute('open')).toBe('');
     expect(await step.locator('summary').first().textContent()).toMatch(/^✘ failed 4\. Client → AS: Exchanges the code for a token \d+ ms line 11$/);
     const row = step.locator('tr[data-check="code reuse is refused with invalid_grant"]');
+    expect(await row.getAttribute('data-check-id')).toBe(codeReuseId);
+    expect(await row.locator('td.name code.id').textContent()).toBe(codeReuseId);
     expect(await row.locator('td.spec').textContent()).toBe('RFC 6749 §4.1.2');
     expect(await row.locator('td.detail').textContent()).toContain('got HTTP 200 with a JSON body with access_token');
     const exchange = row.locator('details.ev.http').first();
