@@ -3,7 +3,8 @@
  * browser and the IdP, not on this process, so `workers` of them may run at once, each in
  * its own browser context and with its own state; results keep the suites' order.
  */
-import type { RunResult, FlowResult } from '../results/model.ts';
+import type { RunResult, FlowResult, RunTarget } from '../results/model.ts';
+import type { Target } from '../target/model.ts';
 import type { LoadedSuite } from './load-suites.ts';
 import { brokenFlowResult, runFlow, type RunEnvironment } from './runner.ts';
 
@@ -22,6 +23,17 @@ async function runSuite(suite: LoadedSuite, env: RunEnvironment): Promise<FlowRe
   return runFlow(suite.flow, env);
 }
 
+/** What results.json says of the target: which, from which config, and what the config changed of its discovery. */
+export function runTarget(target: Target): RunTarget {
+  const overrides = target.metadataOverrides ?? {};
+  return {
+    kind: target.kind,
+    issuer: target.issuer,
+    ...(target.configPath ? { config: target.configPath } : {}),
+    ...(Object.keys(overrides).length > 0 ? { metadataOverrides: overrides } : {}),
+  };
+}
+
 export async function runSuites(suites: LoadedSuite[], env: RunEnvironment, options: RunSuitesOptions = {}): Promise<RunResult> {
   const startedAt = new Date();
   const started = performance.now();
@@ -32,10 +44,9 @@ export async function runSuites(suites: LoadedSuite[], env: RunEnvironment, opti
   };
   const workers = Math.max(1, Math.min(options.workers ?? 1, suites.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  const { target } = env;
   return {
     version: 1,
-    target: { kind: target.kind, issuer: target.issuer, ...(target.configPath ? { config: target.configPath } : {}) },
+    target: runTarget(env.target),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     flows,

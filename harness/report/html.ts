@@ -104,6 +104,18 @@ function flowHtml(flow: FlowResult, options: HtmlOptions): string {
     + `<ol class="steps">${flow.steps.map((s) => stepHtml(s, options)).join('')}</ol></section>`;
 }
 
+const json = (value: unknown) => JSON.stringify(value) ?? String(value);
+
+/** The discovery members the config set, beside what discovery said: the report shows the document's gaps. */
+function metadataOverridesTable(run: RunResult): string {
+  const overrides = Object.entries(run.target.metadataOverrides ?? {});
+  if (overrides.length === 0) return '';
+  const rows = overrides.map(([key, o]) => `<tr data-member="${e(key)}"><td><code>${e(key)}</code></td>`
+    + `<td class="discovered">${o.discovered === null ? '<i>not in the document</i>' : `<code>${e(json(o.discovered))}</code>`}</td><td class="configured"><code>${e(json(o.configured))}</code></td></tr>`).join('');
+  return `<section class="overrides"><h3>Metadata set by the config, not by discovery</h3>`
+    + `<table class="overrides"><thead><tr><th>member</th><th>discovered</th><th>configured (used)</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 function summaryTable(run: RunResult): string {
   const rows = run.flows.map((f) => {
     const c = countSteps(f);
@@ -143,6 +155,7 @@ export function renderHtml(run: RunResult, options: HtmlOptions = {}): string {
 <body><header><h1>nauthera conformance report</h1>
 <p class="verdict">${verdict}</p>
 <p>Target <code>${e(run.target.issuer)}</code> (${e(run.target.kind)}${run.target.config ? `, config <code>${e(run.target.config)}</code>` : ''}), started ${e(run.startedAt)}, took ${ms(run.durationMs)}.</p>
+${metadataOverridesTable(run)}
 ${summaryTable(run)}</header>
 <main>${run.flows.map((f) => flowHtml(f, options)).join('\n')}</main>
 </body></html>

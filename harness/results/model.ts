@@ -90,12 +90,30 @@ export interface FlowResult {
 
 export interface RunResult {
   version: 1;
-  target: { kind: 'reference' | 'external'; issuer: string; config?: string };
+  target: RunTarget;
   startedAt: string;
   durationMs: number;
   flows: FlowResult[];
   /** Where `nauthera run` spent its time (absent from runs made otherwise, and from older files). */
   phases?: RunPhases;
+}
+
+export interface RunTarget {
+  kind: 'reference' | 'external';
+  issuer: string;
+  /** The config file given with --config. */
+  config?: string;
+  /**
+   * Discovery members the config's `metadata` set to something other than the document gave,
+   * by member name; `discovered` is null where the document lacks the member. Absent when none
+   * (and in older files).
+   */
+  metadataOverrides?: Record<string, MetadataOverride>;
+}
+
+export interface MetadataOverride {
+  discovered: unknown;
+  configured: unknown;
 }
 
 /** `nauthera run`'s phases, in ms from the command's own clock; each flow's time is its durationMs. */

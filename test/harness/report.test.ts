@@ -61,7 +61,9 @@ let page: Page;
 
 beforeAll(async () => {
   idp = await startFakeIdp({ faults: ['code-reuse'] });
-  const target = await openExternalTarget({ config: parseTargetConfig(fakeIdpConfig(idp)), configPath: 'fake.json' });
+  // Metadata the IdP does not advertise, set by the config: the report must say so.
+  const config = parseTargetConfig({ ...fakeIdpConfig(idp), metadata: { scopes_supported: ['openid', 'profile', 'email'], op_policy_uri: 'https://idp.example/policy' } });
+  const target = await openExternalTarget({ config, configPath: 'fake.json' });
   const tiny = await importSuite({ id: 'tiny', file: join(import.meta.dirname, 'fixtures/suites/tiny.suite.ts') });
   run = await runSuites([
     tiny,
@@ -92,6 +94,18 @@ describe('results.json', () => {
     expect(tiny.steps[3].checks.filter((c) => c.status === 'passed').map((c) => c.name)).toEqual(['the token endpoint answers 200', 'a wrong client secret is refused with invalid_client']);
   });
 
+  it('records the metadata the config set, beside what discovery said', () => {
+    expect(run.target).toEqual({
+      kind: 'external',
+      issuer: idp.issuer,
+      config: 'fake.json',
+      metadataOverrides: {
+        scopes_supported: { discovered: ['openid', 'profile'], configured: ['openid', 'profile', 'email'] },
+        op_policy_uri: { discovered: null, configured: 'https://idp.example/policy' },
+      },
+    });
+  });
+
   it('gives every check its id, <flow>/<step key>/<check key>', () => {
     const checks = run.flows.flatMap((f) => f.steps.flatMap((s) => s.checks.map((c) => ({ flow: f.id, id: c.id }))));
     expect(checks.length).toBeGreaterThan(5);
@@ -118,6 +132,7 @@ describe('results.json', () => {
   it('takes files written before check ids, and a warning on a failure-severity check (a missed SHOULD)', () => {
     const written = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as RunResult;
     const older = structuredClone(written);
+    delete older.target.metadataOverrides;
     for (const check of older.flows.flatMap((f) => f.steps.flatMap((s) => s.checks))) delete check.id;
     expect(validateResults(older)).toEqual([]);
     const should = structuredClone(written);
@@ -212,6 +227,14 @@ describe('report.html', () => {
     expect(await exchange.locator('pre').first().textContent()).toContain('authorization: Basic ****');
     const html = readFileSync(join(outDir, 'report.html'), 'utf8');
     expect(html).not.toContain('s3cret-Value-42');
+  });
+
+  it('lists the metadata set by the config, not by discovery', async () => {
+    const table = page.locator('section.overrides');
+    expect(await table.locator('h3').textContent()).toBe('Metadata set by the config, not by discovery');
+    const cells = (member: string) => table.locator(`tr[data-member="${member}"] td`).allTextContents();
+    expect(await cells('scopes_supported')).toEqual(['scopes_supported', '["openid","profile"]', '["openid","profile","email"]']);
+    expect(await cells('op_policy_uri')).toEqual(['op_policy_uri', 'not in the document', '"https://idp.example/policy"']);
   });
 
   it('embeds the sign-in screenshots', async () => {
