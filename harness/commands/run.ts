@@ -81,8 +81,9 @@ function unusedExpectedFailures(target: Target, run: RunResult): string[] {
   return target.expectedFailures.flatMap((x) => {
     const flow = run.flows.find((f) => f.id === x.flow);
     if (!flow || flow.status === 'not-applicable') return [];
-    const used = flow.steps.some((s) => s.checks.some((c) => c.name === x.check && c.expectedFailure !== undefined));
-    return used ? [] : [`expected failure "${x.check}" in ${x.flow} did not occur (it passed, or did not run); remove it once the target is fixed`];
+    // An entry names its check by id, or (deprecated) by name.
+    const used = flow.steps.some((s) => s.checks.some((c) => c.expectedFailure !== undefined && (x.id !== undefined ? c.id === x.id : c.name === x.check)));
+    return used ? [] : [`expected failure "${x.id ?? x.check}"${x.id ? '' : ` in ${x.flow}`} did not occur (it passed, or did not run); remove it once the target is fixed`];
   });
 }
 
