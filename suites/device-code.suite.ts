@@ -6,7 +6,7 @@
  * same arrow: a code the user denied gives access_denied, an expired one expired_token (§3.5).
  * Last on the user's side: after many made-up user codes the right one is refused too (§5.1).
  */
-import { defineFlow, step, randomValue, type AuthorizeOutcome, type FlowContext, type TargetClient } from '../harness/flow/index.ts';
+import { defineFlow, step, randomValue, type AuthorizeOutcome, type FlowContext, type HttpResponse, type TargetClient } from '../harness/flow/index.ts';
 import {
   canonicalUserCode, deviceCodeGrantType, pollNow, pollUntilDecided, readDeviceAuthorization, requestDeviceAuthorization, startPolling,
   type DeviceAuthorization, type DevicePolling,
@@ -28,6 +28,8 @@ interface State {
   scope?: string;
   /** The code the user approves. */
   main?: DevicePolling;
+  /** The device's poll once the user approved (it polls all along, RFC 8628 §3.4): judged on arrow 5. */
+  mainResponse?: HttpResponse;
   /** A second code, requested at once and never approved, to see expire (expired_token). */
   expiring?: DeviceAuthorization;
   /** Who asked for it: the device-expiring client when the target has one (codes that live seconds), else the device client. */
@@ -232,6 +234,9 @@ export default defineFlow<State>({
         if (outcome.kind === 'redirect') return c.fail(`the browser was redirected to ${outcome.redirectUri}; a device verification ends on the authorization server's page`);
         c.expect(outcome.reason, 'where the browser stopped').toBe('stopped');
         c.pass(`the browser ended on "${outcome.title}": ${outcome.text.replace(/\s+/g, ' ').slice(0, 120)}`);
+        // The device has been polling all along (§3.4): it takes its token now, before the checks
+        // below keep the browser busy past a short device_code lifetime. Arrow 5 judges the answer.
+        ctx.state.mainResponse = await pollUntilDecided(ctx, ctx.state.main!, Date.now() + 30_000);
       });
 
       // Last of the browser's work in this flow: it may leave this address locked out for a while.
@@ -290,7 +295,7 @@ export default defineFlow<State>({
     step('Authorization Server', 'Device', 'Issue access token', async (ctx) => {
       const main = ctx.state.main!;
       await ctx.check('device-receives-access-token-once-user-approved', async (c) => {
-        const res = await pollUntilDecided(ctx, main, Date.now() + 30_000);
+        const res = ctx.state.mainResponse ?? await pollUntilDecided(ctx, main, Date.now() + 30_000);
         expectTokenResponse(c, res);
         expectNoStore(c, res);
       });

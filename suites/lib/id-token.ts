@@ -307,7 +307,7 @@ async function hashCheck(ctx: AnyContext, o: {
 }): Promise<void> {
   const present = o.claims[o.claim] !== undefined;
   // Nothing to compare and nothing required: no check at all (e.g. an ID token from a refresh).
-  if (!present && !o.required && o.value === undefined) return;
+  if (!present && !o.required) return;
   await ctx.check(o.key, (c) => {
     if (!present) {
       if (o.required) c.fail(`${o.claim} is REQUIRED for this response type, and the ID token has none`);

@@ -14,5 +14,7 @@ describeBrokenTarget('dropNonce', {
     { id: 'openid-connect/authn-response/id-token-nonce-echoed', step: '(3) AuthN Response', detail: absent },
     { id: 'implicit/authorization-response/id-token-nonce-echoed', step: 'Issue access token (via redirect)', detail: absent },
     { id: 'hybrid/authorization-response/id-token-nonce-echoed', step: 'Issue ID token and authorization code', detail: absent, times: 2 },
+    // The flow goes on after the front channel: the token endpoint's ID token lacks it too (OIDC Core §2).
+    { id: 'hybrid/token-response/id-token-nonce-echoed', step: 'Return access token', detail: absent },
   ],
 });

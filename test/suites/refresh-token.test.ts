@@ -13,7 +13,8 @@ vitestFlow(flow, () => startReferenceTarget(), {
     for (const name of ['a tampered access token is answered 401 invalid_token', 'a revoked access token is answered 401 invalid_token', 'too little scope is answered 403 insufficient_scope']) {
       expect(checkStatus(result, f, name), name).toBe('passed');
     }
-    expect(checkStatus(result, '(G) Refresh Token', 'scope widening on refresh is refused with invalid_scope')).toBe('passed');
+    expect(checkStatus(result, '(G) Refresh Token', 'a refresh asking for more scope grants no more than the original scope')).toBe('passed');
+    expect(checkStatus(result, '(G) Refresh Token', 'a refused scope widening is answered with invalid_scope')).toBe('passed');
     expect(checkStatus(result, '(G) Refresh Token', 'a refresh token presented by another client is refused with invalid_grant')).toBe('passed');
     const h = '(H) Access Token & Optional Refresh Token';
     expect(checkStatus(result, h, 'refresh token is rotated and the old one refused')).toBe('passed');
