@@ -258,7 +258,7 @@ function checkLogin(c: Checker, path: string, value: Json): LoginAutomation | un
 }
 
 function checkClient(c: Checker, path: string, value: Json): TargetClient | undefined {
-  const obj = c.object(path, value, ['role', 'client_id', 'client_secret', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'redirect_uris', 'scope', 'private_jwk'], ['role', 'client_id']);
+  const obj = c.object(path, value, ['role', 'client_id', 'client_secret', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'redirect_uris', 'scope', 'private_jwk', 'require_pushed_authorization_requests'], ['role', 'client_id']);
   if (!obj) return undefined;
   const role = obj.role === undefined ? undefined : c.oneOf(`${path}.role`, obj.role, clientRoles);
   const clientId = obj.client_id === undefined ? undefined : c.string(`${path}.client_id`, obj.client_id);
@@ -297,6 +297,7 @@ function checkClient(c: Checker, path: string, value: Json): TargetClient | unde
     redirect_uris: redirectUris ?? [],
     scope,
     private_jwk: jwk as TargetClient['private_jwk'],
+    require_pushed_authorization_requests: c.boolean(`${path}.require_pushed_authorization_requests`, obj.require_pushed_authorization_requests),
   });
 }
 

@@ -61,6 +61,8 @@ export interface TargetClient {
   scope?: string;
   /** For private_key_jwt: the client's private key (with kid and alg). */
   private_jwk?: JWK;
+  /** Registered with require_pushed_authorization_requests (RFC 9126 §6): its plain authorization requests must be refused. */
+  require_pushed_authorization_requests?: boolean;
 }
 
 export interface TargetUser {
