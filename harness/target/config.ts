@@ -9,8 +9,8 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../cli-errors.ts';
 import { isComment, substituteEnv } from './config-env.ts';
 import {
-  clientRoles, defaultAuthMethod, locatorKinds, userRoles,
-  type ClientRole, type LocatorSpec, type LoginAutomation,
+  checkIdPattern, clientRoles, defaultAuthMethod, locatorKinds, userRoles,
+  type ClientRole, type ExpectedFailure, type LocatorSpec, type LoginAutomation,
   type TargetClient, type TargetSettings, type TargetUser, type Timeouts,
 } from './model.ts';
 
@@ -18,9 +18,11 @@ import {
 export interface TargetConfig extends TargetSettings {
   issuer?: string;
   timeouts: Partial<Timeouts>;
+  /** Deprecations in the file, one sentence each with its JSON path; the caller decides where to show them. */
+  notes: string[];
 }
 
-export const emptyConfig = (): TargetConfig => ({ clients: [], users: [], skipFlows: [], expectedFailures: [], timeouts: {}, tls: {}, options: {} });
+export const emptyConfig = (): TargetConfig => ({ clients: [], users: [], skipFlows: [], expectedFailures: [], timeouts: {}, tls: {}, options: {}, notes: [] });
 
 /** A config that fails validation: every problem, each as "$.path: what is wrong". */
 export class ConfigValidationError extends ConfigError {
@@ -34,6 +36,11 @@ type Json = unknown;
 
 class Checker {
   readonly problems: string[] = [];
+  readonly notes: string[] = [];
+
+  note(path: string, message: string): void {
+    this.notes.push(`${path}: ${message}`);
+  }
 
   add(path: string, message: string): void {
     this.problems.push(`${path}: ${message}`);
@@ -120,6 +127,19 @@ class Checker {
       if (s !== undefined) out.push(s);
     });
     return out;
+  }
+
+  /** A regular expression written as JS source (no slashes, no flags). */
+  pattern(path: string, value: Json, options: { optional?: boolean } = {}): string | undefined {
+    const s = this.string(path, value, options);
+    if (s === undefined) return undefined;
+    try {
+      new RegExp(s);
+      return s;
+    } catch (error) {
+      this.add(path, `is not a valid regular expression: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   array(path: string, value: Json): Json[] {
@@ -319,6 +339,35 @@ function stripUndefined<T extends object>(value: T): T {
 const topLevel = ['issuer', 'clients', 'users', 'login', 'resourceServer', 'ldap', 'skipFlows', 'expectedFailures', 'timeouts', 'tls', 'options'];
 
 /**
+ * expectedFailures[i]: a check by `id` (or, deprecated, by `check` name), with `flow` taken
+ * from the id when left out, and a `detail` pattern that must compile.
+ */
+function checkExpectedFailure(c: Checker, p: string, v: Json): ExpectedFailure | undefined {
+  const obj = c.object(p, v, ['flow', 'step', 'id', 'check', 'detail', 'reason'], ['reason']);
+  if (!obj) return undefined;
+  const id = c.string(`${p}.id`, obj.id, { optional: true });
+  if (id !== undefined && !checkIdPattern.test(id)) {
+    c.add(`${p}.id`, `"${id}" is not a check id: <flow>/<step-key>/<check-key>, lower-case words joined by "-" (e.g. authorization-code/token/code-reuse-refused)`);
+  }
+  const check = c.string(`${p}.check`, obj.check, { optional: true });
+  if (obj.id === undefined && obj.check === undefined) c.add(p, 'needs "id" (the check id, <flow>/<step-key>/<check-key>) or "check" (its name, deprecated)');
+  let flow = c.string(`${p}.flow`, obj.flow, { optional: true });
+  const idFlow = id !== undefined && checkIdPattern.test(id) ? id.split('/')[0] : undefined;
+  if (flow !== undefined && idFlow !== undefined && flow !== idFlow) c.add(`${p}.flow`, `"${flow}" is not the flow of id ${id} ("${idFlow}"); leave it out`);
+  if (obj.flow === undefined && obj.id === undefined) c.add(`${p}.flow`, 'is required with "check" (or give "id", which names the flow)');
+  flow ??= idFlow;
+  const step = c.string(`${p}.step`, obj.step, { optional: true });
+  const detail = c.pattern(`${p}.detail`, obj.detail, { optional: true });
+  const reason = obj.reason === undefined ? undefined : c.string(`${p}.reason`, obj.reason);
+  if (check !== undefined) {
+    c.note(`${p}.check`, 'naming a check by its name is deprecated (names change, ids do not); use "id": "<flow>/<step-key>/<check-key>", the id results.json gives the check');
+  }
+  const complete = flow !== undefined && reason !== undefined && (id === undefined ? check !== undefined : checkIdPattern.test(id));
+  if (!complete || (obj.detail !== undefined && detail === undefined)) return undefined;
+  return stripUndefined({ flow: flow!, step, id, check, detail, reason: reason! });
+}
+
+/**
  * Validates a parsed config document. `baseDir` resolves tls.caFile. Throws
  * ConfigValidationError listing every problem.
  */
@@ -361,14 +410,8 @@ export function parseTargetConfig(doc: Json, file = 'config', baseDir = process.
     if (flow && reason) config.skipFlows.push({ flow, reason });
   });
   c.array('$.expectedFailures', root.expectedFailures).forEach((v, i) => {
-    const p = `$.expectedFailures[${i}]`;
-    const obj = c.object(p, v, ['flow', 'step', 'check', 'reason'], ['flow', 'check', 'reason']);
-    if (!obj) return;
-    const flow = obj.flow === undefined ? undefined : c.string(`${p}.flow`, obj.flow);
-    const step = c.string(`${p}.step`, obj.step, { optional: true });
-    const check = obj.check === undefined ? undefined : c.string(`${p}.check`, obj.check);
-    const reason = obj.reason === undefined ? undefined : c.string(`${p}.reason`, obj.reason);
-    if (flow && check && reason) config.expectedFailures.push(stripUndefined({ flow, step, check, reason }));
+    const entry = checkExpectedFailure(c, `$.expectedFailures[${i}]`, v);
+    if (entry) config.expectedFailures.push(entry);
   });
   if (root.timeouts !== undefined) {
     const t = c.object('$.timeouts', root.timeouts, ['discoveryMs', 'httpMs', 'stepMs']);
@@ -404,6 +447,7 @@ export function parseTargetConfig(doc: Json, file = 'config', baseDir = process.
     c.add('$.login', 'is required when the config has users and browser clients (the locators of your sign-in page)');
   }
   if (c.problems.length > 0) throw new ConfigValidationError(file, c.problems);
+  config.notes = c.notes;
   return config;
 }
 

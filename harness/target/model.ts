@@ -113,16 +113,27 @@ export interface LdapInfo { url: string; baseDN: string; bindDN: string; passwor
 
 export interface SkipFlow { flow: string; reason: string }
 
-/** A failing check the target is known to fail; it is reported but does not fail the run. */
+/**
+ * A failing check the target is known to fail; it is reported but does not fail the run.
+ * The config names the check by `id` or (deprecated) by `check`; the loader fills `flow`
+ * from the id when it is left out.
+ */
 export interface ExpectedFailure {
   flow: string;
   /** The arrow text of the step; any step of the flow when absent. */
   step?: string;
-  /** The check name, exactly as reported. */
-  check: string;
+  /** The stable check id, `<flow>/<step-key>/<check-key>` (e.g. authorization-code/token/code-reuse-refused). */
+  id?: string;
+  /** The check name, exactly as reported (deprecated: names change, ids do not). */
+  check?: string;
+  /** A regular expression (JS source) the failed check's detail must match, so another failure of the same check is not absorbed. */
+  detail?: string;
   /** Why, ideally citing the spec the target departs from. */
   reason: string;
 }
+
+/** The shape of a check id: three segments of lower-case words joined by '-'. */
+export const checkIdPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*){2}$/;
 
 export interface Timeouts {
   /** Fetching the discovery document (default 10000). */

@@ -85,6 +85,46 @@ describe('config validation', () => {
   });
 });
 
+describe('expectedFailures', () => {
+  it('takes a check by id, fills the flow from it, keeps a detail pattern, and notes the deprecated check name', () => {
+    const config = parseTargetConfig({
+      expectedFailures: [
+        { id: 'authorization-code/token/code-reuse-refused', detail: 'invalid_grant|HTTP 200', reason: 'RFC 6749 §4.1.2: ticket IDP-1' },
+        { flow: 'implicit', step: 'Redirect', check: 'nonce is echoed', reason: 'OIDC Core §3.2.2.11' },
+        { flow: 'hybrid', id: 'hybrid/authorization-response/c-hash-valid', reason: 'r' },
+      ],
+    }, 'vendor.json');
+    expect(config.expectedFailures).toEqual([
+      { flow: 'authorization-code', id: 'authorization-code/token/code-reuse-refused', detail: 'invalid_grant|HTTP 200', reason: 'RFC 6749 §4.1.2: ticket IDP-1' },
+      { flow: 'implicit', step: 'Redirect', check: 'nonce is echoed', reason: 'OIDC Core §3.2.2.11' },
+      { flow: 'hybrid', id: 'hybrid/authorization-response/c-hash-valid', reason: 'r' },
+    ]);
+    expect(config.notes).toEqual(['$.expectedFailures[1].check: naming a check by its name is deprecated (names change, ids do not); use "id": "<flow>/<step-key>/<check-key>", the id results.json gives the check']);
+    expect(parseTargetConfig({}).notes).toEqual([]);
+  });
+
+  it('reports a missing id and check, a malformed id, a flow that contradicts the id and a detail that does not compile', () => {
+    expect(problems({
+      expectedFailures: [
+        { id: 'authorization-code/token/code-reuse-refused', reason: 'r', detail: '(' },
+        { id: 'Authorization Code/token', reason: 'r' },
+        { reason: 'r' },
+        { check: 'x', reason: 'r' },
+        { flow: 'implicit', id: 'hybrid/a/b', reason: 'r' },
+        { id: 'implicit/a/b' },
+      ],
+    })).toEqual([
+      '$.expectedFailures[0].detail: is not a valid regular expression: Invalid regular expression: /(/: Unterminated group',
+      '$.expectedFailures[1].id: "Authorization Code/token" is not a check id: <flow>/<step-key>/<check-key>, lower-case words joined by "-" (e.g. authorization-code/token/code-reuse-refused)',
+      '$.expectedFailures[2]: needs "id" (the check id, <flow>/<step-key>/<check-key>) or "check" (its name, deprecated)',
+      '$.expectedFailures[2].flow: is required with "check" (or give "id", which names the flow)',
+      '$.expectedFailures[3].flow: is required with "check" (or give "id", which names the flow)',
+      '$.expectedFailures[4].flow: "implicit" is not the flow of id hybrid/a/b ("hybrid"); leave it out',
+      '$.expectedFailures[5].reason: is required',
+    ]);
+  });
+});
+
 describe('environment references in a config file', () => {
   it('replaces ${env:NAME} in any string, leaves other dollars and comments alone, and names every unset variable', () => {
     const env = { IDP_SECRET: 's3cret', OP_PORT: '4010' };
