@@ -4,8 +4,30 @@ import type { TargetConfig } from './config.ts';
 import type { Discovered } from './discovery.ts';
 import {
   defaultTimeouts, NotApplicableError,
-  type ClientRole, type EndpointName, type Target, type UserRole,
+  type ClientRole, type EndpointName, type ServerMetadata, type Target, type UserRole,
 } from './model.ts';
+
+/**
+ * The discovered metadata with the config's `metadata` laid over it, and what that changed:
+ * each key whose configured value differs from the discovered one (null where the document
+ * lacks the key). Capabilities are derived from the result, so a grant type the IdP supports
+ * but does not advertise makes its flow applicable, and the report can say the document is
+ * incomplete.
+ */
+export function applyMetadataOverrides(discovered: ServerMetadata, configured: Partial<ServerMetadata> = {}): {
+  metadata: ServerMetadata;
+  overrides: Target['metadataOverrides'];
+} {
+  const metadata: ServerMetadata = { ...discovered };
+  const overrides: Target['metadataOverrides'] = {};
+  for (const [key, value] of Object.entries(configured)) {
+    if (key === 'issuer' || value === undefined) continue; // the loader refuses issuer; discovery vouched for it
+    const before = Object.hasOwn(discovered, key) ? discovered[key] : undefined;
+    if (JSON.stringify(before) !== JSON.stringify(value)) overrides[key] = { discovered: before ?? null, configured: value };
+    metadata[key] = value;
+  }
+  return { metadata, overrides };
+}
 
 export interface BuildTargetInput {
   kind: Target['kind'];
@@ -18,14 +40,16 @@ export interface BuildTargetInput {
 
 export function buildTarget(input: BuildTargetInput): Target {
   const { config, discovered } = input;
+  const { metadata, overrides } = applyMetadataOverrides(discovered.metadata, config.metadata);
   let closed: Promise<void> | undefined;
   const target: Target = {
     kind: input.kind,
     issuer: input.issuer,
     ...(input.configPath ? { configPath: input.configPath } : {}),
     discoveryUrl: discovered.url,
-    metadata: discovered.metadata,
-    capabilities: capabilitiesOf(discovered.metadata, { openid: discovered.openid }),
+    metadata,
+    capabilities: capabilitiesOf(metadata, { openid: discovered.openid }),
+    metadataOverrides: overrides,
     clients: config.clients,
     users: config.users,
     ...(config.login ? { login: config.login } : {}),

@@ -11,18 +11,20 @@ import { isComment, substituteEnv } from './config-env.ts';
 import {
   checkIdPattern, clientRoles, defaultAuthMethod, locatorKinds, userRoles,
   type ClientRole, type ExpectedFailure, type LocatorSpec, type LoginAutomation,
-  type TargetClient, type TargetSettings, type TargetUser, type Timeouts,
+  type ServerMetadata, type TargetClient, type TargetSettings, type TargetUser, type Timeouts,
 } from './model.ts';
 
 /** The settings of a Target, with the issuer and only the timeouts the file sets. */
 export interface TargetConfig extends TargetSettings {
   issuer?: string;
   timeouts: Partial<Timeouts>;
+  /** Discovery values to add or replace (an IdP that supports more than it advertises); applied by buildTarget. */
+  metadata: Partial<ServerMetadata>;
   /** Deprecations in the file, one sentence each with its JSON path; the caller decides where to show them. */
   notes: string[];
 }
 
-export const emptyConfig = (): TargetConfig => ({ clients: [], users: [], skipFlows: [], expectedFailures: [], timeouts: {}, tls: {}, options: {}, notes: [] });
+export const emptyConfig = (): TargetConfig => ({ clients: [], users: [], skipFlows: [], expectedFailures: [], timeouts: {}, tls: {}, options: {}, metadata: {}, notes: [] });
 
 /** A config that fails validation: every problem, each as "$.path: what is wrong". */
 export class ConfigValidationError extends ConfigError {
@@ -336,7 +338,44 @@ function stripUndefined<T extends object>(value: T): T {
   return value;
 }
 
-const topLevel = ['issuer', 'clients', 'users', 'login', 'resourceServer', 'ldap', 'skipFlows', 'expectedFailures', 'timeouts', 'tls', 'options'];
+const topLevel = ['issuer', 'clients', 'users', 'login', 'resourceServer', 'ldap', 'metadata', 'skipFlows', 'expectedFailures', 'timeouts', 'tls', 'options'];
+
+/** Metadata members that hold a URL (RFC 8414 §2, OIDC Discovery §3, RFC 9126 §5, RFC 8628 §4). */
+const isUrlMember = (key: string) => /_endpoint$|_uri$/.test(key);
+/** Members that hold a boolean. */
+const booleanMembers = ['require_pushed_authorization_requests', 'authorization_response_iss_parameter_supported', 'claims_parameter_supported', 'request_parameter_supported', 'request_uri_parameter_supported', 'require_request_uri_registration', 'tls_client_certificate_bound_access_tokens', 'backchannel_logout_supported', 'frontchannel_logout_supported'];
+
+/**
+ * `metadata`: discovery values an IdP supports but does not advertise. The members a
+ * capability is read from are type-checked, so a typo cannot turn a flow on or off silently;
+ * the issuer comes from --target or `issuer` and discovery must confirm it (RFC 8414 §3.3).
+ */
+function checkMetadata(c: Checker, path: string, value: Json): Partial<ServerMetadata> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    c.add(path, `must be an object of discovery members (RFC 8414 §2), got ${describe(value)}`);
+    return {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, Json>)) {
+    if (isComment(key)) continue;
+    const p = `${path}.${key}`;
+    if (key === 'issuer') {
+      c.add(p, 'cannot be overridden: the issuer is --target or "issuer", and the discovery document must name it (RFC 8414 §3.3)');
+    } else if (key.endsWith('_supported') && !booleanMembers.includes(key)) {
+      const list = c.stringArray(p, v);
+      if (list) out[key] = list;
+    } else if (isUrlMember(key)) {
+      const url = c.url(p, v);
+      if (url) out[key] = url;
+    } else if (booleanMembers.includes(key)) {
+      if (typeof v !== 'boolean') c.add(p, `must be true or false, got ${describe(v)}`);
+      else out[key] = v;
+    } else {
+      out[key] = v;
+    }
+  }
+  return out as Partial<ServerMetadata>;
+}
 
 /**
  * expectedFailures[i]: a check by `id` (or, deprecated, by `check` name), with `flow` taken
@@ -409,6 +448,7 @@ export function parseTargetConfig(doc: Json, file = 'config', baseDir = process.
     const reason = obj.reason === undefined ? undefined : c.string(`$.skipFlows[${i}].reason`, obj.reason);
     if (flow && reason) config.skipFlows.push({ flow, reason });
   });
+  if (root.metadata !== undefined) config.metadata = checkMetadata(c, '$.metadata', root.metadata);
   c.array('$.expectedFailures', root.expectedFailures).forEach((v, i) => {
     const entry = checkExpectedFailure(c, `$.expectedFailures[${i}]`, v);
     if (entry) config.expectedFailures.push(entry);

@@ -230,6 +230,11 @@ export interface Target extends TargetSettings {
   discoveryUrl: string;
   metadata: ServerMetadata;
   capabilities: Capabilities;
+  /**
+   * Metadata values the config's `metadata` set to something other than discovery gave,
+   * by key; `discovered` is null where the document lacks the key. Empty when none.
+   */
+  metadataOverrides: Record<string, { discovered: unknown; configured: unknown }>;
   timeouts: Timeouts;
   /** The first (or index-th) client with this role; throws NotApplicableError when there is none. */
   client(role: ClientRole, index?: number): TargetClient;

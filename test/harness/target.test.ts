@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { discover, oauthMetadataUrl, openidConfigurationUrl } from '../../harness/target/discovery.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import { NotApplicableError } from '../../harness/target/model.ts';
+import { targetFromReferenceServer } from '../../harness/target/reference.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
 
 function problems(doc: unknown): string[] {
@@ -39,7 +40,7 @@ describe('config validation', () => {
       timeouts: { httpMs: -5 },
       extra: true,
     })).toEqual([
-      '$.extra: unknown field; allowed: issuer, clients, users, login, resourceServer, ldap, skipFlows, expectedFailures, timeouts, tls, options',
+      '$.extra: unknown field; allowed: issuer, clients, users, login, resourceServer, ldap, metadata, skipFlows, expectedFailures, timeouts, tls, options',
       '$.issuer: must be an absolute URL, got "not a url"',
       '$.clients[0].role: "confidental" is not one of confidential, public, par, implicit, hybrid, device, device-expiring, service, service-post, service-jwt, opaque (did you mean "confidential"?)',
       '$.clients[1].client_secret: is required for token_endpoint_auth_method client_secret_basic',
@@ -125,6 +126,20 @@ describe('expectedFailures', () => {
   });
 });
 
+describe('metadata in the config', () => {
+  it('refuses the issuer and values of the wrong type for the members capabilities are read from', () => {
+    expect(problems({
+      metadata: { issuer: 'https://x', grant_types_supported: 'client_credentials', device_authorization_endpoint: 'nope', require_pushed_authorization_requests: 'yes', vendor_extension: { any: 1 } },
+    })).toEqual([
+      '$.metadata.issuer: cannot be overridden: the issuer is --target or "issuer", and the discovery document must name it (RFC 8414 §3.3)',
+      '$.metadata.grant_types_supported: must be an array of strings, got the string "client_credentials"',
+      '$.metadata.device_authorization_endpoint: must be an absolute URL, got "nope"',
+      '$.metadata.require_pushed_authorization_requests: must be true or false, got the string "yes"',
+    ]);
+    expect(problems({ metadata: [] })).toEqual(['$.metadata: must be an object of discovery members (RFC 8414 §2), got an array']);
+  });
+});
+
 describe('environment references in a config file', () => {
   it('replaces ${env:NAME} in any string, leaves other dollars and comments alone, and names every unset variable', () => {
     const env = { IDP_SECRET: 's3cret', OP_PORT: '4010' };
@@ -198,6 +213,36 @@ describe('discovery', () => {
     expect(() => target.endpoint('pushed_authorization_request_endpoint')).toThrow(new NotApplicableError('the discovery metadata has no pushed_authorization_request_endpoint'));
     expect(target.client('confidential').client_id).toBe('web-app');
     expect(() => target.user('outsider')).toThrow('the target has no user with role "outsider" (users[].role in the config)');
+  });
+
+  it('lays the config\'s metadata over discovery before capabilities are derived, and records what it changed', async () => {
+    const device = `${idp.issuer}/device`;
+    const target = await openExternalTarget({ config: parseTargetConfig({
+      ...fakeIdpConfig(idp),
+      metadata: {
+        grant_types_supported: ['authorization_code', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+        device_authorization_endpoint: device,
+        code_challenge_methods_supported: ['S256'],
+      },
+    }) });
+    expect(target.capabilities).toMatchObject({ deviceAuthorization: true, grantTypes: ['authorization_code', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'] });
+    expect(target.endpoint('device_authorization_endpoint')).toBe(device);
+    // code_challenge_methods_supported is what discovery says already: no override.
+    expect(target.metadataOverrides).toEqual({
+      grant_types_supported: { discovered: ['authorization_code', 'client_credentials'], configured: ['authorization_code', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'] },
+      device_authorization_endpoint: { discovered: null, configured: device },
+    });
+
+    const plain = await openExternalTarget({ config: parseTargetConfig(fakeIdpConfig(idp)) });
+    expect(plain.metadataOverrides).toEqual({});
+    expect(plain.capabilities.deviceAuthorization).toBe(false);
+  });
+
+  it('gives the reference target no overrides, whatever the overlay config says', async () => {
+    const overlay = parseTargetConfig({ metadata: { grant_types_supported: ['client_credentials'] } });
+    const target = await targetFromReferenceServer({ issuer: idp.issuer, clients: [], users: [] }, { config: overlay });
+    expect(target.metadataOverrides).toEqual({});
+    expect(target.capabilities.grantTypes).toEqual(['authorization_code', 'client_credentials']);
   });
 
   it('falls back to RFC 8414 metadata', async () => {
