@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import type { PageEvidence } from '../results/model.ts';
 import { maskUrl } from '../http/mask.ts';
-import type { LoginAutomation, TargetUser } from '../target/model.ts';
-import { describeLocator, isVisible, resolveLocator } from './locators.ts';
+import type { LocatorSpec, LoginAutomation, TargetUser } from '../target/model.ts';
+import { describeLocator, isVisible, matchedNothing, resolveLocator, resolveLocatorAll } from './locators.ts';
 import type { BrowserSession } from './session.ts';
 
 export interface FlowBrowserOptions {
@@ -78,6 +78,12 @@ export interface PageOutcome {
   title: string;
   /** The page's visible text (first 2000 characters). */
   text: string;
+  /**
+   * What the login automation could not do here, one sentence each, e.g.
+   * `login.password {"label":"Password","exact":true} matched nothing on "Sign in" at http://…/login`.
+   * Absent when the page simply had nothing configured to act on.
+   */
+  problems?: string[];
   evidence: PageEvidence[];
 }
 
@@ -258,10 +264,26 @@ export class FlowBrowser {
       lastChange = Date.now();
       await page.waitForLoadState('domcontentloaded', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => {});
     };
-    const stop = async (reason: PageOutcome['reason']): Promise<PageOutcome> => {
+    const where = async () => ({ title: await page.title().catch(() => ''), url: maskUrl(page.url()) });
+    const stop = async (reason: PageOutcome['reason'], problems: string[] = []): Promise<PageOutcome> => {
       await shot(reason);
       const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
-      return { kind: 'page', reason, url: page.url(), title: await page.title().catch(() => ''), text: text.slice(0, 2_000), evidence };
+      return {
+        kind: 'page', reason, url: page.url(), title: await page.title().catch(() => ''), text: text.slice(0, 2_000),
+        ...(problems.length > 0 ? { problems } : {}),
+        evidence,
+      };
+    };
+    /** Clicks a sign-in or device control; a control that is missing or cannot be clicked is a problem to stop on. */
+    const press = async (spec: LocatorSpec, path: string): Promise<string | undefined> => {
+      try {
+        await resolveLocator(page, spec).click({ timeout: Math.max(1, Math.min(10_000, deadline - Date.now())) });
+        return undefined;
+      } catch (error) {
+        const count = await resolveLocatorAll(page, spec).count().catch(() => 0);
+        const at = await where();
+        return count === 0 ? matchedNothing(path, spec, at) : `could not click ${path} ${describeLocator(spec)} on "${at.title}" at ${at.url}: ${firstLine(error)}`;
+      }
     };
 
     for (;;) {
@@ -280,7 +302,8 @@ export class FlowBrowser {
       if (options.userCode && login?.device && !userCodeTyped && await isVisible(page, login.device.userCode)) {
         await resolveLocator(page, login.device.userCode).fill(options.userCode);
         await shot('user-code');
-        await this.click(page, login.device.submit, 'login.device.submit');
+        const problem = await press(login.device.submit, 'login.device.submit');
+        if (problem) return stop('stopped', [problem]);
         userCodeTyped = true;
         await acted();
         continue;
@@ -304,23 +327,26 @@ export class FlowBrowser {
           return stop('login-rejected');
         }
         if (usernameVisible) await resolveLocator(page, login.username).fill(options.user.username);
+        let problem: string | undefined;
         if (passwordVisible) {
           await resolveLocator(page, login.password).fill(options.user.password);
           await shot('sign-in');
-          await this.click(page, login.submit, 'login.submit');
+          problem = await press(login.submit, 'login.submit');
           passwordSubmits++;
         } else {
           await shot('sign-in-username');
-          await this.click(page, login.next ?? login.submit, login.next ? 'login.next' : 'login.submit');
+          problem = await press(login.next ?? login.submit, login.next ? 'login.next' : 'login.submit');
           usernameSubmits++;
         }
+        if (problem) return stop('stopped', [problem]);
         await acted();
         continue;
       }
 
       if (options.userCode && login?.device?.confirm && !confirmed && await isVisible(page, login.device.confirm)) {
         await shot('device-confirm');
-        await this.click(page, login.device.confirm, 'login.device.confirm');
+        const problem = await press(login.device.confirm, 'login.device.confirm');
+        if (problem) return stop('stopped', [problem]);
         confirmed = true;
         await acted();
         continue;
@@ -331,23 +357,31 @@ export class FlowBrowser {
         const spec = decision === 'approve' ? login.consent.approve : login.consent.deny;
         if (!spec) throw new Error('authorize(): consent "deny" asked, but the target config has no login.consent.deny locator');
         await shot(`consent-${decision}`);
-        await this.click(page, spec, `login.consent.${decision}`);
+        const problem = await press(spec, `login.consent.${decision}`);
+        if (problem) return stop('stopped', [problem]);
         consents++;
         await acted();
         continue;
       }
 
-      if (this.settled(lastChange, settleMs)) return stop('stopped');
+      if (this.settled(lastChange, settleMs)) return stop('stopped', await this.signInProblems(page, where));
       await sleep(100);
     }
   }
 
-  private async click(page: Page, spec: LoginAutomation['submit'], path: string): Promise<void> {
-    try {
-      await resolveLocator(page, spec).click({ timeout: 10_000 });
-    } catch (error) {
-      throw new Error(`could not click ${path} ${describeLocator(spec)} on ${maskUrl(page.url())}: ${firstLine(error)}`);
-    }
+  /**
+   * On a page the driver stops on: when it looks like a sign-in page (a configured sign-in
+   * field, or any password field, is visible), each sign-in locator that matched nothing.
+   */
+  private async signInProblems(page: Page, where: () => Promise<{ title: string; url: string }>): Promise<string[]> {
+    const login = this.options.login;
+    if (!login) return [];
+    const fields: Array<[string, LocatorSpec | undefined]> = [['login.username', login.username], ['login.password', login.password], ['login.submit', login.submit], ['login.next', login.next]];
+    const seen = await Promise.all(fields.map(([, spec]) => isVisible(page, spec)));
+    const passwordField = await page.locator('input[type=password]').first().isVisible().catch(() => false);
+    if (!passwordField && !seen[0] && !seen[1]) return [];
+    const at = await where();
+    return fields.flatMap(([path, spec], i) => (spec && !seen[i] ? [matchedNothing(path, spec, at)] : []));
   }
 
   private async redirectOutcome(page: Page, evidence: PageEvidence[]): Promise<RedirectOutcome> {
