@@ -3,11 +3,12 @@
  * and consent pages driven by the target's login automation, and the authorization
  * response caught at the client's redirect_uri with page.route. The redirect URIs need
  * no running server: the route answers them with a stub page, so query, fragment and
- * form_post responses are all read the same way.
+ * form_post responses are all read the same way. Each authorize() call gets a page of
+ * its own, so a late response of an earlier call never passes for its own.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, Page, Request, Route } from 'playwright-core';
+import type { BrowserContext, Frame, Page, Request, Route } from 'playwright-core';
 import type { PageEvidence } from '../results/model.ts';
 import { maskUrl } from '../http/mask.ts';
 import type { LocatorSpec, LoginAutomation, TargetUser } from '../target/model.ts';
@@ -89,7 +90,27 @@ export interface PageOutcome {
 
 export type AuthorizeOutcome = RedirectOutcome | PageOutcome;
 
-interface Captured { method: string; url: string; postData?: string; redirectUri: string; direct: boolean }
+interface Captured {
+  method: string;
+  url: string;
+  postData?: string;
+  redirectUri: string;
+  /** A request that went straight to the redirect URI (answered by the route), and its frame. */
+  direct?: { frame?: Frame };
+}
+
+/**
+ * One authorize() call. Each call has a page of its own (the previous one is closed first,
+ * which ends its timers and navigations), and a capture counts only when its request came
+ * from that page: an authorization response of an earlier call arriving late, such as a
+ * second redirect issued by a timer of the previous IdP page, is never taken for this one.
+ */
+interface Call {
+  page: Page;
+  /** The URL's own redirect_uri and the call's redirectUris, caught besides the clients'. */
+  extra: Map<string, string>;
+  captured: Array<Promise<Captured>>;
+}
 
 const stubPage = '<!doctype html><meta charset="utf-8"><title>nauthera: authorization response received</title><p>nauthera caught the authorization response here.</p>';
 
@@ -104,12 +125,19 @@ function redirectKey(uri: string): string | undefined {
   }
 }
 
+function pageOf(request: Request): Page | undefined {
+  try {
+    return request.frame().page();
+  } catch {
+    return undefined; // a service worker's request has no frame
+  }
+}
+
 export class FlowBrowser {
   private contextPromise?: Promise<BrowserContext>;
   private currentPage?: Page;
   private readonly watched = new Map<string, string>();
-  private extra = new Map<string, string>();
-  private captured: Array<Promise<Captured>> = [];
+  private call?: Call;
   private shots = 0;
   /** Requests in flight in the context, and when a request last started or ended. */
   private inflight = 0;
@@ -126,7 +154,13 @@ export class FlowBrowser {
 
   private matchRedirect(url: URL): string | undefined {
     const key = `${url.origin}${url.pathname}`;
-    return this.extra.get(key) ?? this.watched.get(key);
+    return this.call?.extra.get(key) ?? this.watched.get(key);
+  }
+
+  /** The running (or last) authorize() call, when the request came from its page. */
+  private callOf(request: Request): Call | undefined {
+    const call = this.call;
+    return call && pageOf(request) === call.page ? call : undefined;
   }
 
   /** The flow's browser context (created on first use). */
@@ -147,7 +181,7 @@ export class FlowBrowser {
     return this.contextPromise;
   }
 
-  /** The flow's page (one tab, reused by every step). */
+  /** The flow's page: the last authorize() call's, else one opened on first use. */
   async page(): Promise<Page> {
     if (this.currentPage && !this.currentPage.isClosed()) return this.currentPage;
     const context = await this.context();
@@ -155,11 +189,35 @@ export class FlowBrowser {
     return this.currentPage;
   }
 
+  /** A fresh page for a new authorize() call; the previous page is closed first. */
+  private async startCall(): Promise<Call> {
+    const previous = this.currentPage;
+    this.currentPage = undefined;
+    this.call = undefined;
+    if (previous && !previous.isClosed()) await previous.close().catch(() => {});
+    const context = await this.context();
+    const page = await context.newPage();
+    this.currentPage = page;
+    const call: Call = { page, extra: new Map(), captured: [] };
+    this.call = call;
+    return call;
+  }
+
   /** A navigation straight to a redirect URI (form_post, a script, a link): answered with a stub page. */
   private async onRedirect(route: Route, request: Request): Promise<void> {
-    const url = new URL(request.url());
-    const redirectUri = this.matchRedirect(url) ?? request.url();
-    this.captured.push(Promise.resolve({ method: request.method(), url: request.url(), postData: request.postData() ?? undefined, redirectUri, direct: true }));
+    const call = this.callOf(request);
+    if (call) {
+      const url = new URL(request.url());
+      const redirectUri = this.matchRedirect(url) ?? request.url();
+      let frame: Frame | undefined;
+      try {
+        frame = request.frame();
+      } catch {
+        frame = undefined;
+      }
+      call.captured.push(Promise.resolve({ method: request.method(), url: request.url(), postData: request.postData() ?? undefined, redirectUri, direct: { frame } }));
+    }
+    // Answered even when it belongs to no call: nothing meant for a redirect URI leaves the machine.
     await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: stubPage }).catch(() => {});
   }
 
@@ -170,6 +228,8 @@ export class FlowBrowser {
   private onRedirectedRequest(request: Request): void {
     const from = request.redirectedFrom();
     if (!from || !request.isNavigationRequest()) return;
+    const call = this.callOf(request);
+    if (!call) return;
     let url: URL;
     try {
       url = new URL(request.url());
@@ -178,11 +238,11 @@ export class FlowBrowser {
     }
     const redirectUri = this.matchRedirect(url);
     if (!redirectUri) return;
-    this.captured.push((async () => {
+    call.captured.push((async () => {
       const response = await from.response().catch(() => null);
       const location = response ? await response.headerValue('location').catch(() => null) : null;
       const full = location ? new URL(location, from.url()).toString() : request.url();
-      return { method: request.method(), url: full, postData: request.postData() ?? undefined, redirectUri, direct: false };
+      return { method: request.method(), url: full, postData: request.postData() ?? undefined, redirectUri };
     })());
   }
 
@@ -223,11 +283,22 @@ export class FlowBrowser {
 
   /**
    * Opens `url` (an authorization request, a PAR request_uri URL, a resource that redirects
-   * to the AS, a device verification URI) and plays the user: signs in, types the user code,
-   * consents or denies, until the browser reaches a redirect URI or stops on a page.
+   * to the AS, a device verification URI) in a fresh page of the flow's context (the IdP
+   * session is kept) and plays the user: signs in, types the user code, consents or denies,
+   * until the browser reaches a redirect URI or stops on a page.
    */
   async authorize(url: string, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
-    const page = await this.page();
+    let requested: string | null;
+    try {
+      requested = new URL(url).searchParams.get('redirect_uri');
+    } catch {
+      throw new Error(`authorize(): "${url}" is not a URL`);
+    }
+    const call = await this.startCall();
+    const page = call.page;
+    if (requested) this.watch(call.extra, requested);
+    for (const uri of options.redirectUris ?? []) this.watch(call.extra, uri);
+
     const login = this.options.login;
     const timeoutMs = options.timeoutMs ?? login?.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const settleMs = options.settleMs ?? login?.settleMs ?? defaultSettleMs;
@@ -235,22 +306,12 @@ export class FlowBrowser {
     const evidence: PageEvidence[] = [];
     const shot = async (label: string) => { evidence.push(await this.screenshot(label)); };
 
-    this.captured = [];
-    this.extra = new Map();
-    try {
-      const requested = new URL(url).searchParams.get('redirect_uri');
-      if (requested) this.watch(this.extra, requested);
-    } catch {
-      throw new Error(`authorize(): "${url}" is not a URL`);
-    }
-    for (const uri of options.redirectUris ?? []) this.watch(this.extra, uri);
-
     try {
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
     } catch (error) {
       // A page that navigates on its own (form_post, a script) interrupts goto: that is progress, not failure.
       const unreachable = /net::ERR_/.test(firstLine(error)) && !/interrupted by another navigation/.test(firstLine(error));
-      if (this.captured.length === 0 && unreachable) throw new Error(`the browser could not open ${maskUrl(url)}: ${firstLine(error).replace(/^page\.goto: /, '')}`);
+      if (call.captured.length === 0 && unreachable) throw new Error(`the browser could not open ${maskUrl(url)}: ${firstLine(error).replace(/^page\.goto: /, '')}`);
     }
 
     let lastUrl = '';
@@ -288,7 +349,7 @@ export class FlowBrowser {
 
     for (;;) {
       this.throwIfAborted();
-      if (this.captured.length > 0) return this.redirectOutcome(page, evidence);
+      if (call.captured.length > 0) return this.redirectOutcome(call, evidence);
       if (Date.now() > deadline) {
         const title = await page.title().catch(() => '');
         await shot('timeout').catch(() => {});
@@ -384,14 +445,16 @@ export class FlowBrowser {
     return fields.flatMap(([path, spec], i) => (spec && !seen[i] ? [matchedNothing(path, spec, at)] : []));
   }
 
-  private async redirectOutcome(page: Page, evidence: PageEvidence[]): Promise<RedirectOutcome> {
-    const captured = await this.captured[0];
-    const key = redirectKey(captured.redirectUri);
+  private async redirectOutcome(call: Call, evidence: PageEvidence[]): Promise<RedirectOutcome> {
+    const captured = await call.captured[0];
     let full = captured.url;
-    if (captured.direct) {
-      // The stub page is loading at the redirect URI: its URL has the fragment the request lacked.
-      await page.waitForURL((u) => `${u.origin}${u.pathname}` === key, { timeout: 5_000, waitUntil: 'commit' }).catch(() => {});
-      if (redirectKey(page.url()) === key) full = page.url();
+    const frame = captured.direct?.frame;
+    if (frame && !frame.isDetached()) {
+      // The stub page is loading at the redirect URI in the frame that asked for it: its URL has
+      // the fragment the request lacked. Only that same URL counts: the frame may be sent on.
+      const sent = withoutHash(captured.url);
+      await frame.waitForURL((u) => withoutHash(u.toString()) === sent, { timeout: 5_000, waitUntil: 'commit' }).catch(() => {});
+      if (withoutHash(frame.url()) === sent) full = frame.url();
     }
     const u = new URL(full);
     const params: Record<string, string> = {};
@@ -419,8 +482,14 @@ export class FlowBrowser {
     const pending = this.contextPromise;
     this.contextPromise = undefined;
     this.currentPage = undefined;
+    this.call = undefined;
     if (pending) await (await pending.catch(() => undefined))?.close().catch(() => {});
   }
+}
+
+function withoutHash(url: string): string {
+  const i = url.indexOf('#');
+  return i < 0 ? url : url.slice(0, i);
 }
 
 function firstLine(error: unknown): string {
