@@ -1,9 +1,9 @@
 /**
- * The user agent of one flow (ctx.browser): a fresh browser context, the IdP's sign-in
- * and consent pages driven by the target's login automation, and the authorization
- * response caught at the client's redirect_uri with page.route. The redirect URIs need
- * no running server: the route answers them with a stub page, so query, fragment and
- * form_post responses are all read the same way. Each authorize() call gets a page of
+ * The user agent of one flow (ctx.browser): a fresh browser context, the IdP's sign-in,
+ * consent and other interaction pages driven by the target's login automation, and the
+ * authorization response caught at the client's redirect_uri with page.route. The redirect
+ * URIs need no running server: the route answers them with a stub page, so query, fragment
+ * and form_post responses are all read the same way. Each authorize() call gets a page of
  * its own, so a late response of an earlier call never passes for its own.
  */
 import { mkdirSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import type { BrowserContext, Frame, Page, Request, Route } from 'playwright-core';
 import type { PageEvidence } from '../results/model.ts';
 import { maskUrl } from '../http/mask.ts';
-import type { LocatorSpec, LoginAutomation, TargetUser } from '../target/model.ts';
+import { interactionLimits, type ConsentChoice, type LocatorSpec, type LoginAutomation, type TargetUser } from '../target/model.ts';
+import { pageScripts, playScript, scriptMatches, type PageScript } from './interactions.ts';
 import { describeLocator, isVisible, matchedNothing, resolveLocator, resolveLocatorAll } from './locators.ts';
 import type { BrowserSession } from './session.ts';
 
@@ -34,8 +35,8 @@ export interface FlowBrowserOptions {
 export interface AuthorizeOptions {
   /** Who signs in. Without a user, a sign-in page ends authorize() with reason "login-page". */
   user?: TargetUser;
-  /** What to do on a consent page (default approve). */
-  consent?: 'approve' | 'deny';
+  /** What to answer on a consent page (default approve). */
+  consent?: ConsentChoice;
   /** RFC 8628 §3.3: the user code to type on the verification page. */
   userCode?: string;
   /** More URIs to catch, besides the clients' redirect_uris and the URL's redirect_uri parameter. */
@@ -110,6 +111,8 @@ interface Call {
   /** The URL's own redirect_uri and the call's redirectUris, caught besides the clients'. */
   extra: Map<string, string>;
   captured: Array<Promise<Captured>>;
+  /** Main-frame navigations committed so far. */
+  navigations: number;
 }
 
 const stubPage = '<!doctype html><meta charset="utf-8"><title>nauthera: authorization response received</title><p>nauthera caught the authorization response here.</p>';
@@ -198,7 +201,10 @@ export class FlowBrowser {
     const context = await this.context();
     const page = await context.newPage();
     this.currentPage = page;
-    const call: Call = { page, extra: new Map(), captured: [] };
+    const call: Call = { page, extra: new Map(), captured: [], navigations: 0 };
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) call.navigations++;
+    });
     this.call = call;
     return call;
   }
@@ -284,8 +290,9 @@ export class FlowBrowser {
   /**
    * Opens `url` (an authorization request, a PAR request_uri URL, a resource that redirects
    * to the AS, a device verification URI) in a fresh page of the flow's context (the IdP
-   * session is kept) and plays the user: signs in, types the user code, consents or denies,
-   * until the browser reaches a redirect URI or stops on a page.
+   * session is kept) and plays the user: signs in, types the user code, plays the
+   * login.interactions pages, consents or denies, until the browser reaches a redirect URI
+   * or stops on a page.
    */
   async authorize(url: string, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
     let requested: string | null;
@@ -302,6 +309,8 @@ export class FlowBrowser {
     const login = this.options.login;
     const timeoutMs = options.timeoutMs ?? login?.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const settleMs = options.settleMs ?? login?.settleMs ?? defaultSettleMs;
+    const decision = options.consent ?? 'approve';
+    const scripts = pageScripts(login);
     const deadline = Date.now() + timeoutMs;
     const evidence: PageEvidence[] = [];
     const shot = async (label: string) => { evidence.push(await this.screenshot(label)); };
@@ -320,7 +329,8 @@ export class FlowBrowser {
     let usernameSubmits = 0;
     let userCodeTyped = false;
     let confirmed = false;
-    let consents = 0;
+    let played = 0;
+    let lastPlay: { script: PageScript; navigations: number; at: number } | undefined;
     const acted = async () => {
       lastChange = Date.now();
       await page.waitForLoadState('domcontentloaded', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => {});
@@ -413,14 +423,17 @@ export class FlowBrowser {
         continue;
       }
 
-      if (login?.consent && consents < 3 && await isVisible(page, login.consent.approve)) {
-        const decision = options.consent ?? 'approve';
-        const spec = decision === 'approve' ? login.consent.approve : login.consent.deny;
-        if (!spec) throw new Error('authorize(): consent "deny" asked, but the target config has no login.consent.deny locator');
-        await shot(`consent-${decision}`);
-        const problem = await press(spec, `login.consent.${decision}`);
-        if (problem) return stop('stopped', [problem]);
-        consents++;
+      const script = await this.nextScript(page, scripts, call, lastPlay, settleMs);
+      if (script) {
+        if (played >= interactionLimits.pagesPerAuthorization) {
+          const at = await where();
+          return stop('stopped', [`${script.path} ("${script.label}") matches again after ${played} interaction pages in this authorization (at most ${interactionLimits.pagesPerAuthorization}) on "${at.title}" at ${at.url}`]);
+        }
+        played++;
+        await shot(script.consent ? `consent-${decision}` : `interaction-${script.label}`);
+        const result = await playScript(page, script, decision, deadline);
+        if (!result.done) return stop('stopped', [result.problem]);
+        lastPlay = { script, navigations: call.navigations, at: Date.now() };
         await acted();
         continue;
       }
@@ -428,6 +441,20 @@ export class FlowBrowser {
       if (this.settled(lastChange, settleMs)) return stop('stopped', await this.signInProblems(page, where));
       await sleep(100);
     }
+  }
+
+  /**
+   * The first script whose page this is. The script played last is not played again on the
+   * same document until the page has settled: a click that starts a navigation leaves the old
+   * page up until the next one commits, and clicking it twice would submit twice.
+   */
+  private async nextScript(page: Page, scripts: PageScript[], call: Call, lastPlay: { script: PageScript; navigations: number; at: number } | undefined, settleMs: number): Promise<PageScript | undefined> {
+    for (const script of scripts) {
+      if (!(await scriptMatches(page, script))) continue;
+      if (lastPlay?.script === script && lastPlay.navigations === call.navigations && !this.settled(lastPlay.at, settleMs)) return undefined;
+      return script;
+    }
+    return undefined;
   }
 
   /**

@@ -9,9 +9,9 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../cli-errors.ts';
 import { isComment, substituteEnv } from './config-env.ts';
 import {
-  checkIdPattern, clientRoles, defaultAuthMethod, locatorKinds, userRoles,
-  type ClientRole, type ExpectedFailure, type LocatorSpec, type LoginAutomation,
-  type ServerMetadata, type TargetClient, type TargetSettings, type TargetUser, type Timeouts,
+  checkIdPattern, clientRoles, defaultAuthMethod, interactionLimits, interactionVerbs, locatorKinds, userRoles,
+  type ClientRole, type ExpectedFailure, type Interaction, type InteractionAction, type LocatorSpec, type LoginAutomation,
+  type PageMatch, type ServerMetadata, type TargetClient, type TargetSettings, type TargetUser, type Timeouts,
 } from './model.ts';
 
 /** The settings of a Target, with the issuer and only the timeouts the file sets. */
@@ -243,11 +243,95 @@ function checkLocator(c: Checker, path: string, value: Json, optional = false): 
   c.string(`${path}.name`, obj.name, { optional: true });
   c.boolean(`${path}.exact`, obj.exact);
   c.string(`${path}.frame`, obj.frame, { optional: true });
-  return obj as unknown as LocatorSpec;
+  // A copy without comment keys: the driver prints locators as they are.
+  const spec: Record<string, Json> = {};
+  for (const key of [kind, 'name', 'exact', 'frame']) if (obj[key] !== undefined) spec[key] = obj[key];
+  return spec as unknown as LocatorSpec;
+}
+
+/** `when` of an interaction: a locator, a urlPattern, or both. */
+function checkPageMatch(c: Checker, path: string, value: Json): PageMatch | undefined {
+  const obj = c.object(path, value, [...locatorKinds, 'name', 'exact', 'frame', 'urlPattern']);
+  if (!obj) return undefined;
+  const urlPattern = c.pattern(`${path}.urlPattern`, obj.urlPattern, { optional: true });
+  const hasLocator = locatorKinds.some((k) => obj[k] !== undefined) || ['name', 'exact', 'frame'].some((k) => obj[k] !== undefined);
+  if (!hasLocator) {
+    if (obj.urlPattern === undefined) c.add(path, `must name the page: a locator (one of ${locatorKinds.join(', ')}) visible on it, a "urlPattern" (a regular expression its URL matches), or both`);
+    return urlPattern === undefined ? undefined : { urlPattern };
+  }
+  const { urlPattern: _, ...locator } = obj;
+  const spec = checkLocator(c, path, locator);
+  if (!spec) return undefined;
+  return urlPattern === undefined ? spec : { ...spec, urlPattern };
+}
+
+function checkAction(c: Checker, path: string, value: Json): InteractionAction | undefined {
+  const obj = c.object(path, value, [...interactionVerbs, 'all', 'value', 'decision', 'optional', 'timeoutMs']);
+  if (!obj) return undefined;
+  const verbs = interactionVerbs.filter((v) => obj[v] !== undefined);
+  if (verbs.length !== 1) {
+    c.add(path, verbs.length === 0
+      ? `must name exactly one action: ${interactionVerbs.map((v) => `{"${v}": <locator>}`).join(', ')}`
+      : `names ${verbs.join(' and ')}; an action does exactly one of ${interactionVerbs.join(', ')} (use one action each)`);
+    return undefined;
+  }
+  const verb = verbs[0];
+  const spec = checkLocator(c, `${path}.${verb}`, obj[verb]);
+  let ok = spec !== undefined;
+  if (obj.all !== undefined && verb !== 'check') {
+    c.add(`${path}.all`, 'only goes with "check"');
+    ok = false;
+  }
+  const all = c.boolean(`${path}.all`, obj.all);
+  let text: string | string[] | undefined;
+  if (verb === 'fill') {
+    text = c.string(`${path}.value`, obj.value, { nonEmpty: false });
+    ok &&= text !== undefined;
+  } else if (verb === 'select') {
+    text = typeof obj.value === 'string' ? obj.value : c.stringArray(`${path}.value`, obj.value);
+    if (Array.isArray(text) && text.length === 0) c.add(`${path}.value`, 'must name at least one option');
+    ok &&= text !== undefined;
+  } else if (obj.value !== undefined) {
+    c.add(`${path}.value`, 'only goes with "fill" and "select"');
+    ok = false;
+  }
+  const decision = obj.decision === undefined ? undefined : c.oneOf(`${path}.decision`, obj.decision, ['approve', 'deny'] as const);
+  if (obj.decision !== undefined && decision === undefined) ok = false;
+  const optional = c.boolean(`${path}.optional`, obj.optional);
+  if (optional && decision) {
+    c.add(`${path}.optional`, 'a consent answer cannot be optional: without its control the user never answered');
+    ok = false;
+  }
+  const timeoutMs = c.positiveInt(`${path}.timeoutMs`, obj.timeoutMs);
+  if (!ok || !spec) return undefined;
+  return stripUndefined({ [verb]: spec, ...(verb === 'check' ? { all } : {}), value: text, decision, optional, timeoutMs }) as unknown as InteractionAction;
+}
+
+function checkInteractions(c: Checker, path: string, value: Json): Interaction[] {
+  const list = c.array(path, value);
+  if (list.length > interactionLimits.interactions) c.add(path, `has ${list.length} entries; at most ${interactionLimits.interactions}`);
+  const out: Interaction[] = [];
+  list.forEach((v, i) => {
+    const p = `${path}[${i}]`;
+    const obj = c.object(p, v, ['name', 'when', 'actions'], ['when', 'actions']);
+    if (!obj) return;
+    const name = c.string(`${p}.name`, obj.name, { optional: true });
+    const when = obj.when === undefined ? undefined : checkPageMatch(c, `${p}.when`, obj.when);
+    const raw = obj.actions === undefined ? [] : c.array(`${p}.actions`, obj.actions);
+    if (obj.actions !== undefined && Array.isArray(obj.actions) && raw.length === 0) c.add(`${p}.actions`, 'must list at least one action');
+    if (raw.length > interactionLimits.actionsPerPage) c.add(`${p}.actions`, `has ${raw.length} actions; at most ${interactionLimits.actionsPerPage}`);
+    const actions = raw.map((a, k) => checkAction(c, `${p}.actions[${k}]`, a));
+    const decisions = actions.flatMap((a) => (a?.decision ? [a.decision] : []));
+    for (const d of ['approve', 'deny'] as const) {
+      if (decisions.filter((x) => x === d).length > 1) c.add(`${p}.actions`, `has more than one action with "decision": "${d}"; a consent page is answered once`);
+    }
+    if (when && actions.length > 0 && actions.every((a) => a !== undefined)) out.push(stripUndefined({ name, when, actions: actions as InteractionAction[] }));
+  });
+  return out;
 }
 
 function checkLogin(c: Checker, path: string, value: Json): LoginAutomation | undefined {
-  const obj = c.object(path, value, ['username', 'password', 'submit', 'next', 'consent', 'device', 'timeoutMs', 'settleMs'], []);
+  const obj = c.object(path, value, ['username', 'password', 'submit', 'next', 'consent', 'interactions', 'device', 'timeoutMs', 'settleMs'], []);
   if (!obj) return undefined;
   const login = {
     username: checkLocator(c, `${path}.username`, obj.username),
@@ -264,6 +348,7 @@ function checkLogin(c: Checker, path: string, value: Json): LoginAutomation | un
       };
     }
   }
+  if (obj.interactions !== undefined) login.interactions = checkInteractions(c, `${path}.interactions`, obj.interactions);
   if (obj.device !== undefined) {
     const device = c.object(`${path}.device`, obj.device, ['userCode', 'submit', 'confirm'], ['userCode', 'submit']);
     if (device) {

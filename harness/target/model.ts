@@ -101,6 +101,12 @@ export interface LoginAutomation {
   /** For two-page sign-in (username first): the button after the username. */
   next?: LocatorSpec;
   consent?: { approve: LocatorSpec; deny?: LocatorSpec };
+  /**
+   * Pages between sign-in and the redirect that need clicks of their own (consent with
+   * checkboxes, "Continue" interstitials, account pickers), tried in order on every page
+   * the sign-in passes; the first whose `when` matches is played. See interactionLimits.
+   */
+  interactions?: Interaction[];
   /** RFC 8628 §3.3 user interaction: where the user code is typed, and any confirmation. */
   device?: { userCode: LocatorSpec; submit: LocatorSpec; confirm?: LocatorSpec };
   /** Whole sign-in budget (default 30000 ms). */
@@ -108,6 +114,59 @@ export interface LoginAutomation {
   /** How long a page with nothing to do must keep its URL, with the network idle, before the driver stops (default 500 ms). */
   settleMs?: number;
 }
+
+/** The user's answer on a consent page: authorize(url, { consent }). */
+export type ConsentChoice = 'approve' | 'deny';
+
+/**
+ * Which page an interaction is for: a locator visible on it, a regular expression (JS
+ * source) its URL matches, or both (both must hold).
+ */
+export type PageMatch = (LocatorSpec & { urlPattern?: string }) | { urlPattern: string };
+
+/** What an interaction step may do; every verb takes a locator. */
+export const interactionVerbs = ['click', 'check', 'fill', 'select', 'waitFor'] as const;
+export type InteractionVerb = (typeof interactionVerbs)[number];
+
+/**
+ * One action on a page:
+ *   { click }                 clicks the first match
+ *   { check, all? }           ticks the first matching checkbox, or every one with all: true
+ *   { fill, value }           types value into the first match
+ *   { select, value }         picks the option(s) of a <select>
+ *   { waitFor }               waits until the locator is visible
+ * `decision` makes the action part of one consent answer only: it runs when authorize() was
+ * asked for that answer, and the page counts as a consent page. `optional` skips an action
+ * whose locator matches nothing instead of stopping. `timeoutMs` is its own wait (default
+ * interactionLimits.actionTimeoutMs).
+ */
+export type InteractionAction = (
+  | { click: LocatorSpec }
+  | { check: LocatorSpec; all?: boolean }
+  | { fill: LocatorSpec; value: string }
+  | { select: LocatorSpec; value: string | string[] }
+  | { waitFor: LocatorSpec }
+) & { decision?: ConsentChoice; optional?: boolean; timeoutMs?: number };
+
+/** One page of the script: when it matches, its actions run in order. */
+export interface Interaction {
+  /** A name for progress lines and errors ("account picker"). */
+  name?: string;
+  when: PageMatch;
+  actions: InteractionAction[];
+}
+
+/** The bounds of login.interactions, checked by the config loader and the driver. */
+export const interactionLimits = {
+  /** Entries in login.interactions. */
+  interactions: 20,
+  /** Actions in one entry. */
+  actionsPerPage: 20,
+  /** Interaction pages played (consent included) in one authorize() call. */
+  pagesPerAuthorization: 10,
+  /** Default wait of one action for its locator. */
+  actionTimeoutMs: 5_000,
+} as const;
 
 export interface LdapInfo { url: string; baseDN: string; bindDN: string; password: string }
 

@@ -86,6 +86,74 @@ describe('config validation', () => {
   });
 });
 
+const signIn = { username: { label: 'Username' }, password: { label: 'Password' }, submit: { role: 'button', name: 'Sign in' } };
+
+describe('login.interactions', () => {
+  it('reports every problem of the script at its JSON path', () => {
+    expect(problems({
+      login: {
+        ...signIn,
+        interactions: [
+          { when: { urlPattern: '/consent(' }, actions: [{ click: { role: 'button', name: 'Allow' }, fill: { label: 'x' } }] },
+          { name: 'picker', when: {}, actions: [] },
+          { when: { text: 'Continue', exact: true }, actions: [{ click: { text: 'Continue' }, all: true }, { fill: { label: 'Note' } }, { check: { role: 'checkbox' }, decision: 'maybe' }, { select: { label: 'Remember' }, value: [] }, { waitFor: { css: '#x' }, value: 'y' }] },
+          { when: { role: 'heading', name: 'Consent' }, actions: [{ click: { text: 'Yes' }, decision: 'approve' }, { click: { text: 'No' }, decision: 'deny', optional: true }, { clik: { text: 'x' } }] },
+          { when: { label: 'x', css: '#y' }, actions: Array.from({ length: 21 }, () => ({ waitFor: { css: '#a' } })) },
+          { when: { role: 'heading', name: 'Consent' }, actions: [{ click: { text: 'Yes' }, decision: 'approve' }, { click: { text: 'Sure' }, decision: 'approve' }, { click: { text: 'No' }, decision: 'deny', timeoutMs: 0 }] },
+        ],
+      },
+    })).toEqual([
+      '$.login.interactions[0].when.urlPattern: is not a valid regular expression: Invalid regular expression: //consent(/: Unterminated group',
+      '$.login.interactions[0].actions[0]: names click and fill; an action does exactly one of click, check, fill, select, waitFor (use one action each)',
+      '$.login.interactions[1].when: must name the page: a locator (one of label, role, css, placeholder, text, testId) visible on it, a "urlPattern" (a regular expression its URL matches), or both',
+      '$.login.interactions[1].actions: must list at least one action',
+      '$.login.interactions[2].actions[0].all: only goes with "check"',
+      '$.login.interactions[2].actions[1].value: is required',
+      '$.login.interactions[2].actions[2].decision: "maybe" is not one of approve, deny',
+      '$.login.interactions[2].actions[3].value: must name at least one option',
+      '$.login.interactions[2].actions[4].value: only goes with "fill" and "select"',
+      '$.login.interactions[3].actions[1].optional: a consent answer cannot be optional: without its control the user never answered',
+      '$.login.interactions[3].actions[2].clik: unknown field (did you mean "click"?); allowed: click, check, fill, select, waitFor, all, value, decision, optional, timeoutMs',
+      '$.login.interactions[3].actions[2]: must name exactly one action: {"click": <locator>}, {"check": <locator>}, {"fill": <locator>}, {"select": <locator>}, {"waitFor": <locator>}',
+      '$.login.interactions[4].when: names label and css; a locator has exactly one of label, role, css, placeholder, text, testId',
+      '$.login.interactions[4].actions: has 21 actions; at most 20',
+      '$.login.interactions[5].actions[2].timeoutMs: must be a positive integer (milliseconds), got number 0',
+      '$.login.interactions[5].actions: has more than one action with "decision": "approve"; a consent page is answered once',
+    ]);
+    expect(problems({ login: { ...signIn, interactions: Array.from({ length: 21 }, () => ({ when: { urlPattern: 'x' }, actions: [{ click: { text: 'Go' } }] })) } }))
+      .toEqual(['$.login.interactions: has 21 entries; at most 20']);
+  });
+
+  it('keeps a valid script as written, without comment keys, beside login.consent', () => {
+    const config = parseTargetConfig({
+      login: {
+        ...signIn,
+        consent: { approve: { role: 'button', name: 'Allow' } },
+        interactions: [
+          { name: 'consent', '// why': 'scopes are opt-in', when: { urlPattern: '/consent', role: 'heading', name: 'Grant access', $c: 1 }, actions: [
+            { check: { role: 'checkbox', $c: 'x' }, all: true },
+            { select: { label: 'Remember' }, value: ['30d'] },
+            { fill: { label: 'Note' }, value: '' },
+            { click: { text: 'Yes', exact: true, frame: '#consent' }, decision: 'approve', timeoutMs: 2000 },
+            { waitFor: { css: '#done' }, optional: true },
+          ] },
+        ],
+      },
+    });
+    expect(config.login).toEqual({
+      ...signIn,
+      consent: { approve: { role: 'button', name: 'Allow' } },
+      interactions: [{ name: 'consent', when: { role: 'heading', name: 'Grant access', urlPattern: '/consent' }, actions: [
+        { check: { role: 'checkbox' }, all: true },
+        { select: { label: 'Remember' }, value: ['30d'] },
+        { fill: { label: 'Note' }, value: '' },
+        { click: { text: 'Yes', exact: true, frame: '#consent' }, decision: 'approve', timeoutMs: 2000 },
+        { waitFor: { css: '#done' }, optional: true },
+      ] }],
+    });
+  });
+});
+
 describe('expectedFailures', () => {
   it('takes a check by id, fills the flow from it, keeps a detail pattern, and notes the deprecated check name', () => {
     const config = parseTargetConfig({

@@ -1,0 +1,80 @@
+/**
+ * login.interactions on the system Chromium against a loopback IdP with more pages than a
+ * sign-in form: an account picker, an interstitial and a consent page with checkboxes,
+ * played as a bounded script.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interactionLimits } from '../../harness/target/model.ts';
+import { BrowserSession } from '../../harness/browser/session.ts';
+import { asPage, browserFor, interactionLogin, interactionRedirectUri, interactionUser, startInteractionIdp, using, type InteractionIdp } from './fixtures/interaction-idp.ts';
+
+let idp: InteractionIdp;
+const session = new BrowserSession();
+
+beforeAll(async () => {
+  idp = await startInteractionIdp();
+});
+afterAll(async () => {
+  await session.close();
+  await idp.close();
+});
+
+const browserWith = (login: Record<string, unknown>) => browserFor(session, login);
+const at = () => `at ${idp.base}`;
+
+describe('login.interactions', () => {
+  it('plays an account picker, an interstitial and a consent page with checkboxes, then approves', async () => {
+    const consentsBefore = idp.consents.length;
+    await using(browserWith(interactionLogin()), async (browser) => {
+      const outcome = await browser.authorize(idp.url({ state: 'ok' }), { user: interactionUser });
+      expect(outcome).toMatchObject({ kind: 'redirect', params: { code: expect.any(String), state: 'ok', scope: 'profile email api:read' } });
+      expect(idp.consents.slice(consentsBefore)).toEqual([{ decision: 'allow', scopes: ['profile', 'email', 'api:read'], remember: '30d' }]);
+      expect(idp.picked.at(-1)).toBe('alice');
+      // The session is kept across calls (each call has a page of its own): no sign-in the second time.
+      const again = await browser.authorize(idp.url({ state: 'again' }), { user: interactionUser });
+      expect(again).toMatchObject({ kind: 'redirect', params: { state: 'again' } });
+    });
+  });
+
+  it('answers the consent page with the deny action when asked to deny', async () => {
+    await using(browserWith(interactionLogin()), async (browser) => {
+      const outcome = await browser.authorize(idp.url({ state: 'no' }), { user: interactionUser, consent: 'deny' });
+      expect(outcome).toMatchObject({ kind: 'redirect', params: { error: 'access_denied', state: 'no' } });
+      expect(idp.consents.at(-1)).toMatchObject({ decision: 'refuse' });
+    });
+  });
+
+  it('names the action whose locator matched nothing, in full', async () => {
+    const login = interactionLogin() as { interactions: Array<Record<string, unknown>> };
+    login.interactions[1] = { name: 'terms', when: { role: 'heading', name: 'Before you continue' }, actions: [{ click: { role: 'link', name: 'Go on', exact: true, frame: '#terms' }, timeoutMs: 300 }] };
+    await using(browserWith(login), async (browser) => {
+      const outcome = asPage(await browser.authorize(idp.url({ state: 'terms' }), { user: interactionUser }));
+      expect(outcome).toMatchObject({ reason: 'stopped', title: 'Terms updated' });
+      expect(outcome.problems).toEqual([`login.interactions[1].actions[0].click {"role":"link","name":"Go on","exact":true,"frame":"#terms"} matched nothing on "Terms updated" ${at()}/continue?client_id=rp&response_type=code&redirect_uri=${encodeURIComponent(interactionRedirectUri)}&state=terms`]);
+    });
+  });
+
+  it(`stops after ${interactionLimits.pagesPerAuthorization} interaction pages in one authorization`, async () => {
+    await using(browserWith(interactionLogin()), async (browser) => {
+      const outcome = asPage(await browser.authorize(idp.url({ state: 'loop' }, '/loop'), { user: interactionUser }));
+      expect(outcome.reason).toBe('stopped');
+      expect(outcome.problems).toEqual([`login.interactions[1] ("terms") matches again after ${interactionLimits.pagesPerAuthorization} interaction pages in this authorization (at most ${interactionLimits.pagesPerAuthorization}) on "Terms updated" ${at()}/loop`]);
+    });
+  });
+});
+
+const consentOnly = (deny?: Record<string, unknown>) => ({
+  ...interactionLogin(),
+  interactions: (interactionLogin().interactions as unknown[]).slice(0, 2),
+  consent: { approve: { role: 'button', name: 'Allow' }, ...(deny ? { deny } : {}) },
+});
+
+describe('login.consent, one more page after the script', () => {
+  it('approves with login.consent as before', async () => {
+    await using(browserWith(consentOnly({ role: 'button', name: 'Refuse' })), async (browser) => {
+      const outcome = await browser.authorize(idp.url({ state: 'z' }), { user: interactionUser });
+      // No boxes ticked: login.consent only clicks.
+      expect(outcome).toMatchObject({ kind: 'redirect', params: { state: 'z', scope: '' } });
+    });
+  });
+});
