@@ -35,7 +35,7 @@ export interface FlowBrowserOptions {
 export interface AuthorizeOptions {
   /** Who signs in. Without a user, a sign-in page ends authorize() with reason "login-page". */
   user?: TargetUser;
-  /** What to answer on a consent page (default approve). */
+  /** What to answer on a consent page (default approve); the outcome's consentDecision says what became of it. */
   consent?: ConsentChoice;
   /** RFC 8628 §3.3: the user code to type on the verification page. */
   userCode?: string;
@@ -55,6 +55,17 @@ export const defaultSettleMs = 500;
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
 
+/**
+ * What became of the consent answer authorize() was asked for (`consent`, default approve):
+ *   approved / denied  the configured control for that answer was clicked
+ *   not-found          a consent page came, but no control for that answer is configured or
+ *                      the configured one matched nothing: the user never gave that answer
+ *   not-shown          no consent page was met (consent remembered, an error before it, ...)
+ * A check of what follows a denial (access_denied) is about a user who denied: it applies
+ * only when this says 'denied'.
+ */
+export type ConsentDecision = 'approved' | 'denied' | 'not-found' | 'not-shown';
+
 /** The authorization response arrived at a redirect URI. */
 export interface RedirectOutcome {
   kind: 'redirect';
@@ -65,6 +76,7 @@ export interface RedirectOutcome {
   redirectUri: string;
   /** Response parameters (code, state, iss, error...) from the query, fragment or form body. */
   params: Record<string, string>;
+  consentDecision: ConsentDecision;
   evidence: PageEvidence[];
 }
 
@@ -80,6 +92,7 @@ export interface PageOutcome {
   title: string;
   /** The page's visible text (first 2000 characters). */
   text: string;
+  consentDecision: ConsentDecision;
   /**
    * What the login automation could not do here, one sentence each, e.g.
    * `login.password {"label":"Password","exact":true} matched nothing on "Sign in" at http://…/login`.
@@ -314,6 +327,7 @@ export class FlowBrowser {
     const deadline = Date.now() + timeoutMs;
     const evidence: PageEvidence[] = [];
     const shot = async (label: string) => { evidence.push(await this.screenshot(label)); };
+    let consentDecision: ConsentDecision = 'not-shown';
 
     try {
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
@@ -341,6 +355,7 @@ export class FlowBrowser {
       const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
       return {
         kind: 'page', reason, url: page.url(), title: await page.title().catch(() => ''), text: text.slice(0, 2_000),
+        consentDecision,
         ...(problems.length > 0 ? { problems } : {}),
         evidence,
       };
@@ -359,7 +374,7 @@ export class FlowBrowser {
 
     for (;;) {
       this.throwIfAborted();
-      if (call.captured.length > 0) return this.redirectOutcome(call, evidence);
+      if (call.captured.length > 0) return this.redirectOutcome(call, evidence, consentDecision);
       if (Date.now() > deadline) {
         const title = await page.title().catch(() => '');
         await shot('timeout').catch(() => {});
@@ -432,7 +447,11 @@ export class FlowBrowser {
         played++;
         await shot(script.consent ? `consent-${decision}` : `interaction-${script.label}`);
         const result = await playScript(page, script, decision, deadline);
-        if (!result.done) return stop('stopped', [result.problem]);
+        if (!result.done) {
+          if (script.consent && result.consentNotFound) consentDecision = 'not-found';
+          return stop('stopped', [result.problem]);
+        }
+        if (result.decided) consentDecision = result.decided === 'approve' ? 'approved' : 'denied';
         lastPlay = { script, navigations: call.navigations, at: Date.now() };
         await acted();
         continue;
@@ -472,7 +491,7 @@ export class FlowBrowser {
     return fields.flatMap(([path, spec], i) => (spec && !seen[i] ? [matchedNothing(path, spec, at)] : []));
   }
 
-  private async redirectOutcome(call: Call, evidence: PageEvidence[]): Promise<RedirectOutcome> {
+  private async redirectOutcome(call: Call, evidence: PageEvidence[], consentDecision: ConsentDecision): Promise<RedirectOutcome> {
     const captured = await call.captured[0];
     let full = captured.url;
     const frame = captured.direct?.frame;
@@ -497,7 +516,7 @@ export class FlowBrowser {
     const ev: PageEvidence = { kind: 'page', url: maskUrl(full), title: `authorization response (${responseMode})` };
     this.options.record?.(ev);
     evidence.push(ev);
-    return { kind: 'redirect', responseMode, url: full, redirectUri: captured.redirectUri, params, evidence };
+    return { kind: 'redirect', responseMode, url: full, redirectUri: captured.redirectUri, params, consentDecision, evidence };
   }
 
   /** Forgets the IdP session: the next page opens in a fresh context (e.g. before prompt=none). */

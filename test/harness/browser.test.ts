@@ -56,6 +56,7 @@ describe('authorize()', () => {
       expect(outcome.kind).toBe('redirect');
       if (outcome.kind !== 'redirect') return;
       expect(outcome.responseMode).toBe('query');
+      expect(outcome.consentDecision).toBe('approved');
       expect(outcome.redirectUri).toBe('https://app.fake-idp.test/cb');
       expect(outcome.params).toEqual({ code: expect.stringMatching(/^[0-9a-f]{32}$/), state: 'st-1', iss: idp.issuer });
       // Screenshots of the sign-in and consent pages, and the masked callback URL.
@@ -95,7 +96,7 @@ describe('authorize()', () => {
     const browser = flowBrowser();
     try {
       const outcome = await browser.authorize(authorizeUrl({}), { user, consent: 'deny' });
-      expect(outcome).toMatchObject({ kind: 'redirect', params: { error: 'access_denied', state: 'st-1' } });
+      expect(outcome).toMatchObject({ kind: 'redirect', consentDecision: 'denied', params: { error: 'access_denied', state: 'st-1' } });
     } finally {
       await browser.close();
     }
@@ -117,7 +118,7 @@ describe('authorize()', () => {
     const browser = flowBrowser();
     try {
       const outcome = await browser.authorize(authorizeUrl({ redirect_uri: 'https://evil.example/cb' }), { user });
-      expect(outcome).toMatchObject({ kind: 'page', reason: 'stopped', title: 'Invalid request', text: expect.stringContaining('https://evil.example/cb is not registered') });
+      expect(outcome).toMatchObject({ kind: 'page', reason: 'stopped', consentDecision: 'not-shown', title: 'Invalid request', text: expect.stringContaining('https://evil.example/cb is not registered') });
     } finally {
       await browser.close();
     }
