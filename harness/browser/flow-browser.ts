@@ -83,15 +83,19 @@ export interface RedirectOutcome {
 /**
  * The browser stopped on a page: a sign-in page with no user to sign in ("login-page"),
  * the sign-in form shown again after submitting ("login-rejected"), or a page with nothing
- * configured to act on, such as an error page or a device "success" page ("stopped").
+ * configured to act on, such as an error page of any HTTP status, Chromium's own page for
+ * an empty 4xx/5xx answer, or a device "success" page ("stopped").
  */
 export interface PageOutcome {
   kind: 'page';
   reason: 'login-page' | 'login-rejected' | 'stopped';
+  /** The page's URL; for Chromium's own error page, the URL whose answer it replaced. */
   url: string;
   title: string;
   /** The page's visible text (first 2000 characters). */
   text: string;
+  /** HTTP status of the last navigation of the page, when it got an answer. */
+  status?: number;
   consentDecision: ConsentDecision;
   /**
    * What the login automation could not do here, one sentence each, e.g.
@@ -124,6 +128,8 @@ interface Call {
   /** The URL's own redirect_uri and the call's redirectUris, caught besides the clients'. */
   extra: Map<string, string>;
   captured: Array<Promise<Captured>>;
+  /** The main frame's last navigation request, and its HTTP status once answered. */
+  navigation?: { url: string; status?: number };
   /** Main-frame navigations committed so far. */
   navigations: number;
 }
@@ -215,6 +221,15 @@ export class FlowBrowser {
     const page = await context.newPage();
     this.currentPage = page;
     const call: Call = { page, extra: new Map(), captured: [], navigations: 0 };
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) call.navigation = { url: request.url() };
+    });
+    page.on('response', (response) => {
+      const request = response.request();
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame() && call.navigation?.url === request.url()) {
+        call.navigation.status = response.status();
+      }
+    });
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) call.navigations++;
     });
@@ -305,7 +320,8 @@ export class FlowBrowser {
    * to the AS, a device verification URI) in a fresh page of the flow's context (the IdP
    * session is kept) and plays the user: signs in, types the user code, plays the
    * login.interactions pages, consents or denies, until the browser reaches a redirect URI
-   * or stops on a page.
+   * or stops on a page. An IdP that refuses with a page (any HTTP status, an empty body
+   * included) is a PageOutcome; only an IdP that cannot be reached at all throws.
    */
   async authorize(url: string, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
     let requested: string | null;
@@ -332,9 +348,12 @@ export class FlowBrowser {
     try {
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
     } catch (error) {
-      // A page that navigates on its own (form_post, a script) interrupts goto: that is progress, not failure.
-      const unreachable = /net::ERR_/.test(firstLine(error)) && !/interrupted by another navigation/.test(firstLine(error));
-      if (call.captured.length === 0 && unreachable) throw new Error(`the browser could not open ${maskUrl(url)}: ${firstLine(error).replace(/^page\.goto: /, '')}`);
+      // A page that navigates on its own (form_post, a script) interrupts goto: that is progress,
+      // not failure. An answer Chromium would not show (an empty 4xx, ERR_HTTP_RESPONSE_CODE_FAILURE)
+      // is still the IdP's answer: the loop stops on it. Only no answer at all is a failure.
+      const line = firstLine(error);
+      const unreachable = /net::ERR_/.test(line) && !/interrupted by another navigation/.test(line) && call.navigation?.status === undefined;
+      if (call.captured.length === 0 && unreachable) throw new Error(`the browser could not open ${maskUrl(url)}: ${line.replace(/^page\.goto: /, '')}`);
     }
 
     let lastUrl = '';
@@ -349,12 +368,14 @@ export class FlowBrowser {
       lastChange = Date.now();
       await page.waitForLoadState('domcontentloaded', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => {});
     };
-    const where = async () => ({ title: await page.title().catch(() => ''), url: maskUrl(page.url()) });
+    const where = async () => ({ title: await page.title().catch(() => ''), url: maskUrl(this.shownUrl(call)) });
     const stop = async (reason: PageOutcome['reason'], problems: string[] = []): Promise<PageOutcome> => {
       await shot(reason);
       const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
+      const status = call.navigation?.status;
       return {
-        kind: 'page', reason, url: page.url(), title: await page.title().catch(() => ''), text: text.slice(0, 2_000),
+        kind: 'page', reason, url: this.shownUrl(call), title: await page.title().catch(() => ''), text: text.slice(0, 2_000),
+        ...(status !== undefined ? { status } : {}),
         consentDecision,
         ...(problems.length > 0 ? { problems } : {}),
         evidence,
@@ -474,6 +495,12 @@ export class FlowBrowser {
       return script;
     }
     return undefined;
+  }
+
+  /** The page's URL; for Chromium's own error page, the URL whose answer it stands for. */
+  private shownUrl(call: Call): string {
+    const url = call.page.url();
+    return url.startsWith('chrome-error:') && call.navigation ? call.navigation.url : url;
   }
 
   /**

@@ -86,7 +86,7 @@ describe('a consent answer that cannot be given', () => {
     const consentsBefore = idp.consents.length;
     await using(browserWith(login), async (browser) => {
       const outcome = asPage(await browser.authorize(idp.url({ state: 'cannot-deny' }), { user: interactionUser, consent: 'deny' }));
-      expect(outcome).toMatchObject({ reason: 'stopped', consentDecision: 'not-found', title: 'Grant access' });
+      expect(outcome).toMatchObject({ reason: 'stopped', consentDecision: 'not-found', title: 'Grant access', status: 200 });
       expect(outcome.problems).toEqual([expect.stringMatching(/^login\.interactions\[2\] \("consent"\) has no action with "decision": "deny", so the consent page "Grant access" at http:\/\/127\.0\.0\.1:\d+\/consent\?\S+ could not be answered with deny$/)]);
       expect(idp.consents.length).toBe(consentsBefore);
     });

@@ -118,7 +118,7 @@ describe('authorize()', () => {
     const browser = flowBrowser();
     try {
       const outcome = await browser.authorize(authorizeUrl({ redirect_uri: 'https://evil.example/cb' }), { user });
-      expect(outcome).toMatchObject({ kind: 'page', reason: 'stopped', consentDecision: 'not-shown', title: 'Invalid request', text: expect.stringContaining('https://evil.example/cb is not registered') });
+      expect(outcome).toMatchObject({ kind: 'page', reason: 'stopped', status: 400, consentDecision: 'not-shown', title: 'Invalid request', text: expect.stringContaining('https://evil.example/cb is not registered') });
     } finally {
       await browser.close();
     }
