@@ -6,6 +6,7 @@
  * same arrow: a code the user denied gives access_denied, an expired one expired_token (§3.5).
  * Last on the user's side: after many made-up user codes the right one is refused too (§5.1).
  */
+import { consentAnswers } from '../harness/browser/interactions.ts';
 import { defineFlow, step, randomValue, type AuthorizeOutcome, type FlowContext, type HttpResponse, type TargetClient } from '../harness/flow/index.ts';
 import {
   canonicalUserCode, deviceCodeGrantType, pollNow, pollUntilDecided, readDeviceAuthorization, requestDeviceAuthorization, startPolling,
@@ -35,7 +36,7 @@ interface State {
   /** Who asked for it: the device-expiring client when the target has one (codes that live seconds), else the device client. */
   expiringClient?: TargetClient;
   /** A code the user refuses in step 4 (before approving the main one, so no earlier consent is reused). */
-  denial?: { polling?: DevicePolling; how: string; outcome?: AuthorizeOutcome; error?: string; notApplicable?: string };
+  denial?: { polling?: DevicePolling; how: string; outcome?: AuthorizeOutcome; response?: HttpResponse; error?: string; notApplicable?: string };
 }
 
 function maxExpiryWaitSeconds(ctx: FlowContext<State>): number {
@@ -58,7 +59,7 @@ async function anotherDeviceCode(ctx: FlowContext<State>): Promise<DevicePolling
 async function denyAnotherDevice(ctx: FlowContext<State>): Promise<NonNullable<State['denial']>> {
   const login = ctx.target.login!;
   const outsider = ctx.target.findUser('outsider');
-  const byButton = Boolean(login.consent?.deny && login.device);
+  const byButton = Boolean(consentAnswers(login).deny && login.device);
   if (!byButton && !outsider) return { how: 'none', notApplicable: 'no way to deny: the login config has no consent.deny (with device) locators and the target no outsider user' };
   const denial: NonNullable<State['denial']> = { how: byButton ? 'the user presses the deny button on the consent page' : `the outsider user ${outsider!.username} tries to approve` };
   try {
@@ -75,6 +76,8 @@ async function denyAnotherDevice(ctx: FlowContext<State>): Promise<NonNullable<S
       // The approval that follows signs in as the user, not the outsider.
       await ctx.browser.resetSession();
     }
+    // The device polls all along (§3.4): its answer, taken now, is judged on arrow 5.
+    denial.response = await pollUntilDecided(ctx, polling, Date.now() + 30_000);
   } catch (error) {
     denial.error = (error as Error).message;
   }
@@ -106,7 +109,7 @@ export default defineFlow<State>({
   },
   applicable: (target) => {
     const login = target.login!;
-    if (!login.device && !login.consent) return { reason: 'the login config has neither device locators (login.device) nor consent locators to finish a verification' };
+    if (!login.device && !consentAnswers(login).approve) return { reason: 'the login config has neither device locators (login.device) nor consent locators to finish a verification' };
     return true;
   },
   steps: [
@@ -311,7 +314,7 @@ export default defineFlow<State>({
         if (denial.how !== 'none' && denial.how.includes('deny button') && decision !== undefined && decision !== 'denied') {
           return c.notApplicable(`the user could not deny: ${decision === 'not-shown' ? 'no consent page was shown' : 'the deny control (login.consent.deny) matched nothing'}`);
         }
-        c.expectOAuthError(await pollUntilDecided(ctx, denial.polling!, Date.now() + 30_000), 'access_denied');
+        c.expectOAuthError(denial.response ?? await pollUntilDecided(ctx, denial.polling!, Date.now() + 30_000), 'access_denied');
       }, { soft: true });
 
       await ctx.check('expired-device-code-gets-expired-token', async (c) => {

@@ -8,6 +8,7 @@
  * exchanged with another redirect_uri is refused. The nonce check is named "ID token nonce
  * matches (hybrid)", apart from openid-connect's.
  */
+import { consentAnswers } from '../harness/browser/interactions.ts';
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-request.ts';
 import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
@@ -44,7 +45,7 @@ function hybridRequest(target: Target, client: TargetClient, responseType: strin
 
 /** ID token check names of this suite: each tagged with where the token came from, the nonce check apart from openid-connect's. */
 
-const promptConsent = (ctx: FlowContext<State>) => (ctx.target.login?.consent ? 'consent' : undefined);
+const promptConsent = (ctx: FlowContext<State>) => (consentAnswers(ctx.target.login).approve ? 'consent' : undefined);
 
 export default defineFlow<State>({
   id: 'hybrid',
@@ -100,11 +101,11 @@ export default defineFlow<State>({
 
     step('Authorization Server', 'User', 'Display consent', async (ctx) => {
       const login = ctx.target.login!;
-      if (!login.consent) return ctx.notApplicable('the login config has no consent locators (login.consent): the harness cannot see a consent page');
+      if (!consentAnswers(login).approve && !consentAnswers(login).deny) return ctx.notApplicable('the login config answers no consent page (login.consent, or a decision in login.interactions): the harness cannot see one');
       // prompt=consent: the page must be shown even if the IdP remembers an earlier consent (OIDC Core §3.1.2.1).
       const request = hybridRequest(ctx.target, ctx.state.client!, ctx.state.requests![0]!.params.response_type!, { prompt: 'consent' });
       await ctx.check('consent-page-shown-refusal-answered-access-denied', async (c) => {
-        if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
+        if (!consentAnswers(login).deny) return c.notApplicable('the login config has no way to deny (login.consent.deny, or a deny decision in login.interactions)');
         const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
         const params = expectDenied(c, outcome, { fragment: true });
         expectSameState(c, params, request.state);

@@ -8,12 +8,13 @@
  * binds the access token (at_hash). The nonce check is named "ID token nonce matches
  * (implicit)", apart from openid-connect's.
  */
+import { consentAnswers } from '../harness/browser/interactions.ts';
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
 import { expectDenied, expectNoGrant, expectRedirectErrorCode, expectSameState } from './lib/authorization-response.ts';
 import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
 import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
-import { resourceScope, scopeFor } from './lib/scopes.ts';
+import { resourceScope, scopeFor, scopeTokens } from './lib/scopes.ts';
 
 const responseTypes = ['id_token token', 'token'] as const;
 const attackerUri = 'https://evil.nauthera.test/implicit-callback';
@@ -105,12 +106,12 @@ export default defineFlow<State>({
 
     step('Authorization Server', 'User', 'Display consent', async (ctx) => {
       const login = ctx.target.login!;
-      if (!login.consent) return ctx.notApplicable('the login config has no consent locators (login.consent): the harness cannot see a consent page');
+      if (!consentAnswers(login).approve && !consentAnswers(login).deny) return ctx.notApplicable('the login config answers no consent page (login.consent, or a decision in login.interactions): the harness cannot see one');
       const client = ctx.state.client!;
       // prompt=consent: the page must be shown even if the IdP remembers an earlier consent (OIDC Core §3.1.2.1).
       const request = implicitRequest(ctx.target, client, ctx.state.requests![0]!.params.response_type!, { prompt: promptConsent(ctx) });
       await ctx.check('consent-page-shown-refusal-answered-access-denied', async (c) => {
-        if (!login.consent!.deny) return c.notApplicable('the login config has no consent.deny locator');
+        if (!consentAnswers(login).deny) return c.notApplicable('the login config has no way to deny (login.consent.deny, or a deny decision in login.interactions)');
         const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'deny' });
         const params = expectDenied(c, outcome, { fragment: true });
         expectSameState(c, params, request.state);
@@ -130,7 +131,7 @@ export default defineFlow<State>({
       ctx.state.outcomes = [];
       await ctx.check('user-consents-sent-back-client', async (c) => {
         // The walked-through request asks again with prompt=consent, so the approval is really given here.
-        const request = ctx.target.login?.consent
+        const request = consentAnswers(ctx.target.login).approve
           ? implicitRequest(ctx.target, ctx.state.client!, first!.params.response_type!, { prompt: promptConsent(ctx) })
           : first!;
         const outcome = await ctx.browser.authorize(request.url, { user, consent: 'approve' });
@@ -175,7 +176,7 @@ export default defineFlow<State>({
           }
         }
         const rs = ctx.target.resourceServer;
-        if (rs && params.access_token && request.scope.split(' ').includes(resourceScope(ctx.target))) {
+        if (rs && params.access_token && scopeTokens(resourceScope(ctx.target)).every((t) => scopeTokens(request.scope).includes(t))) {
           await ctx.check('access-token-accepted-resource-server', async (c) => {
             c.expectStatus(await ctx.http.get(rs, { bearer: params.access_token }), 200);
           }, { soft: true, args: { type } });

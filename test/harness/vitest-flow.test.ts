@@ -40,7 +40,7 @@ describe('after the flow', () => {
 });
 
 describe('a failing flow on vitest', () => {
-  it('fails the step with its first failing check and skips the steps after it', () => {
+  it('fails the step with its first failing check and skips the step that needs what it did not yield', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nauthera-vitest-'));
     try {
       const report = join(dir, 'report.json');
