@@ -11,8 +11,8 @@
 import { consentAnswers } from '../harness/browser/interactions.ts';
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-request.ts';
-import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
-import { expectDenied, expectNoGrant, expectRedirectErrorCode, expectSameState } from './lib/authorization-response.ts';
+import { checkNonceRequired, expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
+import { expectDenied, expectSameState } from './lib/authorization-response.ts';
 import { checkIdToken, idTokenChecks, type ValidatedIdToken } from './lib/id-token.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse } from './lib/token-request.ts';
@@ -71,18 +71,10 @@ export default defineFlow<State>({
       });
 
       // OIDC Core §3.3.2.11: the nonce is REQUIRED when the authorization endpoint returns an ID token.
-      let noNonce: AuthorizeOutcome | undefined;
-      await ctx.check('hybrid-request-id-token-without-nonce-refused', async (c) => {
-        const type = usableResponseTypes(ctx.target, client, ['code id_token', 'code id_token token'])[0];
-        if (!type) return c.notApplicable('the client can use no hybrid response type with id_token at this target');
-        const request = hybridRequest(ctx.target, client, type, { nonce: false });
-        noNonce = await ctx.browser.authorize(request.url, { user });
-        return expectNoGrant(c, noNonce);
-      }, { soft: true });
-      await ctx.check('without-nonce-error-invalid-request', (c) => {
-        if (!noNonce) return c.notApplicable('no request without nonce was sent');
-        expectRedirectErrorCode(c, noNonce, 'invalid_request', { fragment: true });
-      }, { soft: true });
+      const withIdToken = usableResponseTypes(ctx.target, client, ['code id_token', 'code id_token token'])[0];
+      await checkNonceRequired(ctx, { refused: 'hybrid-request-id-token-without-nonce-refused', errorCode: 'without-nonce-error-invalid-request' },
+        withIdToken ? hybridRequest(ctx.target, client, withIdToken, { nonce: false }) : undefined,
+        'the client can use no hybrid response type with id_token at this target', user);
 
       await ctx.check('no-code-token-sent-unregistered-redirect-uri', async (c) => {
         const request = hybridRequest(ctx.target, client, first.params.response_type!, { redirectUri: attackerUri });

@@ -11,8 +11,8 @@
 import { consentAnswers } from '../harness/browser/interactions.ts';
 import { defineFlow, step, type AuthorizeOutcome, type FlowContext, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
-import { expectDenied, expectNoGrant, expectRedirectErrorCode, expectSameState } from './lib/authorization-response.ts';
-import { expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
+import { expectDenied, expectNoGrant, expectSameState } from './lib/authorization-response.ts';
+import { checkNonceRequired, expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
 import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
 import { resourceScope, scopeFor, scopeTokens } from './lib/scopes.ts';
 
@@ -64,17 +64,10 @@ export default defineFlow<State>({
       });
 
       // OIDC Core §3.2.2.1: nonce is REQUIRED when an ID token comes from the authorization endpoint.
-      let noNonce: AuthorizeOutcome | undefined;
-      await ctx.check('implicit-request-id-token-without-nonce-refused', async (c) => {
-        if (!usableResponseTypes(ctx.target, client, ['id_token token']).length) return c.notApplicable('the client cannot use "id_token token" at this target');
-        const request = implicitRequest(ctx.target, client, 'id_token token', { nonce: false });
-        noNonce = await ctx.browser.authorize(request.url, { user });
-        return expectNoGrant(c, noNonce);
-      }, { soft: true });
-      await ctx.check('without-nonce-error-invalid-request', (c) => {
-        if (!noNonce) return c.notApplicable('no request without nonce was sent');
-        expectRedirectErrorCode(c, noNonce, 'invalid_request', { fragment: true });
-      }, { soft: true });
+      const withIdToken = usableResponseTypes(ctx.target, client, ['id_token token']).length > 0;
+      await checkNonceRequired(ctx, { refused: 'implicit-request-id-token-without-nonce-refused', errorCode: 'without-nonce-error-invalid-request' },
+        withIdToken ? implicitRequest(ctx.target, client, 'id_token token', { nonce: false }) : undefined,
+        'the client cannot use "id_token token" at this target', user);
 
       // RFC 6749 §4.2.2.1, §3.1.2.4: a token sent to an unregistered redirect URI is a token stolen.
       await ctx.check('no-token-sent-unregistered-redirect-uri', async (c) => {

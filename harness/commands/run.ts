@@ -10,6 +10,7 @@ import { BrowserSession } from '../browser/session.ts';
 import { createDiagramRenderer, type DiagramRenderer } from '../diagram/render.ts';
 import { UsageError } from '../cli-errors.ts';
 import { importSuite, listSuites, type LoadedSuite } from '../flow/load-suites.ts';
+import { flowCatalogue } from '../flow/catalogue.ts';
 import type { RunPhases, RunResult } from '../results/model.ts';
 import { consoleProgress } from '../flow/progress.ts';
 import { projectRoot } from '../flow/runner.ts';
@@ -64,14 +65,25 @@ function selectSuites(entries: Array<{ id: string; file: string }>, flows: strin
   return entries.filter((e) => wanted.includes(e.id));
 }
 
-/** Config entries naming flows that do not exist are typos worth a warning. */
-function configWarnings(target: Target, known: string[]): string[] {
+/**
+ * Config entries naming flows or checks that do not exist are typos worth a warning, and an
+ * expected failure named by its check's name (not its id) gets a deprecation note naming the id.
+ */
+export function configWarnings(target: Pick<Target, "skipFlows" | "expectedFailures">, known: string[], suites: LoadedSuite[]): string[] {
   const warnings: string[] = [];
+  const catalogue = suites.flatMap((s) => (s.flow ? flowCatalogue(s.flow) : []));
+  const loaded = new Set(suites.filter((s) => s.flow).map((s) => s.id));
   target.skipFlows.forEach((s, i) => {
     if (!known.includes(s.flow)) warnings.push(`skipFlows[${i}].flow "${s.flow}" is not a known flow`);
   });
   target.expectedFailures.forEach((x, i) => {
     if (!known.includes(x.flow)) warnings.push(`expectedFailures[${i}].flow "${x.flow}" is not a known flow`);
+    if (!loaded.has(x.flow)) return;
+    if (x.id !== undefined && !catalogue.some((e) => e.id === x.id)) warnings.push(`expectedFailures[${i}].id "${x.id}" is not a check of any suite (nauthera checks --flow ${x.flow} lists them)`);
+    if (x.id === undefined && x.check !== undefined) {
+      const ids = catalogue.filter((e) => e.flow === x.flow && e.name === x.check).map((e) => e.id);
+      warnings.push(`expectedFailures[${i}].check names a check by its name, which is deprecated: ${ids.length ? `use "id": "${ids[0]}"` : 'no check of that name is declared (nauthera checks lists ids and names)'}`);
+    }
   });
   return warnings;
 }
@@ -151,7 +163,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     workers = Math.min(workersOption ?? defaultWorkers[target.kind], Math.max(1, suites.length));
     log(`nauthera run: ${target.kind} target ${target.issuer}, ${suites.length} suite${suites.length === 1 ? '' : 's'}${suites.length ? '' : ` (none in ${suitesDir})`}${workers > 1 ? `, ${workers} at a time` : ''}`);
-    for (const warning of configWarnings(target, entries.map((e) => e.id))) log(`warning: config: ${warning}`);
+    for (const warning of configWarnings(target, entries.map((e) => e.id), suites)) log(`warning: config: ${warning}`);
     const setupMs = since(began);
     try {
       result = await runSuites(suites, { target, browser, outDir, progress: consoleProgress(log, { grouped: workers > 1 }) }, { workers });

@@ -4,8 +4,9 @@
  * a response that must come in the fragment (OAuth 2.0 Multiple Response Type Encoding
  * Practices §5, RFC 6749 §4.2.2).
  */
-import { sameResponseType, supportsResponseType, type AuthorizeOutcome, type CheckScope, type ClientRole, type FlowContext, type Target, type TargetClient } from '../../harness/flow/index.ts';
+import { sameResponseType, supportsResponseType, type AuthorizeOutcome, type CheckScope, type ClientRole, type FlowContext, type Target, type TargetClient, type TargetUser } from '../../harness/flow/index.ts';
 import type { CodeRequest } from './authorization-request.ts';
+import { expectNoGrant, expectRedirectErrorCode } from './authorization-response.ts';
 
 /** The response types of `wanted` the target lists and the client is registered for. */
 export function usableResponseTypes(target: Target, client: TargetClient, wanted: readonly string[]): string[] {
@@ -63,4 +64,26 @@ export function expectFrontChannelAccessToken(c: CheckScope, params: Record<stri
   c.expect(params.access_token, 'access_token').toBeNonEmptyString();
   c.expect(params.token_type?.toLowerCase(), 'token_type (case-insensitive)').toBe('bearer');
   if (params.expires_in !== undefined) c.expect(Number(params.expires_in), 'expires_in').toBeGreaterThan(0);
+}
+
+/**
+ * OIDC Core §3.2.2.1 / §3.3.2.11: nonce is REQUIRED when the authorization endpoint returns an
+ * ID token. Two checks of the calling step: `refused` (no code or token issued, whatever the
+ * refusal) and `errorCode` (an invalid_request error, in the fragment like every response of
+ * these flows). `request` is the request without nonce, or undefined when the client can use no
+ * response type with an ID token (the reason says why).
+ */
+export async function checkNonceRequired(
+  ctx: FlowContext<any>, keys: { refused: string; errorCode: string }, request: CodeRequest | undefined, notApplicable: string, user: TargetUser,
+): Promise<void> {
+  let outcome: AuthorizeOutcome | undefined;
+  await ctx.check(keys.refused, async (c) => {
+    if (!request) return c.notApplicable(notApplicable);
+    outcome = await ctx.browser.authorize(request.url, { user });
+    return expectNoGrant(c, outcome);
+  }, { soft: true });
+  await ctx.check(keys.errorCode, (c) => {
+    if (!outcome) return c.notApplicable('no request without nonce was sent');
+    expectRedirectErrorCode(c, outcome, 'invalid_request', { fragment: true });
+  }, { soft: true });
 }

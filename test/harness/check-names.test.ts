@@ -22,6 +22,7 @@ const flows = listSuites(join(root, 'suites')).map((s) => s.id);
  */
 const placeholders: Record<string, string[]> = {
   'test/harness/target.test.ts': ['hybrid/a/b', 'implicit/a/b', 'hybrid/authorization-response/c-hash-valid'],
+  'test/harness/run-config-warnings.test.ts': ['authorization-code/token/no-such-check'],
 };
 
 /** Strings shaped like `<flow>/<step key>/<check key>` whose flow is a suite's. */
