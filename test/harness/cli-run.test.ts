@@ -155,9 +155,9 @@ describe('a run', () => {
       expect(failed.stderr).toContain('  ✔ 4. Client → AS: Exchanges the code for a token');
       expect(failed.stderr).toContain('  ✘ 5. AS → Client: Returns an access token');
       expect(failed.stderr).toContain('      ✘ failed: token_type is Bearer [RFC 6750 §6.1.1]: token_type: expected "bearer", got "mac"');
-      // Arrow 6 needs nothing arrow 5 failed to yield, so it still runs.
-      expect(failed.stderr).toContain('  ✔ 6. Client → RS: Calls the resource with the token (');
-      expect(failed.stdout).toMatch(/^tiny {2}✘ failed {7}5 {7}1 {5}0 {8}0 {4}0/m);
+      // Arrow 6 needs the Bearer token arrow 5 did not yield: skipped, naming both.
+      expect(failed.stderr).toMatch(/6\. Client → RS: Calls the resource with the token.*needs a Bearer access token, which step 5 "Returns an access token" did not yield \(it failed\)/);
+      expect(failed.stdout).toMatch(/^tiny {2}✘ failed {7}4 {7}1 {5}0 {8}1 {4}0/m);
       expect(failed.stdout).toContain('verdict: FAIL');
       for (const file of ['results.json', 'junit.xml', 'report.html', 'diagrams/tiny.svg', 'diagrams/tiny.png', 'diagrams/tiny.md']) {
         expect(existsSync(join(outDir, file)), file).toBe(true);
