@@ -3,24 +3,13 @@
  * configured locators do not fit named locator by locator, on the system Chromium against
  * a loopback IdP.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeLocator } from '../../harness/browser/locators.ts';
-import { BrowserSession } from '../../harness/browser/session.ts';
-import { asPage, browserFor, signInLogin, interactionUser, startInteractionIdp, using, type InteractionIdp } from './fixtures/interaction-idp.ts';
+import { asPage, signInLogin, interactionUser, using, interactionIdpFixture } from './fixtures/interaction-idp.ts';
 
-let idp: InteractionIdp;
-const session = new BrowserSession();
-
-beforeAll(async () => {
-  idp = await startInteractionIdp();
-});
-afterAll(async () => {
-  await session.close();
-  await idp.close();
-});
-
-const browserWith = (login: Record<string, unknown>) => browserFor(session, login);
-const at = () => `at ${idp.base}`;
+const fixture = interactionIdpFixture();
+const { browserWith } = fixture;
+const at = () => `at ${fixture.idp.base}`;
 
 describe('describeLocator', () => {
   it('prints the whole locator, exact and frame included, in a fixed order and without anything else', () => {
@@ -33,7 +22,7 @@ describe('describeLocator', () => {
 describe('a sign-in page the locators do not fit', () => {
   it('lists each sign-in locator that matched nothing', async () => {
     await using(browserWith(signInLogin()), async (browser) => {
-      const outcome = asPage(await browser.authorize(`${idp.base}/odd-sign-in`, { user: interactionUser }));
+      const outcome = asPage(await browser.authorize(`${fixture.idp.base}/odd-sign-in`, { user: interactionUser }));
       expect(outcome).toMatchObject({ reason: 'stopped', title: 'Sign in' });
       expect(outcome.problems).toEqual([
         `login.username {"label":"Email address"} matched nothing on "Sign in" ${at()}/odd-sign-in`,
@@ -45,7 +34,7 @@ describe('a sign-in page the locators do not fit', () => {
 
   it('stops with the missing submit button named, instead of throwing', async () => {
     await using(browserWith(signInLogin()), async (browser) => {
-      const outcome = asPage(await browser.authorize(`${idp.base}/no-button`, { user: interactionUser, timeoutMs: 3_000 }));
+      const outcome = asPage(await browser.authorize(`${fixture.idp.base}/no-button`, { user: interactionUser, timeoutMs: 3_000 }));
       expect(outcome.reason).toBe('stopped');
       expect(outcome.problems).toEqual([`login.submit {"role":"button","name":"Sign in"} matched nothing on "Sign in" ${at()}/no-button`]);
     });
