@@ -426,7 +426,7 @@ export class FlowExecution {
       const last = record.checks[record.checks.length - 1];
       last.evidence = [...(last.evidence ?? []), ...record.pending];
     }
-    if (this.flow.steps.findIndex((x) => x === def) === 0) {
+    if (k === 0) {
       const incomplete = this.incompleteDiscovery();
       if (incomplete) record.checks.unshift(incomplete);
     }

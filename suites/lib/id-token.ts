@@ -187,13 +187,13 @@ const describeError = (error: unknown) => (error instanceof Error ? `${error.nam
  */
 export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: CheckIdTokenOptions): Promise<ValidatedIdToken | undefined> {
   const call = { soft: true, ...(options.tag !== undefined ? { args: { tag: options.tag } } : {}) };
-  const name = (key: IdTokenCheckKey) => idTokenCheckKeys[key];
+  const key = (which: IdTokenCheckKey) => idTokenCheckKeys[which];
   const { client } = options;
   const skew = options.clockToleranceSeconds ?? 60;
   let header: ProtectedHeaderParameters | undefined;
   let claims: (JWTPayload & Record<string, unknown>) | undefined;
 
-  await ctx.check(name('format'), (c) => {
+  await ctx.check(key('format'), (c) => {
     c.expect(idToken, 'id_token').toBeNonEmptyString();
     const token = idToken as string;
     if (!jwsCompact.test(token)) c.fail(`id_token is not a JWS compact serialization (three base64url parts): ${token.split('.').length} part(s)${token.split('.').length === 5 ? ', an encrypted JWE, which the harness clients never register for' : ''}`);
@@ -214,7 +214,7 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
   const now = Math.floor(Date.now() / 1000);
   let signatureValid = false;
 
-  await ctx.check(name('claims'), (c) => {
+  await ctx.check(key('claims'), (c) => {
     c.expect(p.iss, 'iss').toBeNonEmptyString();
     c.expect(p.sub, 'sub').toBeNonEmptyString();
     // §2: sub is at most 255 ASCII characters.
@@ -226,13 +226,13 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
     c.expect(p.iat, 'iat').toBeNumber();
   }, call);
 
-  await ctx.check(name('alg'), (c) => {
+  await ctx.check(key('alg'), (c) => {
     c.expect(String(h.alg).toLowerCase(), 'alg').not.toBe('none');
     const advertised = ctx.target.capabilities.idTokenSigningAlgs;
     if (advertised.length > 0) c.expect(h.alg, 'alg (id_token_signing_alg_values_supported)').toBeOneOf(advertised);
   }, call);
 
-  await ctx.check(name('signature'), async (c) => {
+  await ctx.check(key('signature'), async (c) => {
     const jwks = await fetchJwks(ctx);
     try {
       const used = await verifyJwsSignature(token, jwks, client);
@@ -244,17 +244,17 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
     }
   }, call);
 
-  await ctx.check(name('iss'), (c) => {
+  await ctx.check(key('iss'), (c) => {
     // Exact match with the issuer of the discovery document (OIDC Discovery §4.3).
     c.expect(p.iss, 'iss').toBe(ctx.target.issuer);
   }, call);
 
-  await ctx.check(name('aud'), (c) => {
+  await ctx.check(key('aud'), (c) => {
     const audiences = Array.isArray(p.aud) ? p.aud : [p.aud];
     c.expect(audiences, 'aud').toContain(client.client_id);
   }, call);
 
-  await ctx.check(name('azp'), (c) => {
+  await ctx.check(key('azp'), (c) => {
     const audiences = Array.isArray(p.aud) ? p.aud : [p.aud];
     if (p.azp === undefined) {
       if (audiences.length > 1) c.fail(`aud has ${audiences.length} audiences (${audiences.join(', ')}) and no azp names the authorized party`);
@@ -263,13 +263,13 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
     c.expect(p.azp, 'azp').toBe(client.client_id);
   }, call);
 
-  await ctx.check(name('exp'), (c) => {
+  await ctx.check(key('exp'), (c) => {
     c.expect(p.exp, 'exp').toBeNumber();
     c.expect(p.exp! + skew, `exp + ${skew} s skew (now ${now})`).toBeGreaterThan(now);
     return `expires in ${p.exp! - now} s`;
   }, call);
 
-  await ctx.check(name('iat'), (c) => {
+  await ctx.check(key('iat'), (c) => {
     c.expect(p.iat, 'iat').toBeNumber();
     c.expect(p.iat!, `iat (now ${now}, ${skew} s skew)`).toBeLessThanOrEqual(now + skew);
     if (typeof p.exp === 'number') c.expect(p.exp, 'exp (after iat)').toBeGreaterThan(p.iat!);
@@ -277,24 +277,24 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
   }, call);
 
   if (options.nonce !== undefined) {
-    await ctx.check(name('nonce'), (c) => {
+    await ctx.check(key('nonce'), (c) => {
       c.expect(p.nonce, 'nonce').toBe(options.nonce);
     }, call);
   }
 
   if (options.maxAgeSeconds !== undefined) {
-    await ctx.check(name('authTime'), (c) => {
+    await ctx.check(key('authTime'), (c) => {
       c.expect(p.auth_time, 'auth_time').toBeNumber();
       c.expect(p.auth_time as number, `auth_time (now ${now}, max_age ${options.maxAgeSeconds})`).toBeGreaterThanOrEqual(now - options.maxAgeSeconds! - skew);
     }, call);
   }
 
   await hashCheck(ctx, {
-    key: name('atHash'), call,
+    key: key('atHash'), call,
     claim: 'at_hash', what: 'access token', value: options.accessToken, required: options.requireAtHash === true, header: h, claims: p,
   });
   await hashCheck(ctx, {
-    key: name('cHash'), call,
+    key: key('cHash'), call,
     claim: 'c_hash', what: 'code', value: options.code, required: options.requireCHash === true, header: h, claims: p,
   });
 
