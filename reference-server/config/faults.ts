@@ -1,20 +1,26 @@
 /**
  * Deliberate spec violations of the reference server (config `faults`). They exist ONLY to
- * prove that the harness catches real faults (issue 6, test/faults/): each one is a narrow
+ * prove that the harness catches real faults (test/faults/): each one is a narrow
  * switch at the one place it acts, marked `FAULT <name>` there, and breaks exactly one rule.
  * Never turn one on for anything else. A server with any fault on says so loudly at start.
  */
+import { authorizationFaults } from './faults/authorization.ts';
+import { deviceAndParFaults } from './faults/device-and-par.ts';
+import { openIdConnectFaults } from './faults/openid-connect.ts';
+import { registrationAndDiscoveryFaults } from './faults/registration-and-discovery.ts';
+import { tokenFaults } from './faults/tokens.ts';
 
-/** Each fault, and the rule it breaks (also the text of the start-up warning). */
+
+/**
+ * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
+ * part of the server in faults/ so that work on one part never edits another's list.
+ */
 export const faultDescriptions = {
-  reusableCodes: 'authorization codes are never consumed and can be exchanged again (breaks RFC 6749 §4.1.2)',
-  prefixRedirectUri: 'a redirect_uri is accepted when it merely starts with a registered one (breaks RFC 9700 §4.1.3)',
-  ignorePkce: 'the code_verifier is not compared with the code_challenge: any well-formed verifier is accepted (breaks RFC 7636 §4.6)',
-  dropNonce: 'ID tokens never carry the nonce of the request (breaks OIDC Core §3.1.2.1, §2)',
-  noRefreshRotation: 'a refresh token is not rotated: the same one comes back and stays valid (breaks RFC 9700 §4.14.2)',
-  acceptAlgNone: 'an unsigned (alg none) client assertion authenticates a private_key_jwt client (breaks RFC 7523 §3, RFC 8725 §3.1)',
-  omitIss: 'authorization responses carry no iss, though the metadata advertises it (breaks RFC 9207 §2)',
-  keepDeletedClients: 'a client deleted at its registration_client_uri keeps authenticating (breaks RFC 7592 §2.3)',
+  ...authorizationFaults,
+  ...openIdConnectFaults,
+  ...tokenFaults,
+  ...deviceAndParFaults,
+  ...registrationAndDiscoveryFaults,
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

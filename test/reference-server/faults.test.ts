@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { startReferenceTarget } from '../../harness/target/reference.ts';
 import { decodeJwt, importJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
-import { faultNames, startReferenceServer, ReferenceConfigError, type FaultName, type RunningReference } from '../../reference-server/index.ts';
+import { faultDescriptions, faultNames, startReferenceServer, ReferenceConfigError, type FaultName, type RunningReference } from '../../reference-server/index.ts';
 import { defaultConfig } from '../../reference-server/config/default.ts';
 import { resolveConfig } from '../../reference-server/config/load.ts';
 import { faultWarning } from '../../reference-server/config/faults.ts';
 import { authorize, redirectUri } from './support/user-agent.ts';
 import { client, pkce, postForm, tokenRequest, user } from './support/oauth.ts';
 import { codeFor, exchange, tokensFor } from './support/flows.ts';
+import { faultProofs } from '../faults/proofs/index.ts';
 
 let directory: Directory;
 const servers: RunningReference[] = [];
@@ -46,8 +47,9 @@ afterAll(async () => {
 });
 
 describe('config.faults', () => {
-  it('knows exactly the seven faults of issue 6, and keepDeletedClients (RFC 7592 §2.3)', () => {
-    expect(faultNames).toEqual(['reusableCodes', 'prefixRedirectUri', 'ignorePkce', 'dropNonce', 'noRefreshRotation', 'acceptAlgNone', 'omitIss', 'keepDeletedClients']);
+  it('knows exactly the faults the catalogue proves (test/faults/proofs/), each with the rule it breaks', () => {
+    expect([...faultNames].sort()).toEqual(faultProofs.map((p) => p.fault).sort());
+    for (const name of faultNames) expect(faultDescriptions[name], name).toMatch(/\(breaks [^)]+§[^)]+\)$/);
   });
 
   it.each([

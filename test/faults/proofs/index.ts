@@ -1,0 +1,15 @@
+/** Every fault's proof, one file per part of the server (as reference-server/config/faults/). */
+import type { FaultProof } from '../support/catalogue.ts';
+import { authorizationProofs } from './authorization.ts';
+import { deviceAndParProofs } from './device-and-par.ts';
+import { openIdConnectProofs } from './openid-connect.ts';
+import { registrationAndDiscoveryProofs } from './registration-and-discovery.ts';
+import { tokenProofs } from './tokens.ts';
+
+export const faultProofs: FaultProof[] = [
+  ...authorizationProofs,
+  ...openIdConnectProofs,
+  ...tokenProofs,
+  ...deviceAndParProofs,
+  ...registrationAndDiscoveryProofs,
+];

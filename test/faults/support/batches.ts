@@ -1,0 +1,137 @@
+/**
+ * Runs the fault catalogue fast: faults whose checks cannot interact share one broken
+ * reference server and one run of the union of their flows, which must fail exactly the
+ * union of their expected checks and nothing else. Each fault is then caught or not on its
+ * own evidence (its checks, on its arrows, for its reason).
+ */
+import { join } from 'node:path';
+import { BrowserSession } from '../../../harness/browser/session.ts';
+import { importSuite } from '../../../harness/flow/load-suites.ts';
+import { projectRoot } from '../../../harness/flow/runner.ts';
+import { runSuites } from '../../../harness/flow/run-suites.ts';
+import type { FlowResult } from '../../../harness/results/model.ts';
+import { startReferenceTarget } from '../../../harness/target/reference.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
+import { allFlows, flowOf, keyOf, keysOf, type FaultProof, type FlowId } from './catalogue.ts';
+
+export interface FaultBatch {
+  proofs: FaultProof[];
+  /** The union of the proofs' flows, in catalogue order. */
+  flows: FlowId[];
+}
+
+/** A check that did not pass: "arrow › id [status]" and its detail. */
+export interface Unpassed {
+  flow: string;
+  step: string;
+  key: string;
+  detail: string;
+}
+
+export interface BatchOutcome {
+  batch: FaultBatch;
+  results: FlowResult[];
+  unpassed: Unpassed[];
+}
+
+export interface FaultVerdict {
+  fault: FaultProof['fault'];
+  /** Each expected check: whether it failed as often as expected, on its arrow, with a matching detail. */
+  expected: Array<{ id: string; step: string; caught: boolean; seen: string[] }>;
+  caught: boolean;
+}
+
+const arrowKey = (flow: string, step: string) => `${flow} › ${step}`;
+
+function flowsOf(proof: FaultProof): readonly FlowId[] {
+  return process.env.NAUTHERA_FAULTS_ALL_FLOWS === '1' ? allFlows : proof.flows;
+}
+
+/**
+ * Greedy batches of at most `size`: two faults share a batch only when no arrow holds an
+ * expected check of both (so one cannot hide or cause the other's failure there). A fault
+ * marked `alone` gets a batch of its own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one.
+ */
+export function planBatches(proofs: FaultProof[], size = Number(process.env.NAUTHERA_FAULTS_BATCH ?? 8)): FaultBatch[] {
+  const alone = process.env.NAUTHERA_FAULTS_ALONE === '1';
+  const batches: Array<{ proofs: FaultProof[]; arrows: Set<string> }> = [];
+  for (const proof of proofs) {
+    for (const e of proof.expected) if (!flowsOf(proof).includes(flowOf(e))) throw new Error(`${proof.fault}: expected flow ${flowOf(e)} is not in the proof's flows`);
+    const arrows = new Set(proof.expected.map((e) => arrowKey(flowOf(e), e.step)));
+    const home = alone || proof.alone ? undefined : batches.find((b) =>
+      b.proofs.length < size && !b.proofs.some((p) => p.alone) && ![...arrows].some((a) => b.arrows.has(a)));
+    if (home) {
+      home.proofs.push(proof);
+      for (const a of arrows) home.arrows.add(a);
+    } else {
+      batches.push({ proofs: [proof], arrows });
+    }
+  }
+  return batches.map((b) => ({ proofs: b.proofs, flows: allFlows.filter((id) => b.proofs.some((p) => flowsOf(p).includes(id))) }));
+}
+
+/** The proofs named in NAUTHERA_FAULTS (comma-separated), or all of them. */
+export function selectProofs(proofs: FaultProof[], names = process.env.NAUTHERA_FAULTS): FaultProof[] {
+  if (!names?.trim()) return proofs;
+  const wanted = names.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = wanted.filter((n) => !proofs.some((p) => p.fault === n));
+  if (unknown.length > 0) throw new Error(`NAUTHERA_FAULTS names no proof for ${unknown.join(', ')} (known: ${proofs.map((p) => p.fault).join(', ')})`);
+  return proofs.filter((p) => wanted.includes(p.fault));
+}
+
+function unpassedOf(result: FlowResult): Unpassed[] {
+  return result.steps.flatMap((s) => s.checks
+    .filter((c) => c.status === 'failed' || c.status === 'warning')
+    .map((c) => ({ flow: result.id, step: s.text, key: `${s.text} › ${c.id ?? c.name} [${c.status}]`, detail: c.detail })));
+}
+
+/** Starts a reference server with the batch's faults on and runs the batch's flows, `workers` at a time. */
+export async function runBatch(batch: FaultBatch, options: { workers?: number } = {}): Promise<BatchOutcome> {
+  // A one-second device polling interval keeps device-code quick; its codes keep the default lifetime.
+  const target = await startReferenceTarget({
+    serverOptions: { config: { ...defaultConfig, deviceAuthorization: { interval: 1 } } },
+    faults: Object.fromEntries(batch.proofs.map((p) => [p.fault, true])),
+  });
+  const browser = new BrowserSession();
+  try {
+    const suites = await Promise.all(batch.flows.map((id) => importSuite({ id, file: join(projectRoot, 'suites', `${id}.suite.ts`) })));
+    const run = await runSuites(suites, { target, browser, stepTimeoutMs: 120_000 }, { workers: options.workers ?? Number(process.env.NAUTHERA_FAULTS_WORKERS ?? 3) });
+    return { batch, results: run.flows, unpassed: run.flows.flatMap(unpassedOf) };
+  } finally {
+    try {
+      await browser.close();
+    } finally {
+      await target.close();
+    }
+  }
+}
+
+/** Whether each of a fault's expected checks failed on its arrow, as often as expected, for its reason. */
+export function verdictOf(proof: FaultProof, outcome: BatchOutcome): FaultVerdict {
+  const expected = proof.expected.map((e) => {
+    const seen = outcome.unpassed.filter((u) => u.flow === flowOf(e) && u.key === keyOf(e));
+    const caught = seen.length === (e.times ?? 1) && seen.every((u) => e.detail.test(u.detail));
+    return { id: e.id, step: e.step, caught, seen: seen.map((u) => u.detail) };
+  });
+  return { fault: proof.fault, expected, caught: expected.every((e) => e.caught) };
+}
+
+/** What failed (or warned) in the batch's run that no fault of the batch expects. */
+export function unexpectedOf(outcome: BatchOutcome): Unpassed[] {
+  const budget = new Map<string, number>();
+  for (const key of outcome.batch.proofs.flatMap((p) => keysOf(p.expected))) budget.set(key, (budget.get(key) ?? 0) + 1);
+  return outcome.unpassed.filter((u) => {
+    const left = budget.get(u.key) ?? 0;
+    if (left === 0) return true;
+    budget.set(u.key, left - 1);
+    return false;
+  });
+}
+
+/** Arrows that did not pass or were skipped although no expected check is on them. */
+export function disturbedArrows(outcome: BatchOutcome): string[] {
+  const failing = new Set(outcome.batch.proofs.flatMap((p) => p.expected.map((e) => arrowKey(flowOf(e), e.step))));
+  return outcome.results.flatMap((r) => r.steps
+    .filter((s) => !failing.has(arrowKey(r.id, s.text)) && !['passed', 'not-applicable'].includes(s.status))
+    .map((s) => `${arrowKey(r.id, s.text)}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`));
+}
