@@ -53,7 +53,7 @@ describe('config.faults', () => {
   });
 
   it.each([
-    ['an unknown fault, naming the known ones', { codesReusable: true }, /faults\.codesReusable is not a known fault \(known: reusableCodes, prefixRedirectUri, .*omitIss, keepDeletedClients\)/],
+    ['an unknown fault, naming the known ones', { codesReusable: true }, /faults\.codesReusable is not a known fault \(known: reusableCodes, prefixRedirectUri, .*\)/],
     ['a fault that is not a boolean', { omitIss: 'yes' }, /faults\.omitIss must be true or false/],
     ['faults that are not an object', ['omitIss'], /faults must be an object/],
   ])('refuses %s', (_name, faults, message) => {
