@@ -6,10 +6,11 @@
  */
 import { authorizationFaults } from './faults/authorization.ts';
 import { deviceAndParFaults } from './faults/device-and-par.ts';
+import { discoveryFaults } from './faults/discovery.ts';
+import { ldapFaults } from './faults/ldap.ts';
 import { openIdConnectFaults } from './faults/openid-connect.ts';
-import { registrationAndDiscoveryFaults } from './faults/registration-and-discovery.ts';
+import { registrationFaults } from './faults/registration.ts';
 import { tokenFaults } from './faults/tokens.ts';
-
 
 /**
  * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
@@ -20,7 +21,9 @@ export const faultDescriptions = {
   ...openIdConnectFaults,
   ...tokenFaults,
   ...deviceAndParFaults,
-  ...registrationAndDiscoveryFaults,
+  ...registrationFaults,
+  ...ldapFaults,
+  ...discoveryFaults,
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

@@ -2,8 +2,10 @@
 import type { FaultProof } from '../support/catalogue.ts';
 import { authorizationProofs } from './authorization.ts';
 import { deviceAndParProofs } from './device-and-par.ts';
+import { discoveryProofs } from './discovery.ts';
+import { ldapProofs } from './ldap.ts';
 import { openIdConnectProofs } from './openid-connect.ts';
-import { registrationAndDiscoveryProofs } from './registration-and-discovery.ts';
+import { registrationProofs } from './registration.ts';
 import { tokenProofs } from './tokens.ts';
 
 export const faultProofs: FaultProof[] = [
@@ -11,5 +13,7 @@ export const faultProofs: FaultProof[] = [
   ...openIdConnectProofs,
   ...tokenProofs,
   ...deviceAndParProofs,
-  ...registrationAndDiscoveryProofs,
+  ...registrationProofs,
+  ...ldapProofs,
+  ...discoveryProofs,
 ];

@@ -1,7 +1,7 @@
-/** Proofs of the faults in reference-server/config/faults/registration-and-discovery.ts. */
+/** Proofs of the faults in reference-server/config/faults/registration.ts. */
 import type { FaultProof } from '../support/catalogue.ts';
 
-export const registrationAndDiscoveryProofs: FaultProof[] = [
+export const registrationProofs: FaultProof[] = [
   {
     // Only registered-app-jwt registers and deletes clients through the API.
     fault: 'keepDeletedClients',
