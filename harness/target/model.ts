@@ -16,13 +16,14 @@ export type ClientRole =
   | 'hybrid' // code id_token, code token, code id_token token
   | 'device' // urn:ietf:params:oauth:grant-type:device_code (RFC 8628)
   | 'device-expiring' // a device client whose device codes expire within seconds (expired_token, RFC 8628 §3.5)
+  | 'device-confidential' // a device client with a secret (client_secret_basic): it must authenticate (RFC 8628 §3.1, §3.4)
   | 'service' // client_credentials, client_secret_basic
   | 'service-post' // client_credentials, client_secret_post
   | 'service-jwt' // client_credentials, private_key_jwt (RFC 7523)
   | 'opaque'; // issues opaque (non-JWT) access tokens
 
 export const clientRoles: readonly ClientRole[] = [
-  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-expiring', 'service', 'service-post', 'service-jwt', 'opaque',
+  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-expiring', 'service', 'service-post', 'service-jwt', 'opaque', 'device-confidential',
 ];
 
 /** The token_endpoint_auth_method a role implies when the config does not name one. */
@@ -34,6 +35,7 @@ export const defaultAuthMethod: Record<ClientRole, string> = {
   hybrid: 'client_secret_basic',
   device: 'none',
   'device-expiring': 'none',
+  'device-confidential': 'client_secret_basic',
   service: 'client_secret_basic',
   'service-post': 'client_secret_post',
   'service-jwt': 'private_key_jwt',
@@ -44,9 +46,12 @@ export type UserRole =
   | 'user' // an ordinary user who may consent
   | 'outsider' // a user who is NOT in the consent group: consent must be refused
   | 'special' // a password with LDAP filter/DN/URL special characters
-  | 'escaped-dn'; // a user whose DN needs RFC 4514 escaping
+  | 'escaped-dn' // a user whose DN needs RFC 4514 escaping
+  | 'metacharacters' // a username holding LDAP filter metacharacters * ( ) \ (RFC 4515 §3), in the consent group
+  | 'escaped-dn-edges' // a user whose RDN value starts with '#' and ends with a space (RFC 4514 §2.4), in the consent group
+  | 'consent-leaver'; // a consent-group member the consent suite takes out of the group and puts back (no other flow uses it)
 
-export const userRoles: readonly UserRole[] = ['user', 'outsider', 'special', 'escaped-dn'];
+export const userRoles: readonly UserRole[] = ['user', 'outsider', 'special', 'escaped-dn', 'metacharacters', 'escaped-dn-edges', 'consent-leaver'];
 
 export interface TargetClient {
   role: ClientRole;
@@ -287,6 +292,8 @@ export interface Target extends TargetSettings {
   configPath?: string;
   /** Where the metadata came from (the well-known URL). */
   discoveryUrl: string;
+  /** Why the discovery document cannot be used by the flows (its issuer differs); absent when it can. */
+  discoveryProblem?: string;
   metadata: ServerMetadata;
   capabilities: Capabilities;
   /**

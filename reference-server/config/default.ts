@@ -8,7 +8,7 @@ import { consentGroupDN, engineeringGroupDN, seedUsers } from '../../fixtures/ld
 
 export const defaultRedirectUri = 'https://rp.nauthera.test/callback';
 
-const userRoles: Record<string, string> = { alice: 'user', bob: 'outsider', carol: 'special', dsmith: 'escaped-dn' };
+const userRoles: Record<string, string> = { alice: 'user', bob: 'outsider', carol: 'special', dsmith: 'escaped-dn', 'mia*(x)\\y': 'metacharacters', tnash: 'escaped-dn-edges', lena: 'consent-leaver' };
 
 const code = (fields: Partial<ClientConfig> & Pick<ClientConfig, 'client_id' | 'role' | 'token_endpoint_auth_method'>): ClientConfig => ({
   grant_types: ['authorization_code', 'refresh_token'],
@@ -35,6 +35,8 @@ export const defaultConfig: ReferenceConfig = {
     code({ client_id: 'device', role: 'device', client_name: 'Device', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] }),
     // Its device codes expire within seconds, so a run sees expired_token (RFC 8628 §3.5) without waiting ttl.deviceCode.
     code({ client_id: 'device-expiring', role: 'device-expiring', client_name: 'Device (short-lived codes)', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], redirect_uris: [], device_code_ttl: 5 }),
+    // A device with a secret: it must authenticate at the device authorization and token endpoints (RFC 8628 §3.1, §3.4).
+    code({ client_id: 'device-confidential', role: 'device-confidential', client_name: 'Device (confidential)', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], redirect_uris: [] }),
     service({ client_id: 'service', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),
     service({ client_id: 'service-post', role: 'service-post', token_endpoint_auth_method: 'client_secret_post' }),
     service({ client_id: 'service-jwt', role: 'service-jwt', token_endpoint_auth_method: 'private_key_jwt' }),

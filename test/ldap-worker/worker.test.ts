@@ -61,7 +61,7 @@ describe('one pass with the JDBC-like URL', () => {
       },
     });
     expect(Object.keys(result.groups)).toEqual(groups);
-    for (const seed of seedGroups) {
+    for (const seed of seedGroups.filter((g) => groups.includes(g.dn))) {
       const attributes = result.groups[seed.dn];
       expect(Object.keys(attributes).sort()).toEqual(Object.values(oids).sort());
       expect(attributes[oids.cn]).toEqual([seed.cn]);
