@@ -206,7 +206,7 @@ const requiredMethod: Partial<Record<ClientRole, string>> = { 'service-post': 'c
 function defaultGrants(role: ClientRole): string[] {
   switch (role) {
     case 'device': return ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'];
-    case 'device-expiring': return ['urn:ietf:params:oauth:grant-type:device_code'];
+    case 'device-expiring': case 'device-confidential': return ['urn:ietf:params:oauth:grant-type:device_code'];
     case 'service': case 'service-post': case 'service-jwt': return ['client_credentials'];
     case 'implicit': return ['implicit'];
     case 'hybrid': return ['authorization_code', 'implicit', 'refresh_token'];
@@ -216,7 +216,7 @@ function defaultGrants(role: ClientRole): string[] {
 
 function defaultResponseTypes(role: ClientRole): string[] {
   switch (role) {
-    case 'device': case 'device-expiring': case 'service': case 'service-post': case 'service-jwt': return [];
+    case 'device': case 'device-expiring': case 'device-confidential': case 'service': case 'service-post': case 'service-jwt': return [];
     case 'implicit': return ['id_token token', 'token', 'id_token'];
     case 'hybrid': return ['code id_token', 'code token', 'code id_token token'];
     default: return ['code'];
@@ -567,7 +567,7 @@ export function parseTargetConfig(doc: Json, file = 'config', baseDir = process.
     if (!root.options || typeof root.options !== 'object' || Array.isArray(root.options)) c.add('$.options', `must be an object, got ${describe(root.options)}`);
     else config.options = root.options as Record<string, unknown>;
   }
-  const needsBrowser = config.clients.some((cl) => browserRoles.includes(cl.role) || cl.role === 'device' || cl.role === 'device-expiring');
+  const needsBrowser = config.clients.some((cl) => browserRoles.includes(cl.role) || cl.role === 'device' || cl.role === 'device-expiring' || cl.role === 'device-confidential');
   if (needsBrowser && config.users.length > 0 && !config.login) {
     c.add('$.login', 'is required when the config has users and browser clients (the locators of your sign-in page)');
   }
