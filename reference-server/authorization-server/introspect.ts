@@ -16,17 +16,31 @@ import type { RefreshTokenRecord } from './tokens/refresh-token.ts';
 export const introspect: Endpoint = {
   name: 'introspection',
   register(router, provider) {
+    // Only for the cachedIntrospection fault: answers by token value.
+    const answered = new Map<string, Record<string, unknown>>();
     router.post('/introspect', async (ctx) => {
       const form = await readForm(ctx);
-      const client = await authenticateClient(provider, ctx, form, endpointUrl(provider, '/introspect'));
-      if (client.isPublic) throw new InvalidClient('public clients cannot introspect tokens');
+      const anonymous = !ctx.get('authorization') && !['client_id', 'client_secret', 'client_assertion'].some((p) => form.has(p));
+      // FAULT introspectionWithoutAuthentication (config/faults.ts, only to prove the harness): a caller
+      // presenting no credentials at all is answered as the resource server is.
+      const unauthenticated = provider.config.faults.introspectionWithoutAuthentication && anonymous;
+      const client = unauthenticated ? undefined : await authenticateClient(provider, ctx, form, endpointUrl(provider, '/introspect'));
+      if (client?.isPublic) throw new InvalidClient('public clients cannot introspect tokens');
       const token = form.require('token');
       const hint = form.get('token_type_hint');
-      const isResourceServer = client.clientId === provider.config.resourceServer.clientId;
+      const isResourceServer = unauthenticated || client!.clientId === provider.config.resourceServer.clientId;
       const lookups = hint === 'refresh_token' ? [refresh, access] : [access, refresh];
+      const cached = provider.config.faults.cachedIntrospection ? answered.get(token) : undefined;
+      if (cached && cached.client_id === client?.clientId) {
+        ctx.body = cached;
+        return;
+      }
       for (const lookup of lookups) {
         const answer = await lookup(token);
-        if (answer && (answer.client_id === client.clientId || (isResourceServer && answer.token_type === 'Bearer'))) {
+        if (answer && (answer.client_id === client?.clientId || (isResourceServer && answer.token_type === 'Bearer'))) {
+          // FAULT cachedIntrospection (config/faults.ts, only to prove the harness): an active answer is
+          // remembered and given again, even after the token is revoked.
+          if (provider.config.faults.cachedIntrospection) answered.set(token, answer);
           ctx.body = answer;
           return;
         }
@@ -46,6 +60,8 @@ export const introspect: Endpoint = {
         aud: record.audience,
         iss: provider.issuer,
         iat: record.iat,
+        // Valid from issue: RFC 7662 §2.2 nbf.
+        nbf: record.iat,
         exp: record.exp,
         jti: record.jti,
         ...(record.authTime ? { auth_time: record.authTime } : {}),

@@ -20,7 +20,9 @@ export const revoke: Endpoint = {
       const client = await authenticateClient(provider, ctx, form, endpointUrl(provider, '/revoke'));
       const token = form.require('token');
       const hint = form.get('token_type_hint');
-      const order = hint === 'refresh_token' ? [revokeRefresh, revokeAccess] : [revokeAccess, revokeRefresh];
+      let order = hint === 'refresh_token' ? [revokeRefresh, revokeAccess] : [revokeAccess, revokeRefresh];
+      // FAULT revocationHintNotExtended (config/faults.ts, only to prove the harness): a token is looked for only as the type its hint names.
+      if (provider.config.faults.revocationHintNotExtended && (hint === 'refresh_token' || hint === 'access_token')) order = order.slice(0, 1);
       for (const attempt of order) if (await attempt(token, client.clientId)) break;
       ctx.status = 200;
       ctx.body = '';
@@ -29,7 +31,8 @@ export const revoke: Endpoint = {
     async function revokeAccess(token: string, clientId: string): Promise<boolean> {
       const record = await findAccessToken(provider, token);
       if (!record) return false;
-      if (record.clientId !== clientId) throw new InvalidRequest('the token was not issued to this client');
+      // FAULT revokeOtherClientsTokens (config/faults.ts, only to prove the harness): the token's client is not compared.
+      if (record.clientId !== clientId && !provider.config.faults.revokeOtherClientsTokens) throw new InvalidRequest('the token was not issued to this client');
       await provider.storage.destroy('AccessToken', accessTokenStorageId(record, token));
       return true;
     }

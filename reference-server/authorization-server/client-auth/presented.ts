@@ -5,6 +5,7 @@
 import type { Context } from 'koa';
 import { decodeJwt } from 'jose';
 import type { TokenEndpointAuthMethod } from '../../config/types.ts';
+import type { FaultsConfig } from '../../config/faults.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import type { Params } from '../http/params.ts';
 
@@ -17,7 +18,7 @@ export interface PresentedCredentials {
   assertion?: string;
 }
 
-export function presentedCredentials(ctx: Context, form: Params): PresentedCredentials {
+export function presentedCredentials(ctx: Context, form: Params, faults: FaultsConfig = {}): PresentedCredentials {
   const authorization = ctx.get('authorization');
   const basic = /^basic /i.test(authorization);
   const post = form.has('client_secret');
@@ -28,7 +29,7 @@ export function presentedCredentials(ctx: Context, form: Params): PresentedCrede
   const formClientId = form.get('client_id');
   let presented: PresentedCredentials;
   if (basic) {
-    presented = { method: 'client_secret_basic', ...decodeBasic(authorization.slice(6).trim()) };
+    presented = { method: 'client_secret_basic', ...decodeBasic(authorization.slice(6).trim(), faults) };
   } else if (post) {
     if (!formClientId) throw new InvalidClient('client_secret without client_id');
     presented = { method: 'client_secret_post', clientId: formClientId, secret: form.get('client_secret') };
@@ -56,14 +57,16 @@ export function presentedCredentials(ctx: Context, form: Params): PresentedCrede
 }
 
 /** RFC 6749 §2.3.1: the id and secret are form-urlencoded, then joined by ":" and base64-encoded. */
-function decodeBasic(encoded: string): { clientId: string; secret: string } {
+function decodeBasic(encoded: string, faultsOf: FaultsConfig): { clientId: string; secret: string } {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw new InvalidClient('malformed Basic credentials');
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new InvalidClient('malformed Basic credentials');
   try {
-    const clientId = formDecode(decoded.slice(0, colon));
-    const secret = formDecode(decoded.slice(colon + 1));
+    // FAULT basicNotFormDecoded (config/faults.ts, only to prove the harness): the parts are used as sent.
+    const decode = faultsOf.basicNotFormDecoded ? (v: string) => v : formDecode;
+    const clientId = decode(decoded.slice(0, colon));
+    const secret = decode(decoded.slice(colon + 1));
     if (!clientId) throw new InvalidClient('malformed Basic credentials');
     return { clientId, secret };
   } catch (error) {

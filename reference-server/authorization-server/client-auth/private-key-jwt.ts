@@ -3,7 +3,7 @@
  * iss = sub = client_id, aud = the issuer or the endpoint URL, an exp, and a jti that is
  * accepted once (replay protection, RFC 7523 §3 item 7).
  */
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, UnsecuredJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, UnsecuredJWT } from 'jose';
 import type { Client } from '../clients.ts';
 import type { Provider } from '../provider.ts';
 import { InvalidClient } from '../errors.ts';
@@ -15,12 +15,18 @@ export const assertionAlgorithms = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA']
 export async function privateKeyJwt(client: Client, presented: PresentedCredentials, provider: Provider, endpointUrl: string): Promise<void> {
   if (!client.jwks || !presented.assertion) throw new InvalidClient('client has no keys registered');
   const claims = {
-    issuer: client.clientId,
+    // FAULT assertionIssIgnored (config/faults.ts, only to prove the harness): any iss is accepted.
+    issuer: provider.config.faults.assertionIssIgnored ? undefined : client.clientId,
     subject: client.clientId,
     audience: [provider.issuer, `${provider.issuer}/token`, endpointUrl],
     requiredClaims: ['exp', 'jti'],
     currentDate: new Date(provider.now() * 1000),
   };
+  if (provider.config.faults.assertionExpIgnored) {
+    // FAULT assertionExpIgnored (config/faults.ts, only to prove the harness): an expired assertion is judged as of its exp.
+    const exp = (() => { try { return decodeJwt(presented.assertion).exp; } catch { return undefined; } })();
+    if (typeof exp === 'number' && exp <= provider.now()) claims.currentDate = new Date((exp - 1) * 1000);
+  }
   let payload;
   try {
     if (provider.config.faults.acceptAlgNone && decodeProtectedHeader(presented.assertion).alg === 'none') {

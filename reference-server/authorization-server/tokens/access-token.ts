@@ -55,11 +55,15 @@ export async function issueAccessToken(
   if (client.accessTokenFormat === 'jwt') {
     const { kid, alg, signer } = provider.keys.signingKey(client.accessTokenAlg);
     // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope §2.2.3; auth_time §2.2.1.
-    value = await signJwt({ alg, kid, typ: 'at+jwt' }, {
+    const clientToken = input.sub === undefined;
+    // FAULT clientTokenTypJwt (config/faults.ts, only to prove the harness): a client_credentials token declares typ JWT.
+    const typ = clientToken && provider.config.faults.clientTokenTypJwt ? 'JWT' : 'at+jwt';
+    value = await signJwt({ alg, kid, typ }, {
       iss: provider.issuer,
       sub: input.sub ?? client.clientId,
       aud: record.audience,
-      iat,
+      // FAULT clientTokenWithoutIat (config/faults.ts, only to prove the harness): a client_credentials token has no iat.
+      ...(clientToken && provider.config.faults.clientTokenWithoutIat ? {} : { iat }),
       exp: record.exp,
       jti: record.jti,
       client_id: client.clientId,
