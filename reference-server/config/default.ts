@@ -40,6 +40,8 @@ export const defaultConfig: ReferenceConfig = {
     service({ client_id: 'service', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),
     service({ client_id: 'service-post', role: 'service-post', token_endpoint_auth_method: 'client_secret_post' }),
     service({ client_id: 'service-jwt', role: 'service-jwt', token_endpoint_auth_method: 'private_key_jwt' }),
+    // A second "service" client whose client_id holds characters form-urlencoding changes (RFC 6749 §2.3.1).
+    service({ client_id: 'service:reserved+/%', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),
     code({ client_id: 'opaque', role: 'opaque', client_name: 'Opaque-token client', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], access_token_format: 'opaque' }),
     // The resource server's own credentials, for token introspection (RFC 7662 §2.1).
     { client_id: 'resource-server', role: 'resource-server', token_endpoint_auth_method: 'client_secret_basic', grant_types: [], response_types: [], redirect_uris: [] },
