@@ -20,7 +20,8 @@ import type { CheckCatalogue, FlowContext, TargetClient } from '../../harness/fl
 
 /** The checks checkIdToken runs, by key (for `names`). */
 export type IdTokenCheckKey =
-  | 'format' | 'claims' | 'alg' | 'signature' | 'iss' | 'aud' | 'azp' | 'exp' | 'iat' | 'nonce' | 'atHash' | 'cHash' | 'authTime';
+  | 'format' | 'claims' | 'alg' | 'signature' | 'iss' | 'aud' | 'azp' | 'exp' | 'iat' | 'nonce' | 'atHash' | 'cHash' | 'authTime'
+  | 'subAscii' | 'expAfterIat' | 'authTimeType' | 'amrType' | 'acrType' | 'kid' | 'algDefault';
 
 /** The checks' keys: the last part of their ids (`<flow>/<step>/id-token-signature`). */
 export const idTokenCheckKeys: Record<IdTokenCheckKey, string> = {
@@ -37,6 +38,13 @@ export const idTokenCheckKeys: Record<IdTokenCheckKey, string> = {
   atHash: 'id-token-at-hash-matches',
   cHash: 'id-token-c-hash-matches',
   authTime: 'id-token-auth-time-honours-max-age',
+  subAscii: 'id-token-sub-ascii',
+  expAfterIat: 'id-token-exp-after-iat',
+  authTimeType: 'id-token-auth-time-number',
+  amrType: 'id-token-amr-array-strings',
+  acrType: 'id-token-acr-string',
+  kid: 'id-token-kid-names-jwks-key',
+  algDefault: 'id-token-alg-client-registered-rs256',
 };
 
 const idTokenSpecs: Record<IdTokenCheckKey, string> = {
@@ -53,7 +61,17 @@ const idTokenSpecs: Record<IdTokenCheckKey, string> = {
   atHash: 'OIDC Core §3.1.3.8, §3.2.2.9, §3.3.2.11',
   cHash: 'OIDC Core §3.3.2.11, §3.3.2.10',
   authTime: 'OIDC Core §3.1.3.7 step 13, §3.1.2.1',
+  subAscii: 'OIDC Core §2',
+  expAfterIat: 'OIDC Core §2',
+  authTimeType: 'OIDC Core §2',
+  amrType: 'OIDC Core §2',
+  acrType: 'OIDC Core §2',
+  kid: 'OIDC Core §10.1, RFC 7515 §4.1.4',
+  algDefault: 'OIDC Core §3.1.3.7 step 7',
 };
+
+/** Checks that are SHOULDs of the spec: a departure is a warning. */
+const idTokenSeverities: Partial<Record<IdTokenCheckKey, 'warning'>> = { algDefault: 'warning' };
 
 /**
  * The catalogue entries of checkIdToken's checks, for a step's `checks`. `tagged`: each name
@@ -62,7 +80,8 @@ const idTokenSpecs: Record<IdTokenCheckKey, string> = {
 export function idTokenChecks(options: { tagged?: boolean } = {}): CheckCatalogue {
   const out: CheckCatalogue = {};
   for (const key of Object.keys(idTokenCheckKeys) as IdTokenCheckKey[]) {
-    out[idTokenCheckKeys[key]] = { name: options.tagged ? `${idTokenCheckNames[key]} ({tag})` : idTokenCheckNames[key], spec: idTokenSpecs[key] };
+    const severity = idTokenSeverities[key];
+    out[idTokenCheckKeys[key]] = { name: options.tagged ? `${idTokenCheckNames[key]} ({tag})` : idTokenCheckNames[key], spec: idTokenSpecs[key], ...(severity ? { severity } : {}) };
   }
   return out;
 }
@@ -82,6 +101,13 @@ export const idTokenCheckNames: Record<IdTokenCheckKey, string> = {
   atHash: 'ID token at_hash matches the access token',
   cHash: 'ID token c_hash matches the code',
   authTime: 'ID token auth_time honours max_age',
+  subAscii: 'ID token sub is ASCII',
+  expAfterIat: 'ID token exp is after its iat',
+  authTimeType: 'ID token auth_time is a number of seconds when present',
+  amrType: 'ID token amr is an array of strings when present',
+  acrType: 'ID token acr is a string when present',
+  kid: 'ID token kid names a key of the JWKS (required when the JWKS has several)',
+  algDefault: 'ID token alg is the client\'s registered one, RS256 by default',
 };
 
 
@@ -244,6 +270,27 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
     }
   }, call);
 
+  await ctx.check(key('kid'), async (c) => {
+    if (String(h.alg).startsWith('HS')) c.notApplicable(`alg ${h.alg} is keyed by the client secret, not by the JWKS`);
+    const jwks = await fetchJwks(ctx);
+    const candidates = jwks.keys.filter((k) => k.use === undefined || k.use === 'sig');
+    if (h.kid === undefined) {
+      // §10.1: "If there are multiple keys in the referenced JWK Set document, a kid value MUST be provided in the JOSE Header."
+      if (candidates.length > 1) c.fail(`the header has no kid, and the JWKS holds ${candidates.length} signing keys`);
+      return `no kid, and the JWKS holds ${candidates.length} signing key`;
+    }
+    const kids = jwks.keys.map((k) => k.kid);
+    if (!kids.includes(h.kid)) c.fail(`kid ${JSON.stringify(h.kid)} is not in the JWKS (kids: ${kids.map((k) => JSON.stringify(k ?? null)).join(', ')})`);
+    return `kid ${JSON.stringify(h.kid)} is in the JWKS`;
+  }, call);
+
+  await ctx.check(key('algDefault'), (c) => {
+    // §3.1.3.7 step 7: "The alg value SHOULD be the default of RS256 or the algorithm sent by the Client in the id_token_signed_response_alg parameter during Registration."
+    const registered = (client as TargetClient & { id_token_signed_response_alg?: string }).id_token_signed_response_alg;
+    const expected = registered ?? 'RS256';
+    c.should(h.alg === expected, `alg ${JSON.stringify(h.alg)}, expected ${expected}${registered ? ' (the client\'s id_token_signed_response_alg)' : ' (the default; the config names no id_token_signed_response_alg for the client)'}`);
+  }, call);
+
   await ctx.check(key('iss'), (c) => {
     // Exact match with the issuer of the discovery document (OIDC Discovery §4.3).
     c.expect(p.iss, 'iss').toBe(ctx.target.issuer);
@@ -272,8 +319,38 @@ export async function checkIdToken(ctx: AnyContext, idToken: unknown, options: C
   await ctx.check(key('iat'), (c) => {
     c.expect(p.iat, 'iat').toBeNumber();
     c.expect(p.iat!, `iat (now ${now}, ${skew} s skew)`).toBeLessThanOrEqual(now + skew);
-    if (typeof p.exp === 'number') c.expect(p.exp, 'exp (after iat)').toBeGreaterThan(p.iat!);
     return `issued ${now - p.iat!} s ago`;
+  }, call);
+
+  await ctx.check(key('expAfterIat'), (c) => {
+    // §2: exp is the time on or after which the token MUST NOT be accepted; a token expiring when issued is never valid.
+    if (typeof p.exp !== 'number' || typeof p.iat !== 'number') c.notApplicable('exp or iat is not a number (judged by the required-claims check)');
+    c.expect(p.exp!, `exp (iat ${p.iat})`).toBeGreaterThan(p.iat!);
+    return `valid for ${p.exp! - p.iat!} s`;
+  }, call);
+
+  await ctx.check(key('subAscii'), (c) => {
+    // §2: sub is "a locally unique ... identifier ... It MUST NOT exceed 255 ASCII characters".
+    if (typeof p.sub !== 'string') c.notApplicable('sub is not a string (judged by the required-claims check)');
+    const bad = [...String(p.sub)].find((ch) => ch.charCodeAt(0) > 0x7f);
+    if (bad !== undefined) c.fail(`sub ${JSON.stringify(p.sub)} holds the non-ASCII character ${JSON.stringify(bad)}`);
+    return `sub ${JSON.stringify(p.sub)} is ASCII`;
+  }, call);
+
+  await ctx.check(key('authTimeType'), (c) => {
+    if (p.auth_time === undefined) c.notApplicable('the ID token has no auth_time');
+    c.expect(p.auth_time, 'auth_time').toBeNumber();
+  }, call);
+
+  await ctx.check(key('amrType'), (c) => {
+    if (p.amr === undefined) c.notApplicable('the ID token has no amr');
+    if (!Array.isArray(p.amr) || !p.amr.every((v) => typeof v === 'string')) c.fail(`amr: expected a JSON array of strings, got ${JSON.stringify(p.amr)}`);
+    return `amr ${JSON.stringify(p.amr)}`;
+  }, call);
+
+  await ctx.check(key('acrType'), (c) => {
+    if (p.acr === undefined) c.notApplicable('the ID token has no acr');
+    c.expect(p.acr, 'acr').toBeNonEmptyString();
   }, call);
 
   if (options.nonce !== undefined) {

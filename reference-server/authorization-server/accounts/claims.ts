@@ -7,7 +7,7 @@ import type { Account } from './ldap-accounts.ts';
 export const claimsByScope: Record<string, string[]> = {
   openid: ['sub'],
   profile: ['name', 'given_name', 'family_name', 'preferred_username'],
-  email: ['email'],
+  email: ['email', 'email_verified'],
   groups: ['groups'],
 };
 
@@ -24,6 +24,8 @@ export function standardClaims(account: Account): Record<string, unknown> {
     family_name: account.familyName,
     preferred_username: account.username,
     email: account.email,
+    // The directory holds mail addresses but has never verified one (OIDC Core §5.1: false unless verified).
+    email_verified: account.email === undefined ? undefined : false,
   };
 }
 
