@@ -4,13 +4,18 @@
  * its authorization request, sends the browser with only client_id and request_uri, and
  * exchanges the code. The request_uri must be bound to its client and used once (§2.2, §4).
  */
-import { defineFlow, step, withQuery, type AuthorizeOutcome, type CheckScope, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { defineFlow, step, randomValue, withQuery, type AuthorizeOutcome, type CheckScope, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
 import { codeRequest, describeNoCode, type CodeRequest } from './lib/authorization-request.ts';
 import { expectSameState } from './lib/authorization-response.ts';
 import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
 import { resourceSteps } from './lib/resource-request.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse, otherCodeClient } from './lib/token-request.ts';
+import { describeBound, entropyUpperBound } from './lib/credential-entropy.ts';
+import { expectBasicChallenge, expectJsonMediaType } from './lib/response-format.ts';
+
+/** RFC 9126 §2.2: the URN form a request_uri MAY take; its reference value is the random part. */
+const requestUriUrnPrefix = 'urn:ietf:params:oauth:request_uri:';
 
 interface State {
   client: TargetClient;
@@ -42,6 +47,171 @@ function expectNoCode(c: CheckScope, outcome: AuthorizeOutcome): string {
   c.evidence(outcome);
   if (outcome.kind === 'redirect' && outcome.params.code) return c.fail(`the AS issued a code (redirected to ${outcome.redirectUri})`);
   return `refused: ${describeNoCode(outcome)}`;
+}
+
+/** A raw form body (for a repeated parameter), the client authenticated with HTTP Basic. */
+function pushRaw(ctx: FlowContext<any>, client: TargetClient, pairs: Array<[string, string]>): Promise<HttpResponse> {
+  const basic = client.token_endpoint_auth_method === 'client_secret_basic' && client.client_secret ? { username: client.client_id, password: client.client_secret } : undefined;
+  const extra: Array<[string, string]> = basic ? [] : client.token_endpoint_auth_method === 'client_secret_post' && client.client_secret ? [['client_secret', client.client_secret]] : [];
+  return ctx.http.request('POST', ctx.target.endpoint('pushed_authorization_request_endpoint'), {
+    body: new URLSearchParams([...pairs, ...extra]).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    basic,
+  });
+}
+
+const withoutParam = (params: Record<string, string>, name: string) => Object.fromEntries(Object.entries(params).filter(([k]) => k !== name));
+
+const pushCheckDeclarations = {
+  'pushed-request-without-client-authentication-refused': { name: 'a pushed request of a client with a secret that sends only client_id is refused with invalid_client', spec: 'RFC 9126 §2.1, RFC 6749 §3.2.1, §5.2' },
+  'pushed-request-unknown-client-refused': { name: 'a pushed request from an unknown client is refused with invalid_client', spec: 'RFC 9126 §2.1, RFC 6749 §5.2' },
+  'pushed-request-wrong-basic-secret-401-challenge': { name: 'a pushed request with a wrong secret sent with HTTP Basic gets 401 and a Basic challenge', spec: 'RFC 9126 §2.1, RFC 6749 §5.2' },
+  'pushed-request-without-response-type-refused': { name: 'a pushed request without response_type is refused with invalid_request', spec: 'RFC 9126 §2.1, §2.3, RFC 6749 §4.1.2.1' },
+  'pushed-request-unsupported-response-type-refused': { name: 'a pushed request with an unknown response_type is refused', spec: 'RFC 9126 §2.1, §2.3, RFC 6749 §4.1.2.1' },
+  'pushed-request-unknown-scope-ignored-or-invalid-scope': { name: 'a pushed request with an unknown scope is accepted or refused with invalid_scope', spec: 'RFC 9126 §2.1, RFC 6749 §3.3, §4.1.2.1' },
+  'pushed-request-unsupported-pkce-method-refused': { name: 'a pushed request with an unsupported code_challenge_method is refused with invalid_request', spec: 'RFC 9126 §2.1, RFC 7636 §4.4.1' },
+  'pushed-request-unknown-parameter-ignored': { name: 'an unknown parameter in a pushed request is ignored', spec: 'RFC 9126 §2.1, RFC 6749 §3.1' },
+  'pushed-request-empty-parameter-as-omitted': { name: 'an empty parameter in a pushed request is treated as omitted', spec: 'RFC 9126 §2.1, RFC 6749 §3.1' },
+  'pushed-request-repeated-parameter-refused': { name: 'a pushed request with a repeated parameter is refused with invalid_request', spec: 'RFC 9126 §2.3, RFC 6749 §3.1, §4.1.2.1', severity: 'warning' },
+  'pushed-request-prompt-none-no-interaction-error': { name: 'a pushed request with prompt=none gets no user-interaction error', spec: 'RFC 9126 §2.3' },
+  'pushed-request-error-json': { name: 'an error from the PAR endpoint is application/json', spec: 'RFC 9126 §2.3, RFC 6749 §5.2' },
+  'par-endpoint-get-405': { name: 'a GET to the PAR endpoint is answered 405', spec: 'RFC 9126 §2.3', severity: 'warning' },
+} as const;
+
+/** The PAR endpoint's refusals and how it reads parameters (RFC 9126 §2.1, §2.3). */
+async function pushChecks(ctx: FlowContext<State>): Promise<void> {
+  const { client, request } = ctx.state;
+  const fresh = () => codeRequest(ctx.target, client, { scope: request.scope }).params;
+  const endpoint = ctx.target.endpoint('pushed_authorization_request_endpoint');
+  const noSecret = `client ${client.client_id} authenticates with ${client.token_endpoint_auth_method}, not a secret`;
+  await ctx.check('pushed-request-without-client-authentication-refused', async (c) => {
+    if (!client.client_secret) return c.notApplicable(noSecret);
+    // §2.1 step 1: authenticated as at the token endpoint; client_id alone authenticates nobody.
+    c.expectOAuthError(await ctx.http.postForm(endpoint, fresh()), 'invalid_client');
+  }, { soft: true });
+  await ctx.check('pushed-request-unknown-client-refused', async (c) => {
+    const unknown = `nauthera-unknown-${randomValue(6)}`;
+    c.expectOAuthError(await ctx.http.postForm(endpoint, { ...fresh(), client_id: unknown }, { basic: { username: unknown, password: 'nauthera-unknown-secret' } }), 'invalid_client');
+  }, { soft: true });
+  await ctx.check('pushed-request-wrong-basic-secret-401-challenge', async (c) => {
+    if (!client.client_secret || client.token_endpoint_auth_method !== 'client_secret_basic') return c.notApplicable(`client ${client.client_id} does not authenticate with client_secret_basic`);
+    expectBasicChallenge(c, await push(ctx, { ...client, client_secret: `${client.client_secret}-wrong` }, fresh()));
+  }, { soft: true });
+  let missingResponseType: HttpResponse | undefined;
+  await ctx.check('pushed-request-without-response-type-refused', async (c) => {
+    missingResponseType = await push(ctx, client, withoutParam(fresh(), 'response_type'));
+    c.expectOAuthError(missingResponseType, 'invalid_request');
+  }, { soft: true });
+  await ctx.check('pushed-request-unsupported-response-type-refused', async (c) => {
+    // unsupported_response_type, or invalid_request ("an invalid parameter value"), or unauthorized_client (not this client's): all §4.1.2.1.
+    c.expectOAuthError(await push(ctx, client, { ...fresh(), response_type: 'nauthera_unknown' }), ['unsupported_response_type', 'invalid_request', 'unauthorized_client']);
+  }, { soft: true });
+  await ctx.check('pushed-request-unknown-scope-ignored-or-invalid-scope', async (c) => {
+    const res = await push(ctx, client, { ...fresh(), scope: `${request.scope} nauthera_unknown_scope_${randomValue(4)}`.trim() });
+    // RFC 6749 §3.3: the server MAY ignore the scope it does not grant; a refusal says invalid_scope.
+    if (res.status === 201) return 'accepted (the scope granted is told with the tokens)';
+    c.expectOAuthError(res, 'invalid_scope');
+  }, { soft: true });
+  await ctx.check('pushed-request-unsupported-pkce-method-refused', async (c) => {
+    c.expectOAuthError(await push(ctx, client, { ...fresh(), code_challenge_method: 'nauthera-unknown' }), 'invalid_request');
+  }, { soft: true });
+  await ctx.check('pushed-request-unknown-parameter-ignored', async (c) => {
+    const res = await push(ctx, client, { ...fresh(), nauthera_unknown_parameter: randomValue(6) });
+    c.expectStatus(res, 201);
+    c.expect(res.json?.request_uri, 'request_uri').toBeNonEmptyString();
+  }, { soft: true });
+  await ctx.check('pushed-request-empty-parameter-as-omitted', async (c) => {
+    // An empty prompt is no prompt (an empty value would be no valid prompt value if read as sent).
+    const res = await push(ctx, client, { ...fresh(), prompt: '' });
+    c.expectStatus(res, 201);
+    c.expect(res.json?.request_uri, 'request_uri').toBeNonEmptyString();
+  }, { soft: true });
+  await ctx.check('pushed-request-repeated-parameter-refused', async (c) => {
+    const params = fresh();
+    const res = await pushRaw(ctx, client, [...Object.entries(params), ['state', params.state ?? randomValue()]]);
+    c.evidence(res);
+    c.should(res.status >= 400 && res.json?.error === 'invalid_request', `expected invalid_request for a repeated state, got HTTP ${res.status}${typeof res.json?.error === 'string' ? ` with error ${JSON.stringify(res.json.error)}` : ''}`);
+  }, { soft: true });
+  await ctx.check('pushed-request-prompt-none-no-interaction-error', async (c) => {
+    const res = await push(ctx, client, { ...fresh(), prompt: 'none' });
+    c.evidence(res);
+    // §2.3: no user is involved yet, so login_required, consent_required and the like are never returned.
+    const interaction = ['login_required', 'consent_required', 'interaction_required', 'account_selection_required'];
+    if (interaction.includes(res.json?.error)) return c.fail(`the PAR endpoint answered ${JSON.stringify(res.json.error)}, an error about user interaction`);
+    return res.status === 201 ? 'accepted' : `refused with ${JSON.stringify(res.json?.error)} (not about user interaction)`;
+  }, { soft: true });
+  await ctx.check('pushed-request-error-json', (c) => {
+    if (!missingResponseType || missingResponseType.status < 400) return c.notApplicable('the request without response_type was not refused (judged by its own check)');
+    expectJsonMediaType(c, missingResponseType);
+  }, { soft: true });
+  await ctx.check('par-endpoint-get-405', async (c) => {
+    const res = await ctx.http.get(endpoint, { query: fresh() });
+    c.evidence(res);
+    if (res.status >= 200 && res.status < 300 && typeof res.json?.request_uri === 'string') return c.fail(`a GET was answered with HTTP ${res.status} and a request_uri; §2.1 has the client POST`);
+    c.should(res.status === 405, `a GET was answered with HTTP ${res.status}`);
+  }, { soft: true });
+}
+
+const pushResponseCheckDeclarations = {
+  'par-response-json': { name: 'the PAR response is application/json', spec: 'RFC 9126 §2.2' },
+  'request-uri-entropy-at-least-128-bits': { name: 'the request_uri can hold at least 128 bits of randomness', spec: 'RFC 9126 §2.2, RFC 6749 §10.10' },
+  'request-uri-unique-per-push': { name: 'each pushed request gets its own request_uri', spec: 'RFC 9126 §2.2' },
+  'expires-in-positive-integer': { name: 'expires_in is a positive integer', spec: 'RFC 9126 §2.2' },
+} as const;
+
+async function pushResponseChecks(ctx: FlowContext<State>): Promise<void> {
+  const res = ctx.state.push;
+  const requestUri = ctx.state.requestUri;
+  await ctx.check('par-response-json', (c) => {
+    if (res.status !== 201 && res.status !== 200) return c.notApplicable(`the push was refused with HTTP ${res.status} (judged by the check before)`);
+    expectJsonMediaType(c, res);
+  }, { soft: true });
+  await ctx.check('request-uri-entropy-at-least-128-bits', (c) => {
+    if (!requestUri) return c.notApplicable('no request_uri (judged by the check before)');
+    // §2.2: the request_uri MUST hold a part infeasible to guess (RFC 6749 §10.10: 2^-128); the URN prefix is no part of it.
+    const random = requestUri.startsWith(requestUriUrnPrefix) ? requestUri.slice(requestUriUrnPrefix.length) : requestUri;
+    const bound = entropyUpperBound(random);
+    c.expect(bound.bits, `bits the request_uri ${requestUri} can hold: ${describeBound(bound)}`).toBeGreaterThanOrEqual(128);
+  }, { soft: true });
+  await ctx.check('request-uri-unique-per-push', async (c) => {
+    if (!requestUri) return c.notApplicable('no request_uri (judged by the check before)');
+    const again = await push(ctx, ctx.state.client, codeRequest(ctx.target, ctx.state.client, { scope: ctx.state.request.scope }).params);
+    c.expectStatus(again, 201);
+    c.expect(again.json?.request_uri !== requestUri, `a second push's request_uri (${again.json?.request_uri}) differs from the first`).toBe(true);
+  }, { soft: true });
+  await ctx.check('expires-in-positive-integer', (c) => {
+    const expiresIn = res.json?.expires_in;
+    if (expiresIn === undefined) return c.notApplicable('no expires_in (judged by the check before)');
+    c.expect(Number.isInteger(expiresIn) && expiresIn > 0, `expires_in ${JSON.stringify(expiresIn)} is a positive integer`).toBe(true);
+  }, { soft: true });
+}
+
+const authorizeCheckDeclarations = {
+  'unknown-request-uri-refused': { name: 'an unknown request_uri is refused', spec: 'RFC 9126 §4, RFC 9101 §6.2' },
+  'request-uri-without-client-id-refused': { name: 'a request_uri sent without client_id is refused', spec: 'RFC 9126 §4' },
+  'request-uri-beside-other-redirect-uri-not-redirected-there': { name: 'a redirect_uri sent beside a request_uri is not redirected to', spec: 'RFC 9126 §4, RFC 9101 §5, RFC 6749 §3.1.2.4' },
+} as const;
+
+async function authorizeChecks(ctx: FlowContext<State>): Promise<void> {
+  const { client, request } = ctx.state;
+  const user = ctx.target.user('user');
+  await ctx.check('unknown-request-uri-refused', async (c) => {
+    return expectNoCode(c, await ctx.browser.authorize(authorizationUrl(ctx.target, client.client_id, `${requestUriUrnPrefix}nauthera-unknown-${randomValue(16)}`), { user }));
+  }, { soft: true });
+  await ctx.check('request-uri-without-client-id-refused', async (c) => {
+    const own = await push(ctx, client, codeRequest(ctx.target, client, { scope: request.scope }).params);
+    c.expectStatus(own, 201);
+    // §4: client_id is REQUIRED beside request_uri.
+    const url = withQuery(ctx.target.endpoint('authorization_endpoint'), { request_uri: own.json.request_uri });
+    return expectNoCode(c, await ctx.browser.authorize(url, { user }));
+  }, { soft: true });
+  await ctx.check('request-uri-beside-other-redirect-uri-not-redirected-there', async (c) => {
+    const own = await push(ctx, client, codeRequest(ctx.target, client, { scope: request.scope }).params);
+    c.expectStatus(own, 201);
+    const evil = 'https://attacker.nauthera.invalid/callback';
+    const url = withQuery(ctx.target.endpoint('authorization_endpoint'), { client_id: client.client_id, request_uri: own.json.request_uri, redirect_uri: evil });
+    c.expectNoRedirect(await ctx.browser.authorize(url, { user, consent: 'approve', redirectUris: [evil] }), evil);
+  }, { soft: true });
 }
 
 export default defineFlow<State>({
@@ -79,6 +249,7 @@ export default defineFlow<State>({
         const wrong = { ...client, client_secret: `${client.client_secret}-wrong` };
         c.expectOAuthError(await push(ctx, wrong, codeRequest(ctx.target, client, { scope: request.scope }).params), 'invalid_client');
       }, { soft: true });
+      await pushChecks(ctx);
     }, {
       key: 'par',
       checks: {
@@ -86,6 +257,7 @@ export default defineFlow<State>({
         'request-uri-inside-pushed-request-refused': { name: 'a request_uri inside a pushed request is refused', spec: 'RFC 9126 §2.1, §2.3' },
         'pushed-request-unregistered-redirect-uri-refused': { name: 'a pushed request with an unregistered redirect_uri is refused', spec: 'RFC 9126 §2.1, §2.3, RFC 6749 §3.1.2.4' },
         'pushed-request-bad-client-authentication-refused-invalid': { name: 'a pushed request with bad client authentication is refused with invalid_client', spec: 'RFC 9126 §2.1, RFC 6749 §5.2' },
+        ...pushCheckDeclarations,
       },
     }),
 
@@ -104,12 +276,14 @@ export default defineFlow<State>({
         // "urn:ietf:params:oauth:request_uri:" + a reference is RECOMMENDED.
         c.expect(ctx.state.requestUri, 'request_uri').toMatch(/^urn:ietf:params:oauth:request_uri:/);
       }, { soft: true });
+      await pushResponseChecks(ctx);
     }, {
       key: 'par-response',
       needs: { push: 'the pushed request' },
       checks: {
         'answer-201-request-uri-lifetime': { name: 'the answer is 201 with a request_uri and its lifetime', spec: 'RFC 9126 §2.2' },
         'request-uri-urn-par-namespace': { name: 'the request_uri is a URN of the PAR namespace', spec: 'RFC 9126 §2.2', severity: 'warning' },
+        ...pushResponseCheckDeclarations,
       },
     }),
 
@@ -134,12 +308,14 @@ export default defineFlow<State>({
         }
         return expectNoCode(c, await ctx.browser.authorize(codeRequest(ctx.target, client, { scope: request.scope }).url, { user }));
       }, { soft: true });
+      await authorizeChecks(ctx);
     }, {
       key: 'authorize',
       needs: { requestUri: 'a request_uri' },
       checks: {
         'request-uri-presented-another-client-refused': { name: 'a request_uri presented by another client is refused', spec: 'RFC 9126 §2.2, §4' },
         'client-must-use-par-cannot-send-plain': { name: 'a client that must use PAR cannot send a plain authorization request', spec: 'RFC 9126 §6, §5' },
+        ...authorizeCheckDeclarations,
       },
     }),
 
