@@ -83,6 +83,11 @@ export interface FlowDefinition<S = FlowState> {
   applicable?: (target: Target) => true | NotApplicable | Promise<true | NotApplicable>;
   /** Initial ctx.state (a fresh copy per run). */
   state?: () => S;
+  /**
+   * True for the flow that judges the discovery document itself: it runs even when the
+   * document cannot be trusted (target.discoveryProblem), while every other flow is skipped.
+   */
+  judgesDiscovery?: boolean;
   steps: StepDefinition<S>[];
 }
 

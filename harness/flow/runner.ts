@@ -89,6 +89,8 @@ export class FlowExecution {
   readonly result: FlowResult;
   /** Problems binding the diagram (or reading it); the flow fails and no step runs. */
   readonly setupErrors: string[] = [];
+  /** Why the whole flow is skipped (the discovery document cannot be trusted); its steps never run. */
+  private skipped?: string;
   notApplicable?: string;
   private bindings: Binding[] = [];
   private next = 0;
@@ -141,6 +143,13 @@ export class FlowExecution {
         step.checks.push({ id: `${this.flow.id}/arrow-${arrow.index + 1}/arrow-is-bound-to-a-step`, name: 'arrow is bound to a step', spec: 'nauthera: every arrow of a diagram is bound to a step', severity: 'failure', status: 'failed', detail: `${describeArrow(arrow)} has no step in the suite` });
       }
       for (const b of binding.bindings) this.result.steps[b.arrow.index].reason = 'not run: the suite does not bind its diagram';
+      return;
+    }
+    const problem = this.env.target.discoveryProblem;
+    if (problem && !this.flow.judgesDiscovery) {
+      // Every arrow would run against endpoints of a document that is not the target's.
+      this.skipped = `skipped: ${problem}`;
+      for (const s of this.result.steps) s.reason = this.skipped;
       return;
     }
     try {
@@ -198,7 +207,7 @@ export class FlowExecution {
     while (this.next <= k && this.next < this.flow.steps.length) {
       const index = this.next++;
       const binding = this.bindings.find((b) => b.step === index);
-      if (!binding || this.setupErrors.length > 0 || this.notApplicable) continue;
+      if (!binding || this.setupErrors.length > 0 || this.notApplicable || this.skipped) continue;
       const result = this.result.steps[binding.arrow.index];
       const missing = this.missingNeeds(this.flow.steps[index]);
       if (missing.length > 0) {
@@ -490,6 +499,9 @@ export class FlowExecution {
     } else if (this.notApplicable) {
       r.status = 'not-applicable';
       r.reason = this.notApplicable;
+    } else if (this.skipped) {
+      r.status = 'skipped';
+      r.reason = this.skipped;
     } else {
       r.status = r.steps.length === 0 ? 'passed' : flowStatus(r.steps);
       const failed = r.steps.filter((s) => s.status === 'failed');

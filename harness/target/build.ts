@@ -47,6 +47,7 @@ export function buildTarget(input: BuildTargetInput): Target {
     issuer: input.issuer,
     ...(input.configPath ? { configPath: input.configPath } : {}),
     discoveryUrl: discovered.url,
+    ...(discovered.problem ? { discoveryProblem: discovered.problem } : {}),
     metadata,
     capabilities: capabilitiesOf(metadata, { openid: discovered.openid }),
     metadataOverrides: overrides,

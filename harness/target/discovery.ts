@@ -1,7 +1,8 @@
 /**
  * Discovery: OpenID Connect Discovery 1.0 §4 first, then RFC 8414 §3 (authorization
  * server metadata). A target that cannot be discovered is a config error (exit 2),
- * named with the URLs tried and why each failed.
+ * named with the URLs tried and why each failed; a document naming another issuer is
+ * returned with its problem, for the run to fail (suites/discovery.suite.ts).
  */
 import { ConfigError } from '../cli-errors.ts';
 import { HttpClient, HttpError } from '../http/client.ts';
@@ -12,6 +13,11 @@ export interface Discovered {
   url: string;
   /** True when found at /.well-known/openid-configuration. */
   openid: boolean;
+  /**
+   * Why the document cannot be trusted for the flows (its issuer is not the target's): the
+   * discovery flow fails on it and every other flow is skipped naming it.
+   */
+  problem?: string;
 }
 
 /** OIDC Discovery §4.1: the well-known path is appended to the issuer (after any path). */
@@ -64,11 +70,12 @@ export async function discover(issuer: string, options: { timeoutMs?: number; tl
         failures.push(`GET ${url} did not return a JSON object`);
         continue;
       }
-      // OIDC Discovery §4.3, RFC 8414 §3.3: the issuer in the document must be identical.
-      if (metadata.issuer !== issuer) {
-        throw new ConfigError(`the discovery document at ${url} names issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(issuer)}; they must be identical (OIDC Discovery §4.3, RFC 8414 §3.3)`);
-      }
-      return { metadata: metadata as ServerMetadata, url, openid };
+      // OIDC Discovery §4.3, RFC 8414 §3.3: the issuer in the document must be identical. A
+      // mismatch is the target's failure, judged by the discovery flow, not a config error.
+      const problem = metadata.issuer === issuer
+        ? undefined
+        : `the discovery document at ${url} names issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(issuer)}; they must be identical (OIDC Discovery §4.3, RFC 8414 §3.3)`;
+      return { metadata: metadata as ServerMetadata, url, openid, ...(problem ? { problem } : {}) };
     }
   } finally {
     await http.close();

@@ -8,11 +8,15 @@ import type { Endpoint } from './endpoint.ts';
 export const discovery: Endpoint = {
   name: 'discovery',
   register(router, provider) {
+    const faults = provider.config.faults;
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
       router.get(path, (ctx) => {
         ctx.set('Cache-Control', 'public, max-age=300');
         ctx.remove('Pragma');
         ctx.body = provider.metadata;
+        // FAULT metadataOtherIssuer, oauthMetadataOtherIssuer (config/faults.ts, only to prove the harness):
+        // the document names the issuer with a trailing slash.
+        if (path.includes('openid') ? faults.metadataOtherIssuer : faults.oauthMetadataOtherIssuer) ctx.body = { ...provider.metadata, issuer: `${provider.issuer}/` };
       });
     }
   },
@@ -24,7 +28,8 @@ export const discovery: Endpoint = {
       id_token_signing_alg_values_supported: provider.keys.signingAlgorithms,
       // RFC 9207 §3: the iss parameter is in every authorization response.
       authorization_response_iss_parameter_supported: true,
-      claims_parameter_supported: false,
+      // FAULT metadataBooleanAsString (config/faults.ts, only to prove the harness): a boolean member as a string.
+      claims_parameter_supported: provider.config.faults.metadataBooleanAsString ? 'false' : false,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
     };

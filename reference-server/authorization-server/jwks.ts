@@ -1,16 +1,20 @@
 /** The public signing keys (RFC 7517), current and retiring, each with its kid. */
 import type { Endpoint } from './endpoint.ts';
 import { endpointUrl } from './provider.ts';
+import { faultKeys } from './keys/fault-keys.ts';
 
 export const jwks: Endpoint = {
   name: 'jwks',
   register(router, provider) {
-    router.get('/jwks', (ctx) => {
+    router.get('/jwks', async (ctx) => {
       // Short: after a rotation, clients should see the new key soon.
       ctx.set('Cache-Control', 'public, max-age=60');
       ctx.remove('Pragma');
       ctx.type = 'application/jwk-set+json';
-      ctx.body = provider.keys.jwks();
+      const jwks = provider.keys.jwks();
+      // FAULT jwksPrivateRsaMembers, jwksSymmetricKey, jwksShortRsaKey, jwksEcKeyWithoutY, jwksContradictoryKeyOps
+      // (config/faults.ts, only to prove the harness): an extra key breaking one key-set rule each.
+      ctx.body = { keys: [...jwks.keys, ...(await faultKeys(provider.config.faults))] };
     });
   },
   metadata(provider) {

@@ -29,7 +29,8 @@ export const token: Endpoint = {
       // implicit is served by the authorization endpoint, not here, but is a grant type all the same (RFC 8414 §2).
       grant_types_supported: [...Object.keys(grantHandlers), 'implicit'],
       token_endpoint_auth_methods_supported: Object.keys(authMethods),
-      token_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
+      // FAULT assertionAlgNoneAdvertised (config/faults.ts, only to prove the harness): "none" advertised, never accepted.
+      token_endpoint_auth_signing_alg_values_supported: provider.config.faults.assertionAlgNoneAdvertised ? [...assertionAlgorithms, 'none'] : assertionAlgorithms,
     };
   },
 };

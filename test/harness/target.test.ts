@@ -13,6 +13,9 @@ import { openExternalTarget } from '../../harness/target/external.ts';
 import { NotApplicableError } from '../../harness/target/model.ts';
 import { targetFromReferenceServer } from '../../harness/target/reference.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
+import { BrowserSession } from '../../harness/browser/session.ts';
+import { importSuite } from '../../harness/flow/load-suites.ts';
+import { projectRoot, runFlow } from '../../harness/flow/runner.ts';
 
 function problems(doc: unknown): string[] {
   try {
@@ -318,8 +321,28 @@ describe('discovery', () => {
     expect(found).toMatchObject({ url: `${base}/.well-known/oauth-authorization-server/tenant-a`, openid: false, metadata: { issuer: `${base}/tenant-a` } });
   });
 
-  it('refuses metadata naming another issuer, a missing document and an unreachable issuer, each as a ConfigError', async () => {
-    await expect(discover(`${base}/liar`)).rejects.toThrow(`the discovery document at ${base}/liar/.well-known/openid-configuration names issuer "https://someone-else.example", not "${base}/liar"; they must be identical (OIDC Discovery §4.3, RFC 8414 §3.3)`);
+  it('keeps metadata naming another issuer as a problem of the target: the discovery flow fails on it, every other flow is skipped naming it', async () => {
+    const problem = `the discovery document at ${base}/liar/.well-known/openid-configuration names issuer "https://someone-else.example", not "${base}/liar"; they must be identical (OIDC Discovery §4.3, RFC 8414 §3.3)`;
+    expect((await discover(`${base}/liar`)).problem).toBe(problem);
+    const target = await openExternalTarget({ issuer: `${base}/liar` });
+    expect(target.discoveryProblem).toBe(problem);
+    const browser = new BrowserSession();
+    try {
+      const load = (id: string) => importSuite({ id, file: join(projectRoot, 'suites', `${id}.suite.ts`) });
+      const discovery = await runFlow((await load('discovery')).flow!, { target, browser });
+      const issuer = discovery.steps[1].checks.find((c) => c.id === 'discovery/metadata/issuer-identical-target');
+      expect(issuer).toMatchObject({ status: 'failed', detail: `issuer: expected "${base}/liar", got "https://someone-else.example"` });
+      const other = await runFlow((await load('client-credentials')).flow!, { target, browser });
+      expect(other.status).toBe('skipped');
+      expect(other.reason).toBe(`skipped: ${problem}`);
+      expect(other.steps.every((s) => s.status === 'skipped' && s.reason === `skipped: ${problem}` && s.checks.length === 0)).toBe(true);
+    } finally {
+      await browser.close();
+      await target.close();
+    }
+  });
+
+  it('refuses a missing document and an unreachable issuer, each as a ConfigError', async () => {
     await expect(discover(`${base}/nothing`)).rejects.toThrow(`no discovery document for issuer ${base}/nothing: GET ${base}/nothing/.well-known/openid-configuration gave HTTP 404; GET ${base}/.well-known/oauth-authorization-server/nothing gave HTTP 404`);
     const error = await discover('http://127.0.0.1:1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

@@ -1,4 +1,58 @@
 /** Proofs of the faults in reference-server/config/faults/discovery.ts. */
-import type { FaultProof } from '../support/catalogue.ts';
+import { flowsUsing, type FaultProof } from '../support/catalogue.ts';
 
-export const discoveryProofs: FaultProof[] = [];
+const keySet = 'JSON Web Key Set';
+const metadata = 'Provider metadata';
+/** The JWKS faults add a key no token names: the flows that verify ID tokens and JWTs with the JWKS see nothing else. */
+const jwksReaders = ['discovery', ...flowsUsing.idTokens] as const;
+
+export const discoveryProofs: FaultProof[] = [
+  {
+    fault: 'jwksPrivateRsaMembers',
+    flows: jwksReaders,
+    expected: [{ id: 'discovery/jwks/no-private-rsa-members', step: keySet, detail: /^key "fault-private-rsa": publishes the private members d, p, q, dp, dq, qi$/ }],
+  },
+  {
+    fault: 'jwksSymmetricKey',
+    flows: jwksReaders,
+    expected: [{ id: 'discovery/jwks/no-symmetric-keys', step: keySet, detail: /^key "fault-oct": is a symmetric key with its secret k$/ }],
+  },
+  {
+    fault: 'jwksShortRsaKey',
+    flows: jwksReaders,
+    expected: [{ id: 'discovery/jwks/rsa-keys-least-2048-bits', step: keySet, detail: /^key "fault-rsa-1024": the modulus has 1024 bits, fewer than 2048$/ }],
+  },
+  {
+    fault: 'jwksEcKeyWithoutY',
+    flows: jwksReaders,
+    expected: [{ id: 'discovery/jwks/ec-keys-have-crv-x-y-full-size', step: keySet, detail: /^key "fault-ec-no-y": y is missing or not base64url \(curve P-256\)$/ }],
+  },
+  {
+    fault: 'jwksContradictoryKeyOps',
+    flows: jwksReaders,
+    expected: [{ id: 'discovery/jwks/use-and-key-ops-agree', step: keySet, detail: /^key "fault-key-ops": use "sig" but key_ops \["encrypt"\]$/ }],
+  },
+  {
+    // The client-credentials suite signs its assertions with an algorithm the client has a key for, never from this list.
+    fault: 'assertionAlgNoneAdvertised',
+    flows: ['discovery', ...flowsUsing.clientAssertions],
+    expected: [{ id: 'discovery/metadata/client-auth-signing-algs-exclude-none', step: metadata, detail: /^token_endpoint_auth_signing_alg_values_supported lists "none"$/ }],
+  },
+  {
+    fault: 'metadataBooleanAsString',
+    flows: ['discovery', 'openid-connect'],
+    expected: [{ id: 'discovery/metadata/claims-parameter-supported-is-boolean', step: metadata, detail: /^claims_parameter_supported is "false" \(string\), not true or false$/ }],
+  },
+  {
+    fault: 'oauthMetadataOtherIssuer',
+    flows: ['discovery'],
+    expected: [{ id: 'discovery/metadata/oauth-metadata-names-same-issuer', step: metadata, detail: /^issuer at \S+\/\.well-known\/oauth-authorization-server: expected "(http:\/\/127\.0\.0\.1:\d+)", got "\1\/"$/ }],
+  },
+  {
+    // Every other flow is skipped, naming the mismatch (test/harness/target.test.ts): it runs alone, through discovery only.
+    fault: 'metadataOtherIssuer',
+    flows: ['discovery'],
+    alone: true,
+    expected: [{ id: 'discovery/metadata/issuer-identical-target', step: metadata, detail: /^issuer: expected "(http:\/\/127\.0\.0\.1:\d+)", got "\1\/"$/ }],
+  },
+];

@@ -48,23 +48,24 @@ function flowsOf(proof: FaultProof): readonly FlowId[] {
 }
 
 /**
- * Greedy batches of at most `size`: two faults share a batch only when no arrow holds an
- * expected check of both (so one cannot hide or cause the other's failure there). A fault
- * marked `alone` gets a batch of its own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one.
+ * Greedy batches of at most `size`: two faults share a batch only when they expect no check
+ * in common (expected checks are soft, so one fault's failure never hides another's check,
+ * and each failure must carry its own fault's detail). A fault marked `alone` gets a batch of
+ * its own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one.
  */
 export function planBatches(proofs: FaultProof[], size = Number(process.env.NAUTHERA_FAULTS_BATCH ?? 8)): FaultBatch[] {
   const alone = process.env.NAUTHERA_FAULTS_ALONE === '1';
-  const batches: Array<{ proofs: FaultProof[]; arrows: Set<string> }> = [];
+  const batches: Array<{ proofs: FaultProof[]; checks: Set<string> }> = [];
   for (const proof of proofs) {
     for (const e of proof.expected) if (!flowsOf(proof).includes(flowOf(e))) throw new Error(`${proof.fault}: expected flow ${flowOf(e)} is not in the proof's flows`);
-    const arrows = new Set(proof.expected.map((e) => arrowKey(flowOf(e), e.step)));
+    const checks = new Set(proof.expected.map((e) => e.id));
     const home = alone || proof.alone ? undefined : batches.find((b) =>
-      b.proofs.length < size && !b.proofs.some((p) => p.alone) && ![...arrows].some((a) => b.arrows.has(a)));
+      b.proofs.length < size && !b.proofs.some((p) => p.alone) && ![...checks].some((id) => b.checks.has(id)));
     if (home) {
       home.proofs.push(proof);
-      for (const a of arrows) home.arrows.add(a);
+      for (const id of checks) home.checks.add(id);
     } else {
-      batches.push({ proofs: [proof], arrows });
+      batches.push({ proofs: [proof], checks });
     }
   }
   return batches.map((b) => ({ proofs: b.proofs, flows: allFlows.filter((id) => b.proofs.some((p) => flowsOf(p).includes(id))) }));

@@ -4,17 +4,17 @@
  */
 import type { FaultName } from '../../../reference-server/config/faults.ts';
 
-/** The eleven flows of DESIGN.md. */
+/** The eleven flows of DESIGN.md, and discovery (drawn beyond the seeds). */
 export const allFlows = [
   'authorization-code', 'pushed-authorization', 'authorization-code-ldap-consent', 'openid-connect', 'refresh-token',
-  'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker',
+  'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker', 'discovery',
 ] as const;
 export type FlowId = (typeof allFlows)[number];
 
 /**
  * Flows by the server mechanism they drive. A fault can only change what a flow sees through
  * the mechanism it sits in, so each fault runs the flows that use its mechanism
- * (NAUTHERA_FAULTS_ALL_FLOWS=1 runs all eleven). ldap-worker talks to the directory only.
+ * (NAUTHERA_FAULTS_ALL_FLOWS=1 runs them all). ldap-worker talks to the directory only.
  */
 export const flowsUsing = {
   /** The browser goes to the authorization endpoint (directly, or with a pushed request). */
