@@ -10,14 +10,15 @@
  * A target has this policy when its config names the group (`options.consentGroup`, a DN);
  * the reference server's is the seed's nauthera-consent group.
  */
-import { Client, EqualityFilter } from 'ldapts';
-import { defineFlow, step, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { Client, EqualityFilter, InsufficientAccessError } from 'ldapts';
+import { defineFlow, step, type AuthorizeOutcome, type CheckScope, type FlowContext, type HttpResponse, type Target, type TargetClient, type TargetUser } from '../harness/flow/index.ts';
 import { consentGroupDN } from '../fixtures/ldap/seed.ts';
 import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
 import { expectDenied, expectSameState } from './lib/authorization-response.ts';
 import { answerConsent, openConsentPage } from './lib/consent-page.ts';
 import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
-import { withDirectory } from './lib/ldap-directory.ts';
+import { changeMembership, findUserDn, groupHasMember, withDirectory } from './lib/ldap-directory.ts';
+import { injectedUsername, type InjectionKind } from './lib/filter-injection.ts';
 import { scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse } from './lib/token-request.ts';
 
@@ -28,6 +29,14 @@ interface State {
   response: { url: string; params: Record<string, string> };
   code: string;
   token: HttpResponse;
+  /** false after a refused sign-in: the browser holds no IdP session. */
+  session?: false;
+  /** The consent-leaver's three authorizations: a member, taken out of the consent group, put back. */
+  leaver?: Observed;
+  /** A member whose DN holds an escaped comma and plus (role escaped-dn). */
+  escapedDn?: Observed;
+  /** A member whose RDN value starts with # and ends with a space (role escaped-dn-edges). */
+  dnEdges?: Observed;
 }
 
 /** The DN of the group whose members may consent: options.consentGroup, or the reference server's. */
@@ -55,6 +64,115 @@ async function isMember(ldap: NonNullable<Target['ldap']>, group: string, userna
     const values = [searchEntries[0]!.member, searchEntries[0]!.uniqueMember].flat().filter((v): v is string => typeof v === 'string');
     return { member: values.some((v) => normalizeDn(v) === normalizeDn(userDn)), userDn };
   });
+}
+
+/** A fresh authorization (prompt=consent, no IdP session) as `user`, answering the consent page with `consent`. */
+async function authorizeAs(ctx: FlowContext<State>, user: TargetUser, consent: 'approve' | 'deny' = 'approve') {
+  const request = codeRequest(ctx.target, ctx.state.client, { scope: ctx.state.request.scope, prompt: ctx.target.capabilities.openid ? 'consent' : undefined });
+  // A refused sign-in leaves no IdP session behind; anything else may have.
+  if (ctx.state.session !== false) await ctx.browser.resetSession();
+  const outcome = await ctx.browser.authorize(request.url, { user, consent });
+  ctx.state.session = outcome.kind === 'page' && outcome.reason === 'login-rejected' ? false : undefined;
+  return { request, outcome };
+}
+
+/** Signs in with a username built to match `victim` in an unescaped filter, and `victim`'s password: the sign-in must be refused. */
+async function expectInjectionRefused(ctx: FlowContext<State>, c: CheckScope, kind: InjectionKind) {
+  const victim = ctx.target.user('user');
+  const username = injectedUsername(kind, victim.username);
+  const { outcome } = await authorizeAs(ctx, { role: 'user', username, password: victim.password });
+  c.evidence(outcome);
+  if (outcome.kind === 'redirect') {
+    c.fail(`the sign-in as ${JSON.stringify(username)} with ${victim.username}'s password was accepted: the browser reached ${outcome.redirectUri} with ${Object.keys(outcome.params).join(', ')}`);
+  }
+  c.expect(outcome.reason, `where the browser stopped after signing in as ${JSON.stringify(username)}`).toBeOneOf(['login-rejected', 'stopped']);
+  return `the sign-in as ${JSON.stringify(username)} with ${victim.username}'s password was refused`;
+}
+
+/** The budget of an arrow that plays several browser sign-ins (a loaded machine takes seconds for each). */
+const slowStepMs = 150_000;
+
+type Observed = { notApplicable: string } | { error: string } | { dn: string; outcomes: Array<{ request: CodeRequest; outcome: AuthorizeOutcome }> };
+
+/** Runs `fn`, turning a thrown error into { error } so that the check that judges it fails with it. */
+async function observe(fn: () => Promise<Observed>): Promise<Observed> {
+  try {
+    return await fn();
+  } catch (error) {
+    return { error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+}
+
+/** The DN of the user with `role`, when the directory lists it in the consent group; else why not. */
+async function memberDn(ctx: FlowContext<State>, role: 'escaped-dn' | 'escaped-dn-edges' | 'consent-leaver'): Promise<{ user: TargetUser; dn: string } | { notApplicable: string }> {
+  const user = ctx.target.findUser(role);
+  if (!user) return { notApplicable: `the target config has no user with role "${role}"` };
+  const ldap = ctx.target.ldap!;
+  const dn = await withDirectory(ldap, (client) => findUserDn(client, ldap.baseDN, user.username));
+  if (!dn) return { notApplicable: `the directory has no single entry with uid=${user.username}` };
+  if (!(await withDirectory(ldap, (client) => groupHasMember(client, ctx.state.group, dn)))) return { notApplicable: `the directory does not list ${dn} in ${ctx.state.group}` };
+  return { user, dn };
+}
+
+/**
+ * The authorizations the "Verify consent" and "Confirm" arrows judge, played before the flow's
+ * own consent page is opened: a code lives about a minute (RFC 6749 §4.1.2 advises 10 minutes
+ * at most, servers use less), and these sign-ins must not sit between the flow's code and its
+ * exchange. Each is judged, with its evidence, on its arrow.
+ */
+async function observeDirectoryRules(ctx: FlowContext<State>): Promise<void> {
+  const member = (role: 'escaped-dn' | 'escaped-dn-edges') => observe(async () => {
+    const found = await memberDn(ctx, role);
+    if ('notApplicable' in found) return found;
+    return { dn: found.dn, outcomes: [await authorizeAs(ctx, found.user)] };
+  });
+  ctx.state.escapedDn = await member('escaped-dn');
+  ctx.state.dnEdges = await member('escaped-dn-edges');
+
+  // A member consents; taken out of the group, is refused; put back, consents again.
+  const ldap = ctx.target.ldap!;
+  const group = ctx.state.group;
+  const found = await observe(async () => {
+    const leaver = await memberDn(ctx, 'consent-leaver');
+    if ('notApplicable' in leaver) return leaver;
+    const outcomes = [await authorizeAs(ctx, leaver.user)];
+    try {
+      await withDirectory(ldap, (client) => changeMembership(client, group, leaver.dn, 'delete'));
+    } catch (error) {
+      if (error instanceof InsufficientAccessError) return { notApplicable: `the target's LDAP account (${ldap.bindDN}) may not change ${group}` };
+      throw error;
+    }
+    try {
+      outcomes.push(await authorizeAs(ctx, leaver.user));
+    } finally {
+      await withDirectory(ldap, async (client) => {
+        if (!(await groupHasMember(client, group, leaver.dn))) await changeMembership(client, group, leaver.dn, 'add');
+      });
+    }
+    outcomes.push(await authorizeAs(ctx, leaver.user));
+    return { dn: leaver.dn, outcomes };
+  });
+  ctx.state.leaver = found;
+  if (ctx.state.session !== false) await ctx.browser.resetSession();
+}
+
+/** The observation's outcomes, or the check ends (not applicable, or failed with the error). */
+function outcomesOf(c: CheckScope, observed: Observed | undefined, count: number) {
+  if (!observed) return c.fail('the authorizations to judge were not played (arrow "Request authorization" stopped before them)');
+  if ('notApplicable' in observed) return c.notApplicable(observed.notApplicable);
+  if ('error' in observed) return c.fail(`unexpected error: ${observed.error}`);
+  if (observed.outcomes.length < count) return c.fail(`only ${observed.outcomes.length} of ${count} authorizations were played`);
+  return observed;
+}
+
+/** A member of the consent group consented and got a code. */
+function expectConfirmed(c: CheckScope, observed: Observed | undefined, group: string) {
+  const { dn, outcomes } = outcomesOf(c, observed, 1);
+  const { request, outcome } = outcomes[0]!;
+  const params = c.expectAuthorizationResponse(outcome);
+  c.expect(params.code, 'code').toBeNonEmptyString();
+  expectSameState(c, params, request.state);
+  return `${dn}, a member of ${group}, consented and got a code`;
 }
 
 export default defineFlow<State>({
@@ -87,15 +205,33 @@ export default defineFlow<State>({
         if (outcome.kind === 'redirect') return c.fail(`the AS answered at once, with ${Object.keys(outcome.params).join(', ')}, without signing anyone in`);
         c.expect(outcome.reason, 'where the browser stopped').toBe('login-page');
       });
+      // The sign-in looks the username up in the directory: RFC 4515 §3 escapes keep it one user.
+      await ctx.check('wildcard-username-does-not-sign-in', (c) => expectInjectionRefused(ctx, c, 'wildcard'), { soft: true });
+      await ctx.check('filter-closing-username-does-not-sign-in', (c) => expectInjectionRefused(ctx, c, 'filter-close'), { soft: true });
+      await ctx.check('filter-escape-username-does-not-sign-in', (c) => expectInjectionRefused(ctx, c, 'hex-escape'), { soft: true });
+      await ctx.check('metacharacter-username-signs-in', async (c) => {
+        const user = ctx.target.findUser('metacharacters');
+        if (!user) return c.notApplicable('the target config has no user with role "metacharacters"');
+        // Any redirect (a code, or access_denied by the consent policy) shows the sign-in succeeded.
+        const redirect = c.expectRedirect((await authorizeAs(ctx, user)).outcome);
+        return `${JSON.stringify(user.username)} signed in; the AS redirected with ${Object.keys(redirect.params).join(', ')}`;
+      }, { soft: true });
     }, {
       key: 'authorize',
+      // Four sign-ins, each in a fresh browser context.
+      timeoutMs: slowStepMs,
       checks: {
         'authorization-request-accepted-user-asked-sign': { name: 'the authorization request is accepted and the user asked to sign in', spec: 'RFC 6749 §4.1.1, OIDC Core §3.1.2.3' },
+        'wildcard-username-does-not-sign-in': { name: 'a username ending in a filter wildcard (*) does not sign in the user it matches', spec: 'RFC 4515 §3' },
+        'filter-closing-username-does-not-sign-in': { name: 'a username that closes the filter ()(objectClass=*) does not sign in the user it names', spec: 'RFC 4515 §3' },
+        'filter-escape-username-does-not-sign-in': { name: 'a username holding a filter escape (\\61lice) does not sign in the user it spells', spec: 'RFC 4515 §3' },
+        'metacharacter-username-signs-in': { name: 'a user whose username holds filter metacharacters (* ( ) \\) signs in', spec: 'RFC 4515 §3' },
       },
     }),
 
     step('Authorization Server', 'User', 'Display consent', async (ctx) => {
       const { request } = ctx.state;
+      await observeDirectoryRules(ctx);
       await ctx.check('consent-page-displayed-after-sign', async (c) => {
         const page = await openConsentPage(ctx, request.url, ctx.target.user('user'), request.redirectUri);
         c.note('consent page', `${page.title}\n${page.text}`);
@@ -104,6 +240,8 @@ export default defineFlow<State>({
     }, {
       key: 'consent-page',
       needs: { request: 'the authorization request' },
+      // Five authorizations of observeDirectoryRules() before the consent page.
+      timeoutMs: slowStepMs,
       checks: {
         'consent-page-displayed-after-sign': { name: 'the consent page is displayed after sign-in', spec: 'RFC 6749 §4.1.1 (B), OIDC Core §3.1.2.4' },
       },
@@ -147,10 +285,21 @@ export default defineFlow<State>({
         c.expect(params.code, 'code').toBe(undefined);
         expectSameState(c, params, request.state);
       }, { soft: true });
+      // The directory is asked at each authorization: a user taken out of the group is refused the next time.
+      await ctx.check('user-taken-out-consent-group-refused-next', (c) => {
+        const { dn, outcomes } = outcomesOf(c, ctx.state.leaver, 2);
+        const before = c.expectAuthorizationResponse(outcomes[0]!.outcome);
+        c.expect(before.code, 'code while a member').toBeNonEmptyString();
+        const refused = c.expectRedirectError(outcomes[1]!.outcome, 'access_denied');
+        c.expect(refused.code, 'code once taken out').toBe(undefined);
+        expectSameState(c, refused, outcomes[1]!.request.state);
+        return `${dn} got a code as a member, and access_denied once taken out of ${group}`;
+      }, { soft: true });
     }, {
       key: 'verify-consent',
       checks: {
         'consent-user-outside-consent-group-refused-access': { name: 'consent by a user outside the consent group is refused with access_denied', spec: 'RFC 6749 §4.1.2.1' },
+        'user-taken-out-consent-group-refused-next': { name: 'a user taken out of the consent group is refused at the next authorization', spec: 'RFC 6749 §4.1.2.1, RFC 4511 §4.5' },
       },
     }),
 
@@ -161,11 +310,23 @@ export default defineFlow<State>({
         c.expect(params.code, 'code').toBeNonEmptyString();
         ctx.state.code = params.code;
       });
+      await ctx.check('user-put-back-consent-group-confirmed-next', (c) => {
+        const { dn, outcomes } = outcomesOf(c, ctx.state.leaver, 3);
+        const back = c.expectAuthorizationResponse(outcomes[2]!.outcome);
+        c.expect(back.code, 'code').toBeNonEmptyString();
+        expectSameState(c, back, outcomes[2]!.request.state);
+        return `${dn}, put back in ${ctx.state.group}, consented and got a code`;
+      }, { soft: true });
+      await ctx.check('consent-member-escaped-dn-confirmed', (c) => expectConfirmed(c, ctx.state.escapedDn, ctx.state.group), { soft: true });
+      await ctx.check('consent-member-dn-leading-hash-trailing-space-confirmed', (c) => expectConfirmed(c, ctx.state.dnEdges, ctx.state.group), { soft: true });
     }, {
       key: 'confirm',
       needs: { response: 'the answer to the consent' },
       checks: {
         'consent-member-consent-group-confirmed': { name: 'the consent of a member of the consent group is confirmed', spec: 'RFC 6749 §4.1.2' },
+        'user-put-back-consent-group-confirmed-next': { name: 'a user put back in the consent group may consent at the next authorization', spec: 'RFC 6749 §4.1.2, RFC 4511 §4.5' },
+        'consent-member-escaped-dn-confirmed': { name: 'the consent of a member whose DN holds an escaped comma and plus is confirmed', spec: 'RFC 4514 §2.4, RFC 6749 §4.1.2' },
+        'consent-member-dn-leading-hash-trailing-space-confirmed': { name: 'the consent of a member whose RDN value starts with # and ends with a space is confirmed', spec: 'RFC 4514 §2.4, RFC 6749 §4.1.2' },
       },
     }),
 

@@ -3,7 +3,7 @@
  * for what a suite compares against: a user's DN, the groups, and an attribute's values read
  * by its OID. Independent of the code under test: no worker code is used here.
  */
-import { Client, EqualityFilter, OrFilter } from 'ldapts';
+import { Attribute, Change, Client, EqualityFilter, OrFilter } from 'ldapts';
 import type { Target } from '../../harness/flow/index.ts';
 
 type LdapInfo = NonNullable<Target['ldap']>;
@@ -58,4 +58,22 @@ export function serverOf(url: string): { scheme: 'ldap' | 'ldaps'; host: string;
   const u = new URL(url);
   const scheme = u.protocol === 'ldaps:' ? 'ldaps' : 'ldap';
   return { scheme, host: u.hostname.replace(/^\[|\]$/g, ''), ...(u.port ? { port: Number(u.port) } : {}) };
+}
+
+/**
+ * Whether the group `group` lists `userDn` as a member, asked of the directory itself: an
+ * equality match on member (distinguishedNameMatch, RFC 4517 §4.2.15), so the DN's spelling
+ * does not matter.
+ */
+export async function groupHasMember(client: Client, group: string, userDn: string): Promise<boolean> {
+  const { searchEntries } = await client.search(group, { scope: 'base', filter: new EqualityFilter({ attribute: 'member', value: userDn }), attributes: ['1.1'] });
+  return searchEntries.length === 1;
+}
+
+/**
+ * Adds `userDn` to the member values of `group` (operation 'add') or takes it out ('delete').
+ * Throws ldapts' InsufficientAccessError when the target's LDAP account may not write.
+ */
+export async function changeMembership(client: Client, group: string, userDn: string, operation: 'add' | 'delete'): Promise<void> {
+  await client.modify(group, new Change({ operation, modification: new Attribute({ type: 'member', values: [userDn] }) }));
 }

@@ -6,6 +6,8 @@ import { startReferenceTarget } from '../../harness/target/reference.ts';
 import { checkStatus, unpassedChecks } from './support/flow-result.ts';
 
 vitestFlow(flow, () => startReferenceTarget(), {
+  // Two arrows play several sign-ins each and carry their own step budget.
+  stepTimeoutMs: 150_000,
   onResult: (result) => {
     expect(unpassedChecks(result)).toEqual([]);
     expect(result.status).toBe('passed');
