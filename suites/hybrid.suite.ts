@@ -14,6 +14,8 @@ import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-re
 import { checkNonceRequired, expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
 import { expectDenied, expectSameState } from './lib/authorization-response.ts';
 import { checkIdToken, idTokenChecks, type ValidatedIdToken } from './lib/id-token.ts';
+import { checkErrorInFragmentWithState, checkFormPost, checkPromptNoneWithoutSession, checkQueryModeRefused } from './lib/response-mode-checks.ts';
+import { checkUserInfoSub } from './lib/userinfo.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse } from './lib/token-request.ts';
 
@@ -70,9 +72,16 @@ export default defineFlow<State>({
         expectSignInAsked(c, await ctx.browser.authorize(first.url));
       });
 
+      // OIDC Core §3.1.2.1 prompt=none, without a session: an error, in the fragment with the state (§3.3.2.6).
+      {
+        const request = hybridRequest(ctx.target, client, first.params.response_type!, { prompt: 'none' });
+        const outcome = await checkPromptNoneWithoutSession(ctx, 'prompt-none-without-session-answered-error', request);
+        await checkErrorInFragmentWithState(ctx, 'prompt-none-error-in-fragment-with-state', outcome, request.state);
+      }
+
       // OIDC Core §3.3.2.11: the nonce is REQUIRED when the authorization endpoint returns an ID token.
       const withIdToken = usableResponseTypes(ctx.target, client, ['code id_token', 'code id_token token'])[0];
-      await checkNonceRequired(ctx, { refused: 'hybrid-request-id-token-without-nonce-refused', errorCode: 'without-nonce-error-invalid-request' },
+      await checkNonceRequired(ctx, { refused: 'hybrid-request-id-token-without-nonce-refused', errorCode: 'without-nonce-error-invalid-request', state: 'without-nonce-error-carries-state' },
         withIdToken ? hybridRequest(ctx.target, client, withIdToken, { nonce: false }) : undefined,
         'the client can use no hybrid response type with id_token at this target', user);
 
@@ -80,10 +89,17 @@ export default defineFlow<State>({
         const request = hybridRequest(ctx.target, client, first.params.response_type!, { redirectUri: attackerUri });
         c.expectNoRedirect(await ctx.browser.authorize(request.url, { user }), attackerUri);
       }, { soft: true });
+
+      // OAuth 2.0 Multiple Response Types §2.1, §5: a code issued with tokens is never put in the query, even when asked.
+      await checkQueryModeRefused(ctx, 'query-response-mode-puts-nothing-in-query', first, user);
     }, {
       key: 'authorize',
       needs: { requests: 'a hybrid request' },
       checks: {
+        'prompt-none-without-session-answered-error': { name: 'prompt=none without a session is answered with an error of §3.1.2.6, not a page', spec: 'OIDC Core §3.1.2.1, §3.1.2.6' },
+        'prompt-none-error-in-fragment-with-state': { name: 'the error response to prompt=none comes in the fragment with the state', spec: 'OIDC Core §3.3.2.6, §3.1.2.6' },
+        'without-nonce-error-carries-state': { name: 'the refusal of a request without nonce carries the state of its request', spec: 'OIDC Core §3.1.2.6, RFC 6749 §4.1.2.1' },
+        'query-response-mode-puts-nothing-in-query': { name: 'response_mode=query puts no code or token in the query', spec: 'OAuth 2.0 Multiple Response Types §2.1, §5' },
         'accepts-hybrid-request-asks-user-sign': { name: 'the AS accepts the hybrid request and asks the user to sign in', spec: 'OIDC Core §3.3.2.1' },
         'hybrid-request-id-token-without-nonce-refused': { name: 'a hybrid request for an ID token without nonce is refused (no code or token issued)', spec: 'OIDC Core §3.3.2.11' },
         'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error in the fragment', spec: 'RFC 6749 §4.1.2.1, OIDC Core §3.3.2.6' },
@@ -162,9 +178,13 @@ export default defineFlow<State>({
               client, nonce: request.nonce, code: params.code, accessToken: params.access_token,
               requireCHash: true, requireAtHash: has(type, 'token'), tag: type,
             });
+            if (has(type, 'token')) await checkUserInfoSub(ctx, 'userinfo-sub-equals-id-token-sub', params.access_token, issued.idToken?.claims.sub, { type });
           }
         }
       }
+      // OAuth 2.0 Form Post Response Mode §2, in the session the consent opened.
+      const first = ctx.state.issued![0]?.request;
+      if (first) await checkFormPost(ctx, 'form-post-response-mode-posts-response', hybridRequest(ctx.target, client, first.params.response_type!), ctx.target.user('user'));
     }, {
       key: 'authorization-response',
       needs: { issued: 'an authorization response' },
@@ -173,6 +193,8 @@ export default defineFlow<State>({
         'response-comes-fragment-code-state': { name: 'the response to "{type}" comes in the fragment with a code and the state', spec: 'OIDC Core §3.3.2.5, OAuth 2.0 Multiple Response Types §5' },
         'response-carries-bearer-access-token': { name: 'the response to "{type}" carries a Bearer access token', spec: 'OIDC Core §3.3.2.5, RFC 6749 §4.2.2' },
         'response-carries-id-token': { name: 'the response to "{type}" carries an ID token', spec: 'OIDC Core §3.3.2.5' },
+        'userinfo-sub-equals-id-token-sub': { name: 'UserInfo sub for the access token of "{type}" equals the ID token sub', spec: 'OIDC Core §5.3.2' },
+        'form-post-response-mode-posts-response': { name: 'response_mode=form_post posts the response to the redirect_uri, nothing in its URL', spec: 'OAuth 2.0 Form Post Response Mode §2' },
       },
     }),
 
@@ -230,6 +252,16 @@ export default defineFlow<State>({
             c.expect(claims.iss, 'iss').toBe(issued.idToken!.claims.iss);
             c.expect(claims.sub, 'sub').toBe(issued.idToken!.claims.sub);
           }, { soft: true, args: { type } });
+          // §3.3.3.6: "All Claims about the Authentication event present in either SHOULD be present in both."
+          await ctx.check('auth-event-claims-in-both-id-tokens', (c) => {
+            const [, payload] = idToken.split('.');
+            const back = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8') || '{}') as Record<string, unknown>;
+            const front = issued.idToken!.claims;
+            const event = ['auth_time', 'acr', 'amr'];
+            const missing = event.filter((k) => (front[k] === undefined) !== (back[k] === undefined));
+            c.should(missing.length === 0, `claims about the authentication event in only one of the two ID tokens: ${missing.join(', ')}`);
+            return `authentication event claims in both: ${event.filter((k) => front[k] !== undefined && back[k] !== undefined).join(', ') || 'none'}`;
+          }, { soft: true, args: { type } });
         }
       }
     }, {
@@ -239,6 +271,7 @@ export default defineFlow<State>({
         ...idTokenChecks(),
         'token-response-carries-bearer-access-token-id': { name: 'the token response for "{type}" carries a Bearer access token and an ID token, not cached', spec: 'OIDC Core §3.3.3.3, RFC 6749 §5.1' },
         'id-token-token-endpoint-names-iss-sub': { name: 'the ID token of the token endpoint names the iss and sub of the front channel\'s ("{type}")', spec: 'OIDC Core §3.3.3.6' },
+        'auth-event-claims-in-both-id-tokens': { name: 'the claims about the authentication event are in both ID tokens ("{type}")', spec: 'OIDC Core §3.3.3.6', severity: 'warning' },
       },
     }),
   ],

@@ -14,9 +14,12 @@ import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
 import { expectDenied, expectNoGrant, expectSameState } from './lib/authorization-response.ts';
 import { checkNonceRequired, expectFragmentResponse, expectFrontChannelAccessToken, expectSignInAsked, noResponseTypeReason, requestEachResponseType, usableResponseTypes } from './lib/front-channel.ts';
 import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
+import { checkErrorInFragmentWithState, checkFormPost, checkPromptNoneWithoutSession, checkQueryModeRefused } from './lib/response-mode-checks.ts';
+import { checkUserInfoSub } from './lib/userinfo.ts';
 import { resourceScope, scopeFor, scopeTokens } from './lib/scopes.ts';
 
-const responseTypes = ['id_token token', 'token'] as const;
+const responseTypes = ['id_token token', 'token', 'id_token'] as const;
+const has = (type: string, value: string) => type.split(' ').includes(value);
 const attackerUri = 'https://evil.nauthera.test/implicit-callback';
 
 // Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
@@ -63,9 +66,19 @@ export default defineFlow<State>({
         expectSignInAsked(c, await ctx.browser.authorize(first.url));
       });
 
+      // OIDC Core §3.1.2.1 prompt=none, without a session: an error, in the fragment with the state (§3.2.2.6).
+      const silent = usableResponseTypes(ctx.target, client, ['id_token token', 'id_token'])[0];
+      if (silent) {
+        const request = implicitRequest(ctx.target, client, silent, { prompt: 'none' });
+        const outcome = await checkPromptNoneWithoutSession(ctx, 'prompt-none-without-session-answered-error', request);
+        await checkErrorInFragmentWithState(ctx, 'prompt-none-error-in-fragment-with-state', outcome, request.state);
+      } else {
+        ctx.log('no response type with id_token: prompt=none is an OpenID Connect parameter, not sent');
+      }
+
       // OIDC Core §3.2.2.1: nonce is REQUIRED when an ID token comes from the authorization endpoint.
       const withIdToken = usableResponseTypes(ctx.target, client, ['id_token token']).length > 0;
-      await checkNonceRequired(ctx, { refused: 'implicit-request-id-token-without-nonce-refused', errorCode: 'without-nonce-error-invalid-request' },
+      await checkNonceRequired(ctx, { refused: 'implicit-request-id-token-without-nonce-refused', errorCode: 'without-nonce-error-invalid-request', state: 'without-nonce-error-carries-state' },
         withIdToken ? implicitRequest(ctx.target, client, 'id_token token', { nonce: false }) : undefined,
         'the client cannot use "id_token token" at this target', user);
 
@@ -85,10 +98,17 @@ export default defineFlow<State>({
         c.note('request', `response_type "${type}" for client ${other.client_id} (${other.role})`);
         return expectNoGrant(c, await ctx.browser.authorize(request.url, { user }));
       }, { soft: true });
+
+      // OAuth 2.0 Multiple Response Types §2.1, §5: tokens never in the query, even when response_mode=query is asked.
+      await checkQueryModeRefused(ctx, 'query-response-mode-puts-no-token-in-query', first, user);
     }, {
       key: 'authorize',
       needs: { requests: 'an implicit request' },
       checks: {
+        'prompt-none-without-session-answered-error': { name: 'prompt=none without a session is answered with an error of §3.1.2.6, not a page', spec: 'OIDC Core §3.1.2.1, §3.1.2.6' },
+        'prompt-none-error-in-fragment-with-state': { name: 'the error response to prompt=none comes in the fragment with the state', spec: 'OIDC Core §3.2.2.6, §3.1.2.6, RFC 6749 §4.2.2.1' },
+        'without-nonce-error-carries-state': { name: 'the refusal of a request without nonce carries the state of its request', spec: 'OIDC Core §3.1.2.6, RFC 6749 §4.2.2.1' },
+        'query-response-mode-puts-no-token-in-query': { name: 'response_mode=query puts no token in the query', spec: 'OAuth 2.0 Multiple Response Types §2.1, §5' },
         'accepts-implicit-request-asks-user-sign': { name: 'the AS accepts the implicit request and asks the user to sign in', spec: 'RFC 6749 §4.2.1, OIDC Core §3.2.2.1' },
         'implicit-request-id-token-without-nonce-refused': { name: 'an implicit request for an ID token without nonce is refused (no token issued)', spec: 'OIDC Core §3.2.2.1' },
         'without-nonce-error-invalid-request': { name: 'the refusal of a request without nonce is an invalid_request error in the fragment', spec: 'RFC 6749 §4.2.2.1, OIDC Core §3.2.2.6' },
@@ -153,9 +173,15 @@ export default defineFlow<State>({
           expectSameState(c, expectFragmentResponse(c, outcome), request.state);
         }, { soft: true, args: { type } });
         if (!params.access_token && !params.id_token) continue;
-        await ctx.check('response-carries-bearer-access-token', (c) => {
-          expectFrontChannelAccessToken(c, params);
-        }, { soft: true, args: { type } });
+        if (has(type, 'token')) {
+          await ctx.check('response-carries-bearer-access-token', (c) => {
+            expectFrontChannelAccessToken(c, params);
+          }, { soft: true, args: { type } });
+          // RFC 6749 §4.2.2: expires_in RECOMMENDED.
+          await ctx.check('response-carries-expires-in', (c) => {
+            c.should(params.expires_in !== undefined, 'expires_in is RECOMMENDED (RFC 6749 §4.2.2) and the response has none');
+          }, { soft: true, args: { type } });
+        }
         // RFC 6749 §4.2.2: "The authorization server MUST NOT issue a refresh token."
         await ctx.check('no-refresh-token-comes-from-authorization-endpoint', (c) => {
           c.expect(params.refresh_token, 'refresh_token').not.toBeDefined();
@@ -165,7 +191,18 @@ export default defineFlow<State>({
             c.expect(params.id_token, 'id_token').toBeNonEmptyString();
           }, { soft: true, args: { type } });
           if (params.id_token) {
-            await checkIdToken(ctx, params.id_token, { client, nonce: request.nonce, accessToken: params.access_token, requireAtHash: true, tag: type });
+            const idToken = await checkIdToken(ctx, params.id_token, { client, nonce: request.nonce, accessToken: params.access_token, requireAtHash: has(type, 'token'), tag: type });
+            if (has(type, 'token')) await checkUserInfoSub(ctx, 'userinfo-sub-equals-id-token-sub', params.access_token, idToken?.claims.sub, { type });
+            if (type === 'id_token') {
+              // OIDC Core §5.4: "when no Access Token is issued (which is the case for the response_type value id_token), the resulting Claims are returned in the ID Token."
+              await ctx.check('id-token-only-carries-scope-claims', (c) => {
+                if (!idToken) c.notApplicable('the ID token did not decode');
+                if (!request.scope.split(' ').includes('profile')) c.notApplicable('profile was not requested');
+                const profile = ['name', 'family_name', 'given_name', 'preferred_username', 'nickname'].filter((k) => idToken!.claims[k] !== undefined);
+                c.should(profile.length > 0, 'the ID token of response_type id_token SHOULD carry the profile scope\'s claims, and has none');
+                return `profile claims in the ID token: ${profile.join(', ')}`;
+              }, { soft: true });
+            }
           }
         }
         const rs = ctx.target.resourceServer;
@@ -175,11 +212,18 @@ export default defineFlow<State>({
           }, { soft: true, args: { type } });
         }
       }
+      // OAuth 2.0 Form Post Response Mode §2, in the session the consent opened.
+      const first = ctx.state.outcomes![0]?.request;
+      if (first) await checkFormPost(ctx, 'form-post-response-mode-posts-response', implicitRequest(ctx.target, client, first.params.response_type!), ctx.target.user('user'));
     }, {
       key: 'authorization-response',
       needs: { outcomes: 'an authorization response' },
       checks: {
         ...idTokenChecks({ tagged: true }),
+        'response-carries-expires-in': { name: 'the response to "{type}" carries expires_in', spec: 'RFC 6749 §4.2.2', severity: 'warning' },
+        'userinfo-sub-equals-id-token-sub': { name: 'UserInfo sub for the access token of "{type}" equals the ID token sub', spec: 'OIDC Core §5.3.2' },
+        'id-token-only-carries-scope-claims': { name: 'the ID token of response_type id_token carries the claims of the profile scope', spec: 'OIDC Core §5.4', severity: 'warning' },
+        'form-post-response-mode-posts-response': { name: 'response_mode=form_post posts the response to the redirect_uri, nothing in its URL', spec: 'OAuth 2.0 Form Post Response Mode §2' },
         'response-comes-fragment-state': { name: 'the response to "{type}" comes in the fragment with the state', spec: 'RFC 6749 §4.2.2, OAuth 2.0 Multiple Response Types §5' },
         'response-carries-bearer-access-token': { name: 'the response to "{type}" carries a Bearer access token', spec: 'RFC 6749 §4.2.2' },
         'no-refresh-token-comes-from-authorization-endpoint': { name: 'no refresh token comes from the authorization endpoint ("{type}")', spec: 'RFC 6749 §4.2.2' },

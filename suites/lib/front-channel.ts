@@ -6,7 +6,7 @@
  */
 import { sameResponseType, supportsResponseType, type AuthorizeOutcome, type CheckScope, type ClientRole, type FlowContext, type Target, type TargetClient, type TargetUser } from '../../harness/flow/index.ts';
 import type { CodeRequest } from './authorization-request.ts';
-import { expectNoGrant, expectRedirectErrorCode } from './authorization-response.ts';
+import { expectNoGrant, expectRedirectErrorCode, expectSameState } from './authorization-response.ts';
 
 /** The response types of `wanted` the target lists and the client is registered for. */
 export function usableResponseTypes(target: Target, client: TargetClient, wanted: readonly string[]): string[] {
@@ -74,7 +74,7 @@ export function expectFrontChannelAccessToken(c: CheckScope, params: Record<stri
  * response type with an ID token (the reason says why).
  */
 export async function checkNonceRequired(
-  ctx: FlowContext<any>, keys: { refused: string; errorCode: string }, request: CodeRequest | undefined, notApplicable: string, user: TargetUser,
+  ctx: FlowContext<any>, keys: { refused: string; errorCode: string; state?: string }, request: CodeRequest | undefined, notApplicable: string, user: TargetUser,
 ): Promise<void> {
   let outcome: AuthorizeOutcome | undefined;
   await ctx.check(keys.refused, async (c) => {
@@ -86,4 +86,12 @@ export async function checkNonceRequired(
     if (!outcome) return c.notApplicable('no request without nonce was sent');
     expectRedirectErrorCode(c, outcome, 'invalid_request', { fragment: true });
   }, { soft: true });
+  // OIDC Core §3.1.2.6 (and §3.2.2.6, §3.3.2.6): the error response carries the state of its request.
+  if (keys.state) {
+    await ctx.check(keys.state, (c) => {
+      if (!outcome || outcome.kind !== 'redirect' || outcome.params.error === undefined) c.notApplicable('the request without nonce was not answered with an error response');
+      c.evidence(outcome!);
+      expectSameState(c, (outcome as Extract<AuthorizeOutcome, { kind: 'redirect' }>).params, request?.state);
+    }, { soft: true });
+  }
 }
