@@ -26,7 +26,13 @@ export const authorize: Endpoint = {
   name: 'authorization',
   register(router, provider) {
     const handler = async (ctx: Context) => {
-      const params = ctx.method === 'POST' ? await readForm(ctx) : Params.from(new URLSearchParams(ctx.querystring));
+      const { faults } = provider.config;
+      const query = new URLSearchParams(ctx.querystring);
+      // FAULT duplicateParametersAccepted (config/faults.ts, only to prove the harness): a repeated parameter keeps its first value.
+      const search = faults.duplicateParametersAccepted ? new URLSearchParams([...new Map([...query].reverse()).entries()].reverse()) : query;
+      // FAULT emptyResponseModeKept (config/faults.ts, only to prove the harness): response_mode= is not treated as omitted.
+      if (faults.emptyResponseModeKept && ctx.method === 'GET' && query.get('response_mode') === '') search.set('response_mode', '(empty)');
+      const params = ctx.method === 'POST' ? await readForm(ctx) : Params.from(search);
       await authorizeRequest(ctx, provider, params);
     };
     router.get('/authorize', htmlErrors, handler);
@@ -52,7 +58,18 @@ async function authorizeRequest(ctx: Context, provider: Provider, params: Params
   const request: AuthorizationRequest = newAuthorizationRequest(params);
   if (interaction) request.resumed = true;
   // Until the client and redirect_uri are verified, an error is a page (thrown to htmlErrors).
-  for (const check of clientChecks) await check(request, provider);
+  try {
+    for (const check of clientChecks) await check(request, provider);
+  } catch (caught) {
+    // FAULT unknownClientRedirected (config/faults.ts, only to prove the harness): an unknown client's error goes to the redirect_uri it names.
+    const named = params.has('redirect_uri') && !params.firstRepeated() ? params.get('redirect_uri') : undefined;
+    if (provider.config.faults.unknownClientRedirected && caught instanceof OAuthError && caught.error === 'invalid_client' && named && URL.canParse(named)) {
+      request.redirectUri = named;
+      request.state = params.firstRepeated() ? undefined : params.get('state');
+      return respondWithError(ctx, provider, request, caught);
+    }
+    throw caught;
+  }
   if (interaction && interaction.record.clientId !== request.client!.clientId) {
     throw new UnverifiedAuthorizationRequest('invalid_request', 'the sign-in belongs to another client');
   }

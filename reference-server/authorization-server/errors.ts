@@ -12,7 +12,8 @@ export class OAuthError extends Error {
   readonly redirectable: boolean = true;
 
   constructor(error: string, description: string, status = 400, headers: Record<string, string> = {}) {
-    super(description);
+    // RFC 6749 §4.1.2.1, §5.2: error_description holds only %x20-21 / %x23-5B / %x5D-7E (no " and no \).
+    super(description.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7e]/g, '?'));
     this.error = error;
     this.status = status;
     this.headers = headers;

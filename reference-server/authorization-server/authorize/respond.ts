@@ -10,7 +10,8 @@ import { responseModes } from './response-modes.ts';
 
 export function respond(ctx: Context, provider: Provider, request: AuthorizationRequest, params: Record<string, string>): void {
   const all: Record<string, string> = { ...params };
-  if (request.state !== undefined) all.state = request.state;
+  // FAULT stateFormDecoded (config/faults.ts, only to prove the harness): "+" in state comes back as a space.
+  if (request.state !== undefined) all.state = provider.config.faults.stateFormDecoded ? request.state.replace(/\+/g, ' ') : request.state;
   // FAULT omitIss (config/faults.ts, only to prove the harness): no iss, though discovery advertises it.
   if (!provider.config.faults.omitIss) all.iss = provider.issuer;
   const mode = Object.hasOwn(responseModes, request.responseMode) ? responseModes[request.responseMode] : responseModes.query;
@@ -18,5 +19,6 @@ export function respond(ctx: Context, provider: Provider, request: Authorization
 }
 
 export function respondWithError(ctx: Context, provider: Provider, request: AuthorizationRequest, error: OAuthError): void {
-  respond(ctx, provider, request, { error: error.error, error_description: error.message });
+  // FAULT errorsWithoutState (config/faults.ts, only to prove the harness): no state in error responses.
+  respond(ctx, provider, provider.config.faults.errorsWithoutState ? { ...request, state: undefined } : request, { error: error.error, error_description: error.message });
 }

@@ -11,7 +11,11 @@ import { implicitAndHybridHandlers } from './implicit-and-hybrid.ts';
 export type ResponseTypeHandler = (provider: Provider, request: VerifiedRequest, session: SessionRecord) => Promise<Record<string, string>>;
 
 export const responseTypeHandlers: Record<string, ResponseTypeHandler> = {
-  code: async (provider, request, session) => ({ code: await issueCode(provider, request, session) }),
+  code: async (provider, request, session) => ({
+    code: await issueCode(provider, request, session),
+    // FAULT codeChallengeInResponse (config/faults.ts, only to prove the harness): the code_challenge given out.
+    ...(provider.config.faults.codeChallengeInResponse && request.codeChallenge ? { code_challenge: request.codeChallenge } : {}),
+  }),
   ...implicitAndHybridHandlers,
 };
 

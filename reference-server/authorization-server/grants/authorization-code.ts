@@ -28,7 +28,7 @@ export interface AuthorizationCodeRecord extends StoredPayload {
 
 const verifierSyntax = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-export const authorizationCode: GrantHandler = async ({ provider, form, client }) => {
+export const authorizationCode: GrantHandler = async ({ provider, ctx, form, client }) => {
   const code = form.require('code');
   const redirectUri = form.get('redirect_uri');
   const verifier = form.get('code_verifier');
@@ -44,7 +44,13 @@ export const authorizationCode: GrantHandler = async ({ provider, form, client }
     await provider.storage.revokeByGrant(record.grantId);
     throw new InvalidGrant('the authorization code was already used; the tokens issued for it are revoked');
   }
-  if (record.redirectUriSent ? redirectUri !== record.redirectUri : redirectUri !== undefined && redirectUri !== record.redirectUri) {
+  const { faults } = provider.config;
+  // FAULT redirectUriOptionalAtToken (config/faults.ts, only to prove the harness): a missing redirect_uri is let through.
+  // FAULT redirectUriSlashInsensitiveAtToken (config/faults.ts, only to prove the harness): a trailing slash is ignored.
+  const presented = redirectUri === undefined && faults.redirectUriOptionalAtToken ? record.redirectUri
+    : redirectUri !== undefined && faults.redirectUriSlashInsensitiveAtToken && redirectUri.replace(/\/$/, '') === record.redirectUri.replace(/\/$/, '') ? record.redirectUri
+      : redirectUri;
+  if (record.redirectUriSent ? presented !== record.redirectUri : presented !== undefined && presented !== record.redirectUri) {
     throw new InvalidGrant('redirect_uri does not match the authorization request');
   }
   if (record.codeChallenge) {
@@ -58,6 +64,8 @@ export const authorizationCode: GrantHandler = async ({ provider, form, client }
   } else if (verifier !== undefined) {
     throw new InvalidGrant('code_verifier sent for a code issued without code_challenge (PKCE downgrade)');
   }
+  // FAULT noPragmaOnCodeExchange (config/faults.ts, only to prove the harness): no Pragma: no-cache on this token response.
+  if (faults.noPragmaOnCodeExchange) ctx.remove('Pragma');
   return userTokenResponse(provider, {
     client,
     sub: record.sub,

@@ -29,4 +29,125 @@ export const authorizationProofs: FaultProof[] = [
       detail: /^expected a refusal, got HTTP 200 with an access_token$/,
     }],
   },
+  {
+    fault: 'redirectUriPathCaseInsensitive',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorize/redirect-uri-path-case-refused',
+      step: 'Redirects user to Authorization Server',
+      detail: /expected no redirect to \S+\/CALLBACK, the browser was sent to \S+\/CALLBACK with code/,
+    }],
+  },
+  {
+    fault: 'redirectUriQueryIgnored',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorize/redirect-uri-extra-query-refused',
+      step: 'Redirects user to Authorization Server',
+      detail: /expected no redirect to \S+\/callback\?nauthera=extra, the browser was sent to \S+\/callback with code/,
+    }],
+  },
+  {
+    fault: 'unknownClientRedirected',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorize/unknown-client-id-not-redirected',
+      step: 'Redirects user to Authorization Server',
+      detail: /expected no redirect to \S+, the browser was sent to \S+ with error/,
+    }],
+  },
+  {
+    fault: 'duplicateParametersAccepted',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorize/duplicate-parameter-refused',
+      step: 'Redirects user to Authorization Server',
+      detail: /^the AS issued code/,
+    }],
+  },
+  {
+    fault: 'unsupportedResponseTypeAsInvalidRequest',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorize/unsupported-response-type-refused-error-code',
+      step: 'Redirects user to Authorization Server',
+      detail: /invalid_request/,
+    }],
+  },
+  {
+    fault: 'plainPkceAccepted',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorize/unsupported-plain-code-challenge-method-refused',
+      step: 'Redirects user to Authorization Server',
+      detail: /^the AS issued code/,
+    }],
+  },
+  {
+    fault: 'errorsWithoutState',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorize/error-responses-carry-state',
+      step: 'Redirects user to Authorization Server',
+      detail: /carries state \(none\)/,
+    }, {
+      id: 'authorization-code/authorize/prompt-none-without-session-refused',
+      step: 'Redirects user to Authorization Server',
+      detail: /the response carries no state/,
+    }],
+  },
+  {
+    fault: 'stateFormDecoded',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorization-response/state-special-characters-echoed-exactly',
+      step: 'Provides Authorization Code',
+      detail: /^state mismatch/,
+    }],
+  },
+  {
+    fault: 'noPragmaOnCodeExchange',
+    flows: flowsUsing.codeExchange,
+    expected: [{
+      id: 'authorization-code/token-response/token-response-pragma-no-cache',
+      step: 'Provides Access Token (and optionally a Refresh Token)',
+      detail: /Pragma/,
+    }],
+  },
+  {
+    fault: 'redirectUriOptionalAtToken',
+    flows: flowsUsing.codeExchange,
+    expected: [{
+      id: 'authorization-code/token/missing-redirect-uri-refused',
+      step: 'Exchanges Authorization Code for Access Token',
+      detail: /^expected a refusal, got HTTP 200 with an access_token$/,
+    }],
+  },
+  {
+    fault: 'redirectUriSlashInsensitiveAtToken',
+    flows: flowsUsing.codeExchange,
+    expected: [{
+      id: 'authorization-code/token/redirect-uri-trailing-slash-refused',
+      step: 'Exchanges Authorization Code for Access Token',
+      detail: /^expected a refusal, got HTTP 200 with an access_token$/,
+    }],
+  },
+  {
+    fault: 'codeChallengeInResponse',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorization-response/code-challenge-not-in-authorization-response',
+      step: 'Provides Authorization Code',
+      detail: /the code_challenge appears in the authorization response \(code_challenge\)/,
+    }],
+  },
+  {
+    fault: 'emptyResponseModeKept',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [{
+      id: 'authorization-code/authorization-response/empty-parameters-treated-as-omitted',
+      step: 'Provides Authorization Code',
+      detail: /invalid_request/,
+    }],
+  },
 ];

@@ -4,9 +4,10 @@
  * configured with require_pkce, must send a code_challenge.
  */
 import type { AuthorizationRequest } from '../request.ts';
+import type { Provider } from '../../provider.ts';
 import { InvalidRequest } from '../../errors.ts';
 
-export function checkPkce(request: AuthorizationRequest): void {
+export function checkPkce(request: AuthorizationRequest, provider: Provider): void {
   const challenge = request.params.get('code_challenge');
   const method = request.params.get('code_challenge_method');
   if (!request.responseType!.split(' ').includes('code')) {
@@ -16,6 +17,11 @@ export function checkPkce(request: AuthorizationRequest): void {
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
     if (request.client!.requirePkce) throw new InvalidRequest('PKCE is required for this client: send code_challenge with code_challenge_method=S256');
+    return;
+  }
+  // FAULT plainPkceAccepted (config/faults.ts, only to prove the harness): plain taken, though only S256 is advertised.
+  if (method === 'plain' && provider.config.faults.plainPkceAccepted) {
+    request.codeChallenge = challenge;
     return;
   }
   if (method !== 'S256') throw new InvalidRequest('code_challenge_method must be S256 (plain is not supported)');

@@ -22,9 +22,20 @@ export function checkRedirectUri(request: AuthorizationRequest, provider: Provid
     return;
   }
   // FAULT prefixRedirectUri (config/faults.ts, only to prove the harness): prefix matching, the classic open redirect.
-  const registered = provider.config.faults.prefixRedirectUri
+  const { faults } = provider.config;
+  // FAULT redirectUriPathCaseInsensitive (config/faults.ts, only to prove the harness): the path compared ignoring case.
+  // FAULT redirectUriQueryIgnored (config/faults.ts, only to prove the harness): the query left out of the comparison.
+  const loosen = (uri: string) => {
+    const u = URL.canParse(uri) ? new URL(uri) : undefined;
+    if (!u) return uri;
+    if (faults.redirectUriPathCaseInsensitive) u.pathname = u.pathname.toLowerCase();
+    if (faults.redirectUriQueryIgnored) u.search = '';
+    return u.href;
+  };
+  const loose = faults.redirectUriPathCaseInsensitive || faults.redirectUriQueryIgnored;
+  const registered = faults.prefixRedirectUri
     ? client.redirectUris.some((uri) => redirectUri.startsWith(uri))
-    : client.redirectUris.includes(redirectUri);
+    : loose ? client.redirectUris.some((uri) => loosen(uri) === loosen(redirectUri)) : client.redirectUris.includes(redirectUri);
   if (!registered) {
     throw new UnverifiedAuthorizationRequest('invalid_request', 'redirect_uri does not match any URI registered for this client');
   }
