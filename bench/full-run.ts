@@ -35,6 +35,8 @@ export interface FlowTiming {
   /** Between its start and end lines, seen from outside. */
   observedMs: number | null;
   steps: number;
+  /** Checks the flow ran (every status but skipped). */
+  checks: number;
 }
 
 export interface RunPhases {
@@ -49,6 +51,8 @@ export interface FullRunFigures {
   exitCode: number | null;
   wallMs: number;
   suites: number;
+  /** Checks the run ran, over all flows. */
+  checks: number;
   /** results.json durationMs: the flows as the engine timed them. */
   engineMs: number | null;
   phases: RunPhases;
@@ -117,17 +121,20 @@ export async function measureFullRun(root: string, options: { timeoutMs: number;
     const resultsFile = join(out, 'results.json');
     if (!existsSync(resultsFile)) {
       const tail = lines.slice(-6).map((l) => l.text).join(' / ');
-      return { command, exitCode, wallMs: exitAtMs, suites: 0, engineMs: null, phases, reported: null, flows: [], redrawMs: null, error: `no results.json (exit ${exitCode}): ${tail}` };
+      return { command, exitCode, wallMs: exitAtMs, suites: 0, checks: 0, engineMs: null, phases, reported: null, flows: [], redrawMs: null, error: `no results.json (exit ${exitCode}): ${tail}` };
     }
     const result = JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResult;
-    const flows: FlowTiming[] = result.flows.map((f) => ({ id: f.id, status: f.status, durationMs: f.durationMs, observedMs: observed.get(f.id) ?? null, steps: f.steps.length }));
+    const flows: FlowTiming[] = result.flows.map((f) => ({
+      id: f.id, status: f.status, durationMs: f.durationMs, observedMs: observed.get(f.id) ?? null, steps: f.steps.length,
+      checks: f.steps.reduce((n, s) => n + s.checks.filter((c) => c.status !== 'skipped').length, 0),
+    }));
     options.log(`  run: exit ${exitCode}, ${flows.length} flows, ${Math.round(exitAtMs)} ms`);
     let redrawMs: number | null = null;
     if (flows.length > 0) {
       const redraw = await runTimed(process.execPath, [join(root, 'bin', 'nauthera.js'), 'diagrams', '--results', resultsFile, '--out', join(out, 'redraw')], root, options.timeoutMs);
       redrawMs = redraw.exitCode === 0 ? redraw.exitAtMs : null;
     }
-    return { command, exitCode, wallMs: exitAtMs, suites: flows.length, engineMs: result.durationMs, phases, reported: result.phases ?? null, flows, redrawMs };
+    return { command, exitCode, wallMs: exitAtMs, suites: flows.length, checks: flows.reduce((n, f) => n + f.checks, 0), engineMs: result.durationMs, phases, reported: result.phases ?? null, flows, redrawMs };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -104,9 +104,10 @@ describe('tables', () => {
         exitCode: 0,
         wallMs: 21000,
         suites: 3,
+        checks: 20,
         engineMs: 16000,
         phases: { setupMs: 2000, flowsMs: 16000, reportsMs: 2900, exitMs: 100 },
-        flows: [{ id: 'client-credentials', status: 'passed', durationMs: 240, observedMs: 250, steps: 2 }],
+        flows: [{ id: 'client-credentials', status: 'passed', durationMs: 240, observedMs: 250, steps: 2, checks: 20 }],
         redrawMs: null,
       },
       errors: {},
@@ -120,9 +121,10 @@ describe('tables', () => {
     ]);
     const md = benchMarkdown({ ...base, targets });
     expect(md).toContain('| token p99 | nauthera /token p99 latency, 50 connections | 30.0 ms | < 20.0 ms | ❌ not met |');
-    expect(md).toContain('3 of 11 suites present');
+    expect(md).toContain('3 of 12 suites present');
+    expect(md).toContain('3 suites present, 20 checks, 1.0 checks/s');
     expect(md).toContain('load average 0.5 at the start and 1.3 at the end');
-    expect(md).toContain('| flow client-credentials (passed, 2 steps) | 240 ms | 1% |');
+    expect(md).toContain('| flow client-credentials (passed, 2 steps, 20 checks) | 240 ms | 1% |');
 
     // Flows run at once: only their span is a share of the wall time, and the one-at-a-time run is the comparison.
     const parallel = {
