@@ -137,7 +137,7 @@ describe('tables', () => {
     };
     const pmd = benchMarkdown({ ...parallel, targets: targetsOf(parallel) });
     expect(pmd).toContain('| flows, 4 at a time (first start → last end) | 15.0 s | 71% |');
-    expect(pmd).toContain('| · flow client-credentials (passed, 2 steps), beside others | 240 ms | – |');
+    expect(pmd).toContain('| · flow client-credentials (passed, 2 steps, 20 checks), beside others | 240 ms | – |');
     expect(pmd).toContain('| the same run with `--workers 1` (flows 36.0 s, exit 0); wall time ÷ it | 42.0 s | 0.50× |');
   });
 });
