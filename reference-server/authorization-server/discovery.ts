@@ -17,6 +17,10 @@ export const discovery: Endpoint = {
         // FAULT metadataOtherIssuer, oauthMetadataOtherIssuer (config/faults.ts, only to prove the harness):
         // the document names the issuer with a trailing slash.
         if (path.includes('openid') ? faults.metadataOtherIssuer : faults.oauthMetadataOtherIssuer) ctx.body = { ...provider.metadata, issuer: `${provider.issuer}/` };
+        // FAULT metadataUrlWithFragment, metadataArrayAsString (config/faults.ts, only to prove the harness):
+        // a member nothing else reads, with the wrong form.
+        if (faults.metadataUrlWithFragment) ctx.body = { ...(ctx.body as object), op_policy_uri: `${provider.issuer}/policy#terms` };
+        if (faults.metadataArrayAsString) ctx.body = { ...(ctx.body as object), ui_locales_supported: 'en' };
       });
     }
   },

@@ -12,7 +12,7 @@ export const jwks: Endpoint = {
       ctx.remove('Pragma');
       ctx.type = 'application/jwk-set+json';
       const jwks = provider.keys.jwks();
-      // FAULT jwksPrivateRsaMembers, jwksSymmetricKey, jwksShortRsaKey, jwksEcKeyWithoutY, jwksContradictoryKeyOps
+      // FAULT jwksPrivateRsaMembers, jwksSymmetricKey, jwksShortRsaKey, jwksEcKeyWithoutY, jwksContradictoryKeyOps, jwksDuplicateKid
       // (config/faults.ts, only to prove the harness): an extra key breaking one key-set rule each.
       ctx.body = { keys: [...jwks.keys, ...(await faultKeys(provider.config.faults))] };
     });

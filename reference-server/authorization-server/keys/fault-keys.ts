@@ -30,6 +30,12 @@ async function make(faults: FaultsConfig): Promise<JWK[]> {
     const { publicKey } = await generateKeyPair('ES256', { extractable: true });
     keys.push({ ...(await exportJWK(publicKey)), kid: 'fault-key-ops', use: 'sig', key_ops: ['encrypt'] });
   }
+  if (faults.jwksDuplicateKid) {
+    for (let i = 0; i < 2; i++) {
+      const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+      keys.push({ ...(await exportJWK(publicKey)), kid: 'fault-duplicate', use: 'sig', alg: 'ES256' });
+    }
+  }
   return keys;
 }
 

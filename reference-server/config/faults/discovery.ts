@@ -8,5 +8,8 @@ export const discoveryFaults = {
   assertionAlgNoneAdvertised: 'token_endpoint_auth_signing_alg_values_supported lists "none" (breaks RFC 8414 §2, OIDC Discovery §3)',
   metadataBooleanAsString: 'claims_parameter_supported is the string "false", not a JSON boolean (breaks OIDC Discovery §3)',
   oauthMetadataOtherIssuer: 'the RFC 8414 document names the issuer with a trailing slash, unlike the OpenID one (breaks RFC 8414 §3.3)',
+  metadataUrlWithFragment: 'the metadata names an op_policy_uri with a fragment (breaks OIDC Discovery §3, RFC 8414 §2)',
+  metadataArrayAsString: 'ui_locales_supported is the string "en", not a JSON array (breaks OIDC Discovery §3, RFC 8414 §2)',
+  jwksDuplicateKid: 'the JWKS publishes two extra EC keys under one kid (against RFC 7517 §4.5, a SHOULD: a warning)',
   metadataOtherIssuer: 'the discovery document names the issuer with a trailing slash, not the issuer it was fetched for (breaks OIDC Discovery §4.3, RFC 8414 §3.3)',
 } as const;

@@ -49,6 +49,21 @@ export const discoveryProofs: FaultProof[] = [
     expected: [{ id: 'discovery/metadata/oauth-metadata-names-same-issuer', step: metadata, detail: /^issuer at \S+\/\.well-known\/oauth-authorization-server: expected "(http:\/\/127\.0\.0\.1:\d+)", got "\1\/"$/ }],
   },
   {
+    fault: 'metadataUrlWithFragment',
+    flows: ['discovery'],
+    expected: [{ id: 'discovery/metadata/op-policy-uri-is-url', step: metadata, detail: /^op_policy_uri "http:\/\/127\.0\.0\.1:\d+\/policy#terms" has a fragment$/ }],
+  },
+  {
+    fault: 'metadataArrayAsString',
+    flows: ['discovery'],
+    expected: [{ id: 'discovery/metadata/ui-locales-supported-is-string-array', step: metadata, detail: /^ui_locales_supported is "en", not a JSON array$/ }],
+  },
+  {
+    fault: 'jwksDuplicateKid',
+    flows: jwksReaders,
+    expected: [{ id: 'discovery/jwks/kids-distinct', step: keySet, status: 'warning', detail: /the same kid on several keys: kid "fault-duplicate" \(EC\) on 2 keys/ }],
+  },
+  {
     // Every other flow is skipped, naming the mismatch (test/harness/target.test.ts): it runs alone, through discovery only.
     fault: 'metadataOtherIssuer',
     flows: ['discovery'],

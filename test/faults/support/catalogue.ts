@@ -42,6 +42,8 @@ export interface ExpectedFailure {
   detail: RegExp;
   /** How often the check fails in the step (a step may check several responses under one name; default 1). */
   times?: number;
+  /** 'warning' for a fault that breaks a SHOULD: the check must end as a warning (default 'failed'). */
+  status?: 'failed' | 'warning';
 }
 
 export interface FaultProof {
@@ -56,5 +58,5 @@ export interface FaultProof {
 
 export const flowOf = (e: ExpectedFailure) => e.id.split('/')[0] as FlowId;
 /** How a failed check is named in a proof's comparison: "arrow › id [status]". */
-export const keyOf = (e: ExpectedFailure) => `${e.step} › ${e.id} [failed]`;
+export const keyOf = (e: ExpectedFailure) => `${e.step} › ${e.id} [${e.status ?? 'failed'}]`;
 export const keysOf = (list: ExpectedFailure[]) => list.flatMap((e) => Array<string>(e.times ?? 1).fill(keyOf(e)));
