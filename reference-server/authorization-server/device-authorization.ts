@@ -9,6 +9,7 @@ import type { Endpoint } from './endpoint.ts';
 import { endpointUrl } from './provider.ts';
 import { readForm } from './http/body.ts';
 import { authenticateClient } from './client-auth/index.ts';
+import { presentedCredentials } from './client-auth/presented.ts';
 import { InvalidScope, UnauthorizedClient } from './errors.ts';
 import { formatScope, parseScope } from './scopes.ts';
 import { createDeviceAuthorization, deviceCodeGrantType } from './device/device-code.ts';
@@ -20,7 +21,10 @@ export const deviceAuthorization: Endpoint = {
   register(router, provider) {
     router.post('/device_authorization', async (ctx) => {
       const form = await readForm(ctx);
-      const client = await authenticateClient(provider, ctx, form, endpointUrl(provider, '/device_authorization'));
+      // FAULT deviceClientIdAloneAuthenticates (config/faults.ts, only to prove the harness): a client_id with no secret is taken as authentication.
+      const claimed = provider.config.faults.deviceClientIdAloneAuthenticates ? presentedCredentials(ctx, form) : undefined;
+      const unauthenticated = claimed?.method === 'none' ? provider.clients.find(claimed.clientId) : undefined;
+      const client = unauthenticated ?? await authenticateClient(provider, ctx, form, endpointUrl(provider, '/device_authorization'));
       if (!client.grantTypes.includes(deviceCodeGrantType)) throw new UnauthorizedClient('the client may not use the device authorization grant');
       // Required, as at /authorize (RFC 6749 §3.3 lets the server choose between a default and an error).
       const scopes = parseScope(form.get('scope'));

@@ -49,7 +49,8 @@ export async function createDeviceAuthorization(provider: Provider, clientId: st
   let userCode = generateUserCode();
   // A clash with a live code is rare (2^34 codes); draw again rather than hand out the same code twice.
   for (let i = 0; i < 5 && (await provider.storage.find('DeviceCode', userCodeId(userCode))); i++) userCode = generateUserCode();
-  const deviceCode = randomToken();
+  // FAULT shortDeviceCode (config/faults.ts, only to prove the harness): 8 random characters, about 48 bits.
+  const deviceCode = provider.config.faults.shortDeviceCode ? randomToken().slice(0, 8) : randomToken();
   const record: DeviceCodeRecord = {
     clientId,
     scope,

@@ -19,17 +19,21 @@ export const deviceCode: GrantHandler = async ({ provider, form, client }) => {
   const value = form.require('device_code');
   const record = await findDeviceCode(provider, value);
   if (!record) throw new InvalidGrant('the device_code is invalid');
-  if (record.clientId !== client.clientId) throw new InvalidGrant('the device_code was issued to another client');
+  const { faults } = provider.config;
+  // FAULT deviceCodeOfAnotherClient (config/faults.ts, only to prove the harness): whose code it is goes unchecked.
+  if (record.clientId !== client.clientId && !faults.deviceCodeOfAnotherClient) throw new InvalidGrant('the device_code was issued to another client');
   if (record.consumed !== undefined) {
     if (record.grantId) await provider.storage.revokeByGrant(record.grantId);
     throw new InvalidGrant('the device_code was already used; the tokens issued for it are revoked');
   }
-  if (isExpired(provider, record)) throw new ExpiredToken();
+  // FAULT expiredDeviceCodeRedeemable (config/faults.ts, only to prove the harness): the lifetime goes unchecked.
+  if (isExpired(provider, record) && !faults.expiredDeviceCodeRedeemable) throw new ExpiredToken();
   const poll = await notePoll(provider, value, record);
   if (poll.tooFast) throw new SlowDown(poll.interval);
   if (record.status === 'denied') throw new AccessDenied(record.deniedReason ?? 'the user denied the device');
   if (record.status === 'pending') throw new AuthorizationPending();
-  if (!(await provider.storage.consume('DeviceCode', value))) {
+  // FAULT reusableDeviceCode (config/faults.ts, only to prove the harness): the device_code is never spent.
+  if (!faults.reusableDeviceCode && !(await provider.storage.consume('DeviceCode', value))) {
     if (record.grantId) await provider.storage.revokeByGrant(record.grantId);
     throw new InvalidGrant('the device_code was already used; the tokens issued for it are revoked');
   }

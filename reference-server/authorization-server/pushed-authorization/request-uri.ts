@@ -20,10 +20,13 @@ export interface PushedAuthorizationRecord extends StoredPayload {
 export type RequestUriProblem = 'unknown' | 'another-client' | 'used';
 
 export async function savePushedRequest(provider: Provider, clientId: string, params: Record<string, string>): Promise<{ request_uri: string; expires_in: number }> {
-  const id = randomToken();
+  // FAULT shortRequestUri (config/faults.ts, only to prove the harness): 8 random characters, about 48 bits.
+  const id = provider.config.faults.shortRequestUri ? randomToken().slice(0, 8) : randomToken();
   const ttl = provider.config.ttl.pushedAuthorizationRequest;
   const record: PushedAuthorizationRecord = { clientId, params };
   await provider.storage.upsert('PushedAuthorizationRequest', id, record, ttl);
+  // FAULT parResponseWithoutExpiresIn (config/faults.ts, only to prove the harness): the lifetime is not told.
+  if (provider.config.faults.parResponseWithoutExpiresIn) return { request_uri: `${requestUriPrefix}${id}` } as { request_uri: string; expires_in: number };
   return { request_uri: `${requestUriPrefix}${id}`, expires_in: ttl };
 }
 
@@ -40,7 +43,9 @@ export async function redeemPushedRequest(provider: Provider, clientId: string, 
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) return { problem: 'unknown' };
   const record = await provider.storage.find<PushedAuthorizationRecord>('PushedAuthorizationRequest', id);
   if (!record) return { problem: 'unknown' };
-  if (record.clientId !== clientId) return { problem: 'another-client' };
+  // FAULT requestUriOfAnotherClient (config/faults.ts, only to prove the harness): whoever presents the request_uri gets its request.
+  if (record.clientId !== clientId && !provider.config.faults.requestUriOfAnotherClient) return { problem: 'another-client' };
   if (!(await provider.storage.consume('PushedAuthorizationRequest', id))) return { problem: 'used' };
+  if (record.clientId !== clientId) return { params: { ...record.params, client_id: clientId } };
   return { params: record.params };
 }
