@@ -42,6 +42,9 @@ export const revoke: Endpoint = {
       if (!record) return false;
       if (record.clientId !== clientId) throw new InvalidRequest('the token was not issued to this client');
       await provider.storage.revokeByGrant(record.grantId);
+      // FAULT revokedRefreshTokenUsable (config/faults.ts, only to prove the harness): the grant's access
+      // tokens are revoked, the refresh token itself is put back.
+      if (provider.config.faults.revokedRefreshTokenUsable) await provider.storage.upsert('RefreshToken', token, record, Math.max(1, record.familyExp - provider.now()));
       return true;
     }
   },

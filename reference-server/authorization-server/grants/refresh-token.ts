@@ -16,17 +16,20 @@ export const refreshToken: GrantHandler = async ({ provider, form, client }) => 
   const requested = form.has('scope') ? parseScope(form.get('scope')) : undefined;
   const record = await provider.storage.find<RefreshTokenRecord>('RefreshToken', value);
   if (!record) throw new InvalidGrant('the refresh token is invalid, expired or revoked');
-  if (record.clientId !== client.clientId) throw new InvalidGrant('the refresh token was issued to another client');
+  // FAULT refreshTokenOfAnotherClient (config/faults.ts, only to prove the harness): the token's client is not compared.
+  if (record.clientId !== client.clientId && !provider.config.faults.refreshTokenOfAnotherClient) throw new InvalidGrant('the refresh token was issued to another client');
   const granted = record.scope.split(' ');
   // Checked before consuming, so that a refused widening does not burn the token.
   if (requested && record.consumed === undefined) {
     const wider = requested.filter((s) => !granted.includes(s));
-    if (wider.length > 0) throw new InvalidScope(`scope may only narrow; not granted: ${wider.join(' ')}`);
+    // FAULT refreshWidensScope (config/faults.ts, only to prove the harness): a wider scope is granted as asked.
+    if (wider.length > 0 && !provider.config.faults.refreshWidensScope) throw new InvalidScope(`scope may only narrow; not granted: ${wider.join(' ')}`);
   }
   // FAULT noRefreshRotation (config/faults.ts, only to prove the harness): the token is not consumed.
   const rotate = !provider.config.faults.noRefreshRotation;
   if (rotate && !(await provider.storage.consume('RefreshToken', value))) {
-    await provider.storage.revokeByGrant(record.grantId);
+    // FAULT reuseKeepsFamily (config/faults.ts, only to prove the harness): reuse is refused but the family lives on.
+    if (!provider.config.faults.reuseKeepsFamily) await provider.storage.revokeByGrant(record.grantId);
     throw new InvalidGrant('the refresh token was already used; every token of its grant is revoked');
   }
   let account;
@@ -40,7 +43,9 @@ export const refreshToken: GrantHandler = async ({ provider, form, client }) => 
     await provider.storage.revokeByGrant(record.grantId);
     throw new InvalidGrant('the account of this grant no longer exists');
   }
-  const scope = requested && requested.length > 0 ? formatScope(granted.filter((s) => requested.includes(s))) : record.scope;
+  const scope = requested && requested.length > 0
+    ? formatScope(provider.config.faults.refreshWidensScope ? requested : granted.filter((s) => requested.includes(s)))
+    : record.scope;
   const response = await userTokenResponse(provider, {
     client,
     sub: record.sub,

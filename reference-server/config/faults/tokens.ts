@@ -12,4 +12,8 @@ export const tokenFaults = {
   expiresInMilliseconds: 'the client_credentials token response states expires_in in milliseconds (breaks RFC 6749 §5.1)',
   clientTokenTypJwt: 'client_credentials JWT access tokens declare typ JWT instead of at+jwt (breaks RFC 9068 §2.1)',
   clientTokenWithoutIat: 'client_credentials JWT access tokens carry no iat (breaks RFC 9068 §2.2)',
+  refreshWidensScope: 'a refresh asking for more scope than was granted gets it (breaks RFC 6749 §6)',
+  refreshTokenOfAnotherClient: "a refresh token is accepted from a client it was not issued to (breaks RFC 6749 §6)",
+  reuseKeepsFamily: 'a reused rotated refresh token is refused but its successor stays valid (breaks RFC 9700 §4.14.2)',
+  revokedRefreshTokenUsable: 'a revoked refresh token can still be used (breaks RFC 7009 §2.1)',
 } as const;

@@ -114,4 +114,40 @@ export const tokenProofs: FaultProof[] = [
       detail: /^iat: expected a NumericDate, got undefined$/,
     }],
   },
+  {
+    fault: 'refreshWidensScope',
+    flows: flowsUsing.refreshTokens,
+    expected: [{
+      id: 'refresh-token/g-refresh/scope-widening-refresh-refused-invalid-scope',
+      step: '(G) Refresh Token',
+      detail: /^the refreshed grant holds \S+, which the original "[^"]+" did not$/,
+    }],
+  },
+  {
+    fault: 'refreshTokenOfAnotherClient',
+    flows: flowsUsing.refreshTokens,
+    expected: [{
+      id: 'refresh-token/g-refresh/refresh-token-presented-another-client-refused-invalid',
+      step: '(G) Refresh Token',
+      detail: /expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token/,
+    }],
+  },
+  {
+    fault: 'reuseKeepsFamily',
+    flows: flowsUsing.refreshTokens,
+    expected: [{
+      id: 'refresh-token/h-new-tokens/rotated-refresh-token-reuse-revokes-successor',
+      step: '(H) Access Token & Optional Refresh Token',
+      detail: /expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token/,
+    }],
+  },
+  {
+    fault: 'revokedRefreshTokenUsable',
+    flows: flowsUsing.refreshTokens,
+    expected: [{
+      id: 'refresh-token/g-refresh/revoked-refresh-token-refused-invalid-grant',
+      step: '(G) Refresh Token',
+      detail: /expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token/,
+    }],
+  },
 ];
