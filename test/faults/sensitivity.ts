@@ -1,10 +1,11 @@
 /**
  * `npm run faults`: runs the fault catalogue (test/faults/proofs/) in its batches and prints
  * the sensitivity table, fault → check id → arrow → caught or not, with anything a batch
- * failed that no fault expects. Writes the table to reports/faults.md too. Exit 1 when a
- * fault goes uncaught or something else fails. NAUTHERA_FAULTS=a,b runs only those.
+ * failed that no fault expects. Writes the table to reports/faults.md too, and with
+ * --update-readme between the README's `<!-- faults:start -->` and `<!-- faults:end -->` marks.
+ * Exit 1 when a fault goes uncaught or something else fails. NAUTHERA_FAULTS=a,b runs only those.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../harness/flow/runner.ts';
 import { faultDescriptions } from '../../reference-server/config/faults.ts';
@@ -12,6 +13,19 @@ import { faultProofs } from './proofs/index.ts';
 import { disturbedArrows, planBatches, runBatch, selectProofs, unexpectedOf, verdictOf, type FaultVerdict, type Unpassed } from './support/batches.ts';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** Puts the table between the README's marks, so the README shows the latest output. */
+function updateReadme(table: string): void {
+  const file = join(projectRoot, 'README.md');
+  const readme = readFileSync(file, 'utf8');
+  const start = '<!-- faults:start -->';
+  const end = '<!-- faults:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} section to update`);
+  writeFileSync(file, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+  process.stderr.write('README.md: the sensitivity table is updated\n');
+}
 
 async function main(): Promise<number> {
   const batches = planBatches(selectProofs(faultProofs));
@@ -41,6 +55,7 @@ async function main(): Promise<number> {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'faults.md'), `${lines.join('\n')}\n`);
   console.log(lines.join('\n'));
+  if (process.argv.includes('--update-readme')) updateReadme(lines.join('\n'));
   return caught === verdicts.length && extras.length === 0 && disturbed.length === 0 ? 0 : 1;
 }
 
