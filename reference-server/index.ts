@@ -113,8 +113,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const keys = await KeyStore.create(config.keys);
     const { registry, issued } = await ClientRegistry.create(config.clients, { scopes: Object.keys(config.scopes), defaultConsentGroup: config.consent.defaultGroup });
     const ldap = ldapSettingsFor(directory, config.ldap);
-    const groupSource = new WorkerGroupSource(ldap);
-    const accounts = new LdapAccounts(ldap);
+    const groupSource = new WorkerGroupSource(ldap, config.faults);
+    const accounts = new LdapAccounts(ldap, config.faults);
     cleanups.push(() => accounts.close());
     const provider: Provider = {
       issuer,
@@ -123,7 +123,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       keys,
       storage,
       accounts,
-      consentPolicy: new ConsentPolicy(groupSource),
+      consentPolicy: new ConsentPolicy(groupSource, config.faults),
       groupsClaim: new GroupsClaim(groupSource, config.groups.dns),
       resourceAudience: config.resourceServer.audience ?? resourceServer,
       metadata: {},

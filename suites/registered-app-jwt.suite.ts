@@ -18,6 +18,8 @@ import { defineFlow, randomValue, step, type FlowContext, type RedirectOutcome }
 import type { SampleApp } from '../reference-server/sample-app/index.ts';
 import { expectSameState } from './lib/authorization-response.ts';
 import { deleteAtFlowEnd, initialAccessToken, register } from './lib/client-registration.ts';
+import { registrationCheckDeclarations, registrationChecks } from './lib/registration-checks.ts';
+import { managementCheckDeclarations, managementChecks, type DeletedClient } from './lib/client-management-checks.ts';
 
 // Optional members keep FlowDefinition<State> assignable to FlowDefinition (harness/flow/define.ts).
 interface State {
@@ -28,6 +30,8 @@ interface State {
   authorizationUrl?: string;
   appResponse?: { status: number; location?: string };
   callback?: RedirectOutcome;
+  /** The client the delete check removed at its registration_client_uri. */
+  deleted?: DeletedClient;
 }
 
 /** The aud the sample app must require: options.accessTokenAudience, or the reference's resource server. */
@@ -71,9 +75,8 @@ export default defineFlow<State>({
         const json = c.expectJson(res);
         c.expect(json.client_id, 'client_id').toBeNonEmptyString();
         c.expect(json.redirect_uris, 'redirect_uris').toEqual([redirectUri]);
-        // client_secret_basic needs a secret; with one, client_secret_expires_at is REQUIRED.
+        // client_secret_basic needs a secret (client_secret_expires_at has its own check).
         c.expect(json.client_secret, 'client_secret').toBeNonEmptyString();
-        c.expect(json.client_secret_expires_at, 'client_secret_expires_at').toBeNumber();
       });
 
       // RFC 6749 §3.1.2: a redirection endpoint MUST NOT include a fragment.
@@ -112,8 +115,12 @@ export default defineFlow<State>({
         c.expectOAuthError(await exchange(), 'invalid_grant');
         const deleted = await ctx.http.request('DELETE', uri, { bearer: token });
         c.expectStatus(deleted, 204);
+        ctx.state.deleted = { clientId: String(clientId), uri, token, redirectUri };
         c.expectOAuthError(await exchange(), 'invalid_client');
       }, { soft: true });
+
+      await registrationChecks(ctx, valid, registered);
+      await managementChecks(ctx, valid, ctx.state.deleted);
 
       await ctx.check('application-registers-itself-authorization-server', async (c) => {
         const audience = audienceOf(ctx);
@@ -141,6 +148,8 @@ export default defineFlow<State>({
         'unsupported-token-endpoint-auth-method-refused-invalid': { name: 'an unsupported token_endpoint_auth_method is refused with invalid_client_metadata or replaced', spec: 'RFC 7591 §2, §3.2.2' },
         'client-deleted-registration-client-uri-no-longer': { name: 'a client deleted at its registration_client_uri no longer authenticates', spec: 'RFC 7592 §2.3' },
         'application-registers-itself-authorization-server': { name: 'the application registers itself at the authorization server', spec: 'RFC 7591 §3.1' },
+        ...registrationCheckDeclarations(),
+        ...managementCheckDeclarations(),
       },
     }),
 

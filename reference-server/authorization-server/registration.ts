@@ -61,15 +61,23 @@ async function addClient(provider: Provider, config: ClientConfig): Promise<stri
 
 function information(provider: Provider, record: RegistrationRecord, extra: { client_secret?: string; registration_access_token?: string }) {
   const client = provider.clients.find(record.clientId);
+  const faults = provider.config.faults;
+  const metadata: Record<string, unknown> = { ...record.metadata };
+  // FAULT registeredClientUriDropped (config/faults.ts, only to prove the harness): client_uri is kept but not returned.
+  if (faults.registeredClientUriDropped) delete metadata.client_uri;
+  // FAULT provisionedAuthMethodNotReturned (config/faults.ts, only to prove the harness): a defaulted token_endpoint_auth_method is not returned.
+  if (faults.provisionedAuthMethodNotReturned && record.authMethodDefaulted) delete metadata.token_endpoint_auth_method;
   return {
     client_id: record.clientId,
     ...(extra.client_secret !== undefined ? { client_secret: extra.client_secret } : {}),
-    client_id_issued_at: record.clientIdIssuedAt,
+    // FAULT clientIdIssuedAtMillis (config/faults.ts, only to prove the harness): the time of issue in milliseconds.
+    client_id_issued_at: faults.clientIdIssuedAtMillis ? record.clientIdIssuedAt * 1000 : record.clientIdIssuedAt,
     // RFC 7591 §3.2.1: REQUIRED when a secret was issued; 0 means it does not expire.
-    ...(client?.secretSha256 ? { client_secret_expires_at: 0 } : {}),
+    // FAULT secretExpiresAtMissing (config/faults.ts, only to prove the harness): left out.
+    ...(client?.secretSha256 && !faults.secretExpiresAtMissing ? { client_secret_expires_at: 0 } : {}),
     ...(extra.registration_access_token !== undefined ? { registration_access_token: extra.registration_access_token } : {}),
     registration_client_uri: endpointUrl(provider, `${registrationPath}/${encodeURIComponent(record.clientId)}`),
-    ...record.metadata,
+    ...metadata,
   };
 }
 
@@ -82,9 +90,9 @@ export const registration: Endpoint = {
       checkInitialAccessToken(ctx, provider);
       const input = await readJsonObject(ctx);
       const clientId = randomToken(16);
-      const { config, metadata } = checkClientMetadata(input, clientId, supported(provider));
+      const { config, metadata } = checkClientMetadata(input, clientId, supported(provider), provider.config.faults);
       const clientSecret = await addClient(provider, config);
-      const record: RegistrationRecord = { clientId, clientIdIssuedAt: provider.now(), metadata };
+      const record: RegistrationRecord = { clientId, clientIdIssuedAt: provider.now(), metadata, ...(input.token_endpoint_auth_method === undefined ? { authMethodDefaulted: true } : {}) };
       const token = await issueRegistrationAccessToken(provider, record);
       ctx.status = 201;
       ctx.body = information(provider, record, { client_secret: clientSecret, registration_access_token: token });
@@ -104,16 +112,24 @@ export const registration: Endpoint = {
       if (owned) throw new InvalidRequest(`an update must not include ${owned} (RFC 7592 §2.2)`);
       if (input.client_id !== clientId) throw new InvalidRequest('client_id must be the client\'s own client_id (RFC 7592 §2.2)');
       const current = provider.clients.find(clientId)!;
-      if (input.client_secret !== undefined && (typeof input.client_secret !== 'string' || !secretMatches(current, input.client_secret))) {
+      // FAULT updateAcceptsChosenSecret (config/faults.ts, only to prove the harness): a client_secret that is not the current one becomes the secret.
+      const chosenSecret = provider.config.faults.updateAcceptsChosenSecret && typeof input.client_secret === 'string' && !secretMatches(current, input.client_secret) ? input.client_secret : undefined;
+      if (chosenSecret === undefined && input.client_secret !== undefined && (typeof input.client_secret !== 'string' || !secretMatches(current, input.client_secret))) {
         throw new InvalidRequest('client_secret does not match the current secret (RFC 7592 §2.2)');
       }
-      const { config, metadata } = checkClientMetadata(input, clientId, supported(provider));
+      const { config, metadata } = checkClientMetadata(input, clientId, supported(provider), provider.config.faults);
       // The secret stays the same while the client keeps a secret-based method; one is made when it starts needing one.
-      if (current.secretSha256 && (config.token_endpoint_auth_method === 'client_secret_basic' || config.token_endpoint_auth_method === 'client_secret_post')) {
+      if (chosenSecret !== undefined) config.client_secret = chosenSecret;
+      else if (current.secretSha256 && (config.token_endpoint_auth_method === 'client_secret_basic' || config.token_endpoint_auth_method === 'client_secret_post')) {
         config.client_secret_sha256 = current.secretSha256.toString('base64url');
       }
+      const updated: RegistrationRecord = { ...record, metadata, authMethodDefaulted: input.token_endpoint_auth_method === undefined || undefined };
+      // FAULT updateNotSaved (config/faults.ts, only to prove the harness): the update is answered but neither the client nor its registration changes.
+      if (provider.config.faults.updateNotSaved) {
+        ctx.body = information(provider, updated, { registration_access_token: token });
+        return;
+      }
       const clientSecret = await addClient(provider, config);
-      const updated: RegistrationRecord = { ...record, metadata };
       await saveRegistration(provider, token, updated);
       ctx.body = information(provider, updated, { client_secret: clientSecret, registration_access_token: token });
     });

@@ -8,6 +8,7 @@ import { builtInSchema, numericOid, readServerSchema, type AttributeSchema } fro
 import { InvalidDnError, UnknownOidError } from './errors.ts';
 import { openSession } from './session.ts';
 import { parseLdapWorkerUrl, type LdapWorkerUrl } from './url.ts';
+import type { FaultsConfig } from '../config/faults.ts';
 
 /** One group's attributes: OID -> values (an empty array when the group has none). */
 export type GroupAttributes = Record<string, string[]>;
@@ -35,6 +36,8 @@ export interface LdapWorkerConfig {
   /** Attribute OIDs to read, numeric (e.g. 2.5.4.3 for cn, 2.5.4.31 for member). */
   oids: string[];
   observer?: LdapWorkerObserver;
+  /** The reference server's faults (config/faults.ts), only to prove the harness. */
+  faults?: FaultsConfig;
 }
 
 function checkGroups(groups: string[], baseDN: string): void {
@@ -91,7 +94,9 @@ export async function readGroupAttributes(config: LdapWorkerConfig): Promise<Lda
       if (entry) {
         for (const [name, value] of Object.entries(entry)) {
           if (name === 'dn') continue;
-          for (const oid of schema.requestedOidsFor(name, requested)) attributes[oid].push(...asStrings(value));
+          // FAULT workerUnescapesDnValues (config/faults.ts, only to prove the harness): hex escapes in values are decoded, so a DN value loses its RFC 4514 escaping.
+          const values = config.faults?.workerUnescapesDnValues ? asStrings(value).map((v) => v.replace(/\\([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))) : asStrings(value);
+          for (const oid of schema.requestedOidsFor(name, requested)) attributes[oid].push(...values);
         }
       }
       result.groups[group] = attributes;

@@ -220,7 +220,7 @@ describe('config', () => {
   it('accepts the default config', () => {
     const config = resolveConfig(defaultConfig);
     expect(config.clients.map((c) => c.role)).toEqual(expect.arrayContaining(['confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'service', 'service-post', 'service-jwt', 'opaque']));
-    expect(config.users.map((u) => u.role).sort()).toEqual(['escaped-dn', 'outsider', 'special', 'user']);
+    expect(config.users.map((u) => u.role).sort()).toEqual(['consent-leaver', 'escaped-dn', 'escaped-dn-edges', 'metacharacters', 'outsider', 'special', 'user']);
   });
 
   it.each([

@@ -35,6 +35,8 @@ export function parseDn(dn: string): Ava[][] {
       // A BER-encoded value in hex: compare it as written.
       const end = dn.slice(i).search(/[,;+]/);
       const raw = end < 0 ? dn.slice(i) : dn.slice(i, i + end);
+      // RFC 4514 §2.4: '#' starts a hexstring only; a value that starts with a '#' character escapes it.
+      if (!/^#([0-9a-fA-F]{2})+$/.test(raw.trim())) throw new DnSyntaxError(`"${raw.trim()}" is neither a hexstring nor an escaped '#'`);
       bytes.push(...Buffer.from(raw.trim().toLowerCase(), 'utf8'));
       i += raw.length;
     } else {

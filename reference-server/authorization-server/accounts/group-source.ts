@@ -6,6 +6,7 @@
  */
 import { LdapWorkerError, LdapWorkerUrl, runOnce, UnknownGroupDnError, type LdapWorkerResult } from '../../ldap-worker/index.ts';
 import { DirectoryUnavailable, type LdapSettings } from './ldap-connection.ts';
+import type { FaultsConfig } from '../../config/faults.ts';
 
 export const oids = {
   cn: '2.5.4.3',
@@ -21,7 +22,7 @@ export interface GroupSource {
 export class WorkerGroupSource implements GroupSource {
   private readonly url: LdapWorkerUrl;
 
-  constructor(settings: LdapSettings) {
+  constructor(settings: LdapSettings, private readonly faults: FaultsConfig = {}) {
     const server = new URL(settings.url);
     this.url = new LdapWorkerUrl({
       scheme: server.protocol === 'ldaps:' ? 'ldaps' : 'ldap',
@@ -49,7 +50,7 @@ export class WorkerGroupSource implements GroupSource {
   private async pass(groupDNs: string[], attributeOids: string[]): Promise<GroupAttributes> {
     try {
       let handed: GroupAttributes = { groups: {} };
-      await runOnce({ url: this.url, groups: groupDNs, oids: attributeOids }, (result) => {
+      await runOnce({ url: this.url, groups: groupDNs, oids: attributeOids, faults: this.faults }, (result) => {
         handed = result;
       });
       return handed;

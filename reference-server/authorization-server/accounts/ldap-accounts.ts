@@ -7,6 +7,7 @@ import { InvalidCredentialsError, NoSuchObjectError, type Entry } from 'ldapts';
 import { escapeFilterValue } from './ldap-filter.ts';
 import { DirectoryUnavailable, firstValue, withLdap, type LdapSettings } from './ldap-connection.ts';
 import { ServiceConnections } from './service-connections.ts';
+import type { FaultsConfig } from '../../config/faults.ts';
 
 export interface Account {
   /** Stable subject: the entry's entryUUID, which survives renames (OIDC Core §2: never reassigned). */
@@ -24,7 +25,7 @@ const accountAttributes = ['entryUUID', 'cn', 'givenName', 'sn', 'mail'];
 export class LdapAccounts {
   private readonly service: ServiceConnections;
 
-  constructor(readonly settings: LdapSettings) {
+  constructor(readonly settings: LdapSettings, private readonly faults: FaultsConfig = {}) {
     this.service = new ServiceConnections(settings);
   }
 
@@ -64,7 +65,7 @@ export class LdapAccounts {
 
   private async findEntry(username: string): Promise<Entry | undefined> {
     const attribute = this.settings.usernameAttribute;
-    const filter = `(&(objectClass=inetOrgPerson)(${attribute}=${escapeFilterValue(username)}))`;
+    const filter = `(&(objectClass=inetOrgPerson)(${attribute}=${escapeFilterValue(username, this.faults)}))`;
     let entries: Entry[];
     try {
       ({ searchEntries: entries } = await this.service.use((client) =>

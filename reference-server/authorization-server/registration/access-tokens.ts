@@ -19,6 +19,8 @@ export interface RegistrationRecord extends StoredPayload {
   clientId: string;
   clientIdIssuedAt: number;
   metadata: RegisteredMetadata;
+  /** The client left token_endpoint_auth_method out, so the server provisioned it (RFC 7591 §2). */
+  authMethodDefaulted?: boolean;
 }
 
 /** Registered clients live as long as the server; their tokens nearly so. */
@@ -64,7 +66,9 @@ export async function registrationOf(ctx: Context, provider: Provider, clientId:
   const token = headerBearer(ctx);
   if (token.length > 512) throw new InvalidToken('the registration access token is invalid');
   const record = await provider.storage.find<RegistrationRecord>('RegistrationAccessToken', sha256(token).toString('base64url'));
-  if (!record || record.clientId !== clientId) throw new InvalidToken('the registration access token is invalid or is not the one of this client');
+  // FAULT registrationTokenNotBoundToClient (config/faults.ts, only to prove the harness): any valid registration access token manages any client.
+  const bound = provider.config.faults.registrationTokenNotBoundToClient || record?.clientId === clientId;
+  if (!record || !bound) throw new InvalidToken('the registration access token is invalid or is not the one of this client');
   if (!provider.clients.find(clientId)) {
     // RFC 7592 §2.1: the client is gone, so the token SHOULD be revoked.
     await revokeRegistrationAccessToken(provider, token);

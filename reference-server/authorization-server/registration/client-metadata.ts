@@ -12,7 +12,9 @@
 import type { JWK } from 'jose';
 import type { ClientConfig, SigningAlg, TokenEndpointAuthMethod } from '../../config/types.ts';
 import { InvalidClientMetadata, InvalidRedirectUri } from './errors.ts';
+import { InvalidRequest } from '../errors.ts';
 import { canonicalResponseType } from '../authorize/response-types.ts';
+import type { FaultsConfig } from '../../config/faults.ts';
 
 export interface SupportedMetadata {
   grantTypes: string[];
@@ -35,7 +37,7 @@ const urlFields = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const;
 const textFields = ['client_name', 'software_id', 'software_version'] as const;
 const privateJwkMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
-export function checkClientMetadata(input: Record<string, unknown>, clientId: string, supported: SupportedMetadata): { config: ClientConfig; metadata: RegisteredMetadata } {
+export function checkClientMetadata(input: Record<string, unknown>, clientId: string, supported: SupportedMetadata, faults: FaultsConfig = {}): { config: ClientConfig; metadata: RegisteredMetadata } {
   const authMethod = (input.token_endpoint_auth_method ?? 'client_secret_basic') as TokenEndpointAuthMethod;
   if (typeof authMethod !== 'string' || !supported.authMethods.includes(authMethod)) {
     throw new InvalidClientMetadata(`token_endpoint_auth_method must be one of ${supported.authMethods.join(', ')}`);
@@ -55,8 +57,10 @@ export function checkClientMetadata(input: Record<string, unknown>, clientId: st
   }
   if (authMethod === 'none' && grantTypes.includes('client_credentials')) throw new InvalidClientMetadata('client_credentials needs a client that authenticates (not token_endpoint_auth_method none)');
 
-  const redirectUris = redirectUriList(input.redirect_uris);
-  if (responseTypes.length > 0 && redirectUris.length === 0) throw new InvalidRedirectUri('redirect_uris is required for a client that uses the authorization endpoint');
+  const redirectUris = redirectUriList(input.redirect_uris, faults);
+  // FAULT publicClientWithoutRedirectUris (config/faults.ts, only to prove the harness): a public client may leave its redirect URIs out.
+  const exempt = faults.publicClientWithoutRedirectUris && authMethod === 'none';
+  if (responseTypes.length > 0 && redirectUris.length === 0 && !exempt) throw new InvalidRedirectUri('redirect_uris is required for a client that uses the authorization endpoint');
 
   const metadata: RegisteredMetadata = { redirect_uris: redirectUris, grant_types: grantTypes, response_types: responseTypes, token_endpoint_auth_method: authMethod };
   const config: ClientConfig = {
@@ -83,7 +87,9 @@ export function checkClientMetadata(input: Record<string, unknown>, clientId: st
     if (typeof value !== 'string' || !isWebUrl(value)) throw new InvalidClientMetadata(`${field} must be an http or https URL`);
     metadata[field] = value;
   }
-  if (input.contacts !== undefined) {
+  // FAULT invalidContactsKept (config/faults.ts, only to prove the harness): contacts that are a string, not an array, are kept as sent.
+  if (faults.invalidContactsKept && typeof input.contacts === 'string') metadata.contacts = input.contacts;
+  else if (input.contacts !== undefined) {
     const contacts = stringList(input.contacts, 'contacts')!;
     if (contacts.length > 10 || contacts.some((c) => c.length > 320)) throw new InvalidClientMetadata('contacts: at most 10, each at most 320 characters');
     metadata.contacts = contacts;
@@ -125,12 +131,14 @@ function stringList(value: unknown, field: string): string[] | undefined {
  * on a loopback host; a native app's private-use scheme in reverse-domain form. Never a
  * fragment (RFC 6749 §3.1.2), never credentials, never javascript:, data: or file:.
  */
-function redirectUriList(value: unknown): string[] {
+function redirectUriList(value: unknown, faults: FaultsConfig): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > 20) throw new InvalidRedirectUri('redirect_uris must be an array of at most 20 URIs');
   for (const uri of value) {
     if (typeof uri !== 'string' || uri.length === 0 || uri.length > 2000) throw new InvalidRedirectUri('each redirect URI must be a string of 1 to 2000 characters');
     const problem = redirectUriProblem(uri);
+    // FAULT fragmentRedirectUriInvalidRequest (config/faults.ts, only to prove the harness): a redirect URI with a fragment is refused with the wrong error code.
+    if (problem && faults.fragmentRedirectUriInvalidRequest && uri.includes('#')) throw new InvalidRequest(`redirect URI "${uri.slice(0, 200)}" ${problem}`);
     if (problem) throw new InvalidRedirectUri(`redirect URI "${uri.slice(0, 200)}" ${problem}`);
   }
   return [...new Set(value as string[])];
