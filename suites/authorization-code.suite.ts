@@ -243,38 +243,6 @@ export default defineFlow<State>({
       await ctx.check('error-description-characters', (c) => expectMemberCharacters(c, seen(), 'error_description', errorCharacters), { soft: true });
       await ctx.check('error-uri-characters', (c) => expectMemberCharacters(c, seen(), 'error_uri', errorUriCharacters), { soft: true });
 
-      // RFC 6749 §3.3: without scope the AS MUST use a default or fail with invalid_scope. An
-      // OpenID Provider may also call it a missing required parameter (OIDC Core §3.1.2.1).
-      await ctx.check('request-without-scope-defaulted-or-invalid-scope', async (c) => {
-        const r = codeRequest(ctx.target, client, { scope: request.scope });
-        const outcome = await probe(authorizationUrl(ctx.target, Object.entries(r.params).filter(([k]) => k !== 'scope')));
-        c.evidence(outcome);
-        if (outcome.kind === 'page') {
-          c.should(false, `refused with a page ("${outcome.title}"), not an invalid_scope error response to the client`);
-          return;
-        }
-        if (outcome.params.code !== undefined) return 'the AS used a default scope';
-        c.expectRedirectError(outcome, ctx.target.capabilities.openid ? ['invalid_scope', 'invalid_request'] : 'invalid_scope');
-      }, { soft: true });
-      // RFC 6749 §3.3: the AS may refuse a scope (invalid_scope, §4.1.2.1) or ignore it, and then
-      // MUST name the granted scope in the token response (§5.1).
-      await ctx.check('unsupported-scope-refused-or-left-out', async (c) => {
-        const unknown = 'nauthera_unsupported_scope';
-        const r = codeRequest(ctx.target, client, { scope: `${request.scope} ${unknown}`.trim() });
-        const outcome = await probe(r.url);
-        c.evidence(outcome);
-        if (outcome.kind === 'page') return `refused with a page ("${outcome.title}")`;
-        if (outcome.params.error !== undefined) {
-          c.expectRedirectError(outcome, 'invalid_scope');
-          return;
-        }
-        const res = await exchangeCode(ctx, r, c.expectAuthorizationResponse(outcome).code!);
-        c.expectStatus(res, 200);
-        const granted = res.json?.scope;
-        if (typeof granted !== 'string') c.fail(`the scope "${unknown}" was not refused and the token response names no scope, so it was granted as requested (RFC 6749 §5.1: scope is REQUIRED when it differs)`);
-        c.expect((granted as string).split(' '), 'granted scope').not.toContain(unknown);
-        return `left out: granted "${granted}"`;
-      }, { soft: true });
       // RFC 7636 §4.2: S256 is Mandatory To Implement on the server.
       await ctx.check('s256-code-challenge-method-supported', (c) => {
         const methods = ctx.target.capabilities.codeChallengeMethods;
@@ -283,31 +251,6 @@ export default defineFlow<State>({
           return;
         }
         c.expect(methods, 'code_challenge_methods_supported').toContain('S256');
-      }, { soft: true });
-      // RFC 7636 §4.2: an S256 challenge is 43 base64url characters; §4.4.1 invalid_request is the
-      // fitting answer to another value, but no MUST says so.
-      await ctx.check('malformed-code-challenge-refused', async (c) => {
-        const r = codeRequest(ctx.target, client, { scope: request.scope, extra: { code_challenge: 'short' } });
-        const outcome = await probe(r.url);
-        c.evidence(outcome);
-        const issued = outcome.kind === 'redirect' && outcome.params.code !== undefined;
-        c.should(!issued, 'a code was issued for code_challenge "short" (not 43 base64url characters)');
-        return issued ? undefined : 'refused';
-      }, { soft: true });
-      // RFC 7636 §4.4.1: a server that requires PKCE answers a request without it with invalid_request;
-      // RFC 9700 §2.1.1: public clients MUST use PKCE, so an AS should require it of them.
-      await ctx.check('public-client-without-code-challenge-refused', async (c) => {
-        const pub = ctx.target.findClient('public');
-        if (!pub) c.notApplicable('the target has no client with role "public"');
-        const r = codeRequest(ctx.target, pub!, { scope: scopeFor(ctx.target, pub!, request.scope.split(' ')), pkce: false });
-        const outcome = await probe(r.url);
-        c.evidence(outcome);
-        if (outcome.kind === 'redirect' && outcome.params.code !== undefined) {
-          c.should(false, `public client ${pub!.client_id} got a code without code_challenge`);
-          return;
-        }
-        if (outcome.kind === 'redirect') c.expectRedirectError(outcome, 'invalid_request');
-        return outcome.kind === 'page' ? `refused with a page ("${outcome.title}")` : undefined;
       }, { soft: true });
     }, {
       key: 'authorize',
@@ -329,11 +272,7 @@ export default defineFlow<State>({
         'error-code-characters': { name: 'error codes of error responses use only the characters RFC 6749 allows', spec: 'RFC 6749 §4.1.2.1' },
         'error-description-characters': { name: 'error_description of error responses uses only the characters RFC 6749 allows', spec: 'RFC 6749 §4.1.2.1' },
         'error-uri-characters': { name: 'error_uri of error responses uses only the characters RFC 6749 allows', spec: 'RFC 6749 §4.1.2.1' },
-        'request-without-scope-defaulted-or-invalid-scope': { name: 'a request without scope gets a default scope or invalid_scope', spec: 'RFC 6749 §3.3' },
-        'unsupported-scope-refused-or-left-out': { name: 'an unsupported scope is refused with invalid_scope or left out of the granted scope', spec: 'RFC 6749 §3.3, §5.1' },
         's256-code-challenge-method-supported': { name: 'S256 is a supported code_challenge_method', spec: 'RFC 7636 §4.2, RFC 9700 §2.1.1' },
-        'malformed-code-challenge-refused': { name: 'a code_challenge that is not an S256 value is refused', spec: 'RFC 7636 §4.2, §4.4.1', severity: 'warning' },
-        'public-client-without-code-challenge-refused': { name: 'a public client\'s request without code_challenge is refused with invalid_request', spec: 'RFC 7636 §4.4.1, RFC 9700 §2.1.1' },
         'prompt-none-without-session-refused': { name: 'prompt=none without a session is answered with an error (login_required or another of §3.1.2.6), not a page', spec: 'OIDC Core §3.1.2.1, §3.1.2.6' },
         'unregistered-redirect-uri-refused-without-redirecting': { name: 'an unregistered redirect_uri is refused without redirecting', spec: 'RFC 6749 §3.1.2.4, RFC 9700 §4.1.3' },
         'redirect-uri-not-exactly-registered-one-refused': { name: 'a redirect_uri not exactly the registered one is refused without redirecting', spec: 'RFC 9700 §4.1.3, RFC 6749 §3.1.2.4' },
@@ -419,12 +358,73 @@ export default defineFlow<State>({
         const params = c.expectAuthorizationResponse(await probeAuthorize(ctx, r.url, { user: ctx.target.user('user') }));
         expectSameState(c, params, state);
       }, { soft: true });
+      // RFC 6749 §3.3: without scope the AS MUST use a default or fail with invalid_scope. An
+      // OpenID Provider may also call it a missing required parameter (OIDC Core §3.1.2.1).
+      await ctx.check('request-without-scope-defaulted-or-invalid-scope', async (c) => {
+        const r = codeRequest(ctx.target, request.client, { scope: request.scope });
+        const outcome = await probeAuthorize(ctx, authorizationUrl(ctx.target, Object.entries(r.params).filter(([k]) => k !== 'scope')), { user: ctx.target.user('user') });
+        c.evidence(outcome);
+        if (outcome.kind === 'page') {
+          c.should(false, `refused with a page ("${outcome.title}"), not an invalid_scope error response to the client`);
+          return;
+        }
+        if (outcome.params.code !== undefined) return 'the AS used a default scope';
+        c.expectRedirectError(outcome, ctx.target.capabilities.openid ? ['invalid_scope', 'invalid_request'] : 'invalid_scope');
+      }, { soft: true });
+      // RFC 6749 §3.3: the AS may refuse a scope (invalid_scope, §4.1.2.1) or ignore it, and then
+      // MUST name the granted scope in the token response (§5.1).
+      await ctx.check('unsupported-scope-refused-or-left-out', async (c) => {
+        const unknown = 'nauthera_unsupported_scope';
+        const r = codeRequest(ctx.target, request.client, { scope: `${request.scope} ${unknown}`.trim() });
+        const outcome = await probeAuthorize(ctx, r.url, { user: ctx.target.user('user') });
+        c.evidence(outcome);
+        if (outcome.kind === 'page') return `refused with a page ("${outcome.title}")`;
+        if (outcome.params.error !== undefined) {
+          c.expectRedirectError(outcome, 'invalid_scope');
+          return;
+        }
+        const res = await exchangeCode(ctx, r, c.expectAuthorizationResponse(outcome).code!);
+        c.expectStatus(res, 200);
+        const granted = res.json?.scope;
+        if (typeof granted !== 'string') c.fail(`the scope "${unknown}" was not refused and the token response names no scope, so it was granted as requested (RFC 6749 §5.1: scope is REQUIRED when it differs)`);
+        c.expect((granted as string).split(' '), 'granted scope').not.toContain(unknown);
+        return `left out: granted "${granted}"`;
+      }, { soft: true });
+      // RFC 7636 §4.2: an S256 challenge is 43 base64url characters; §4.4.1 invalid_request is the
+      // fitting answer to another value, but no MUST says so.
+      await ctx.check('malformed-code-challenge-refused', async (c) => {
+        const r = codeRequest(ctx.target, request.client, { scope: request.scope, extra: { code_challenge: 'short' } });
+        const outcome = await probeAuthorize(ctx, r.url, { user: ctx.target.user('user') });
+        c.evidence(outcome);
+        const issued = outcome.kind === 'redirect' && outcome.params.code !== undefined;
+        c.should(!issued, 'a code was issued for code_challenge "short" (not 43 base64url characters)');
+        return issued ? undefined : 'refused';
+      }, { soft: true });
+      // RFC 7636 §4.4.1: a server that requires PKCE answers a request without it with invalid_request;
+      // RFC 9700 §2.1.1: public clients MUST use PKCE, so an AS should require it of them.
+      await ctx.check('public-client-without-code-challenge-refused', async (c) => {
+        const pub = ctx.target.findClient('public');
+        if (!pub) c.notApplicable('the target has no client with role "public"');
+        const r = codeRequest(ctx.target, pub!, { scope: scopeFor(ctx.target, pub!, request.scope.split(' ')), pkce: false });
+        const outcome = await probeAuthorize(ctx, r.url, { user: ctx.target.user('user') });
+        c.evidence(outcome);
+        if (outcome.kind === 'redirect' && outcome.params.code !== undefined) {
+          c.should(false, `public client ${pub!.client_id} got a code without code_challenge`);
+          return;
+        }
+        if (outcome.kind === 'redirect') c.expectRedirectError(outcome, 'invalid_request');
+        return outcome.kind === 'page' ? `refused with a page ("${outcome.title}")` : undefined;
+      }, { soft: true });
     }, {
       key: 'authorization-response',
       needs: { outcome: 'the browser back at the client' },
       checks: {
         'empty-parameters-treated-as-omitted': { name: 'parameters sent without a value are treated as omitted', spec: 'RFC 6749 §3.1' },
         'state-special-characters-echoed-exactly': { name: 'a state holding spaces, +, %, &, # and other VSCHARs is echoed exactly', spec: 'RFC 6749 §4.1.2, A.5' },
+        'request-without-scope-defaulted-or-invalid-scope': { name: 'a request without scope gets a default scope or invalid_scope', spec: 'RFC 6749 §3.3' },
+        'unsupported-scope-refused-or-left-out': { name: 'an unsupported scope is refused with invalid_scope or left out of the granted scope', spec: 'RFC 6749 §3.3, §5.1' },
+        'malformed-code-challenge-refused': { name: 'a code_challenge that is not an S256 value is refused', spec: 'RFC 7636 §4.2, §4.4.1', severity: 'warning' },
+        'public-client-without-code-challenge-refused': { name: 'a public client\'s request without code_challenge is refused with invalid_request', spec: 'RFC 7636 §4.4.1, RFC 9700 §2.1.1' },
         'response-parameters-not-repeated': { name: 'no authorization response parameter is included more than once', spec: 'RFC 6749 §3.1' },
         'code-characters': { name: 'the code uses only VSCHAR characters', spec: 'RFC 6749 §4.1.2, A.11' },
         'code-challenge-not-in-authorization-response': { name: 'the code_challenge is not disclosed in the authorization response', spec: 'RFC 7636 §4.4' },

@@ -24,5 +24,14 @@ vitestFlow(flow, () => startReferenceTarget(), {
     ]) expect(checkStatus(result, exchange, name), name).toBe('passed');
     expect(checkStatus(result, 'Redirects user to Authorization Server', 'prompt=none without a session is answered with an error (login_required or another of §3.1.2.6), not a page')).toBe('passed');
     expect(checkStatus(result, 'Provides Authorization Code', 'authorization response carries iss (RFC 9207)')).toBe('passed');
+    // Every other check ran: a not-applicable one would hide a missing defence. The reference
+    // sends no error_uri and no acr, so those checks have nothing to judge.
+    const expectedNotApplicable = [
+      'authorization-code/authorize/error-uri-characters',
+      'authorization-code/token/error-uri-characters',
+      'authorization-code/token-response/id-token-acr-string',
+    ];
+    const notApplicable = result.steps.flatMap((s) => s.checks.filter((c) => c.status === 'not-applicable').map((c) => c.id));
+    expect(notApplicable.filter((id) => !expectedNotApplicable.includes(id!))).toEqual([]);
   },
 });

@@ -18,7 +18,10 @@ export function respond(ctx: Context, provider: Provider, request: Authorization
   mode(ctx, request.redirectUri!, all);
 }
 
+const rfc6749Codes = new Set(['invalid_request', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope']);
+
 export function respondWithError(ctx: Context, provider: Provider, request: AuthorizationRequest, error: OAuthError): void {
-  // FAULT errorsWithoutState (config/faults.ts, only to prove the harness): no state in error responses.
-  respond(ctx, provider, provider.config.faults.errorsWithoutState ? { ...request, state: undefined } : request, { error: error.error, error_description: error.message });
+  // FAULT errorsWithoutState (config/faults.ts, only to prove the harness): no state in the query error responses of RFC 6749 §4.1.2.1's codes.
+  const stateless = provider.config.faults.errorsWithoutState && request.responseMode === 'query' && rfc6749Codes.has(error.error);
+  respond(ctx, provider, stateless ? { ...request, state: undefined } : request, { error: error.error, error_description: error.message });
 }

@@ -9,7 +9,7 @@ export const authorizationFaults = {
   duplicateParametersAccepted: 'the authorization endpoint takes the first value of a repeated parameter instead of refusing the request (breaks RFC 6749 §3.1)',
   unsupportedResponseTypeAsInvalidRequest: 'an unsupported response_type is answered with invalid_request instead of unsupported_response_type (breaks RFC 6749 §4.1.2.1)',
   plainPkceAccepted: 'code_challenge_method plain is accepted although the metadata advertises only S256 (breaks RFC 7636 §4.4.1)',
-  errorsWithoutState: 'error responses of the authorization endpoint leave out the state of the request (breaks RFC 6749 §4.1.2.1)',
+  errorsWithoutState: 'error responses in the query with an error code of RFC 6749 leave out the state of the request (breaks RFC 6749 §4.1.2.1)',
   stateFormDecoded: 'state comes back form-decoded a second time, each "+" turned into a space (breaks RFC 6749 §4.1.2)',
   noPragmaOnCodeExchange: 'the token response of the code exchange carries no Pragma: no-cache (breaks RFC 6749 §5.1)',
   redirectUriOptionalAtToken: 'the code exchange accepts a missing redirect_uri although the authorization request had one (breaks RFC 6749 §4.1.3)',
