@@ -19,6 +19,22 @@ import {
 import { findGroupDns, findUserDn, readAttributeByOid, serverOf, withDirectory } from './lib/ldap-directory.ts';
 
 const defaultOids = ['2.5.4.3', '2.5.4.13', '2.5.4.31'];
+/** entryUUID (RFC 4530 §2.1), an operational attribute: returned only when asked for by name or OID (RFC 4511 §4.5.1.8). */
+const entryUuidOid = '1.3.6.1.1.16.4';
+
+/**
+ * The same DN in another RFC 4514 spelling: escapes as `\XX` hex pairs turned into `\c`
+ * escapes or the other way round, and attribute types upper-cased. Undefined when the DN holds
+ * no escaped character (then both spellings are one).
+ */
+function otherSpelling(dn: string): string | undefined {
+  const hexToChar: Record<string, string> = { '2c': ',', '2b': '+', '23': '#', '20': ' ', '3b': ';', '22': '"', '3c': '<', '3e': '>', '3d': '=', '5c': '\\' };
+  let respelled: string;
+  if (/\\(2[cCbB3]|20|3[bBcCdDeE]|22|5[cC])/.test(dn)) respelled = dn.replace(/\\([0-9A-Fa-f]{2})/g, (all, hex: string) => (hexToChar[hex.toLowerCase()] ? `\\${hexToChar[hex.toLowerCase()]}` : all));
+  else if (/\\[,+#; "<>=\\]/.test(dn)) respelled = dn.replace(/\\([,+#; "<>=\\])/g, (_, c: string) => `\\${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  else return undefined;
+  return respelled.replace(/(^|,)\s*([A-Za-z][A-Za-z0-9-]*)=/g, (_, sep: string, type: string) => `${sep}${type.toUpperCase()}=`);
+}
 
 interface Connected { url: string; tls: boolean; boundAs: string | undefined }
 interface Querying { groups: string[]; oids: string[]; schema: 'server' | 'built-in' }
@@ -155,10 +171,25 @@ export default defineFlow<State>({
         const failure = await failureOf(runOnce({ url: ctx.state.url!, groups: ctx.state.groups!, oids: ['1.3.6.1.4.1.99999.424242'] }));
         c.expect(failure?.name, 'error').toBe('UnknownOidError');
       }, { soft: true });
+      // RFC 4514 §2.4: a character may be escaped as \c or as \XX; both name the entry (distinguishedNameMatch, RFC 4517 §4.2.15).
+      await ctx.check('group-dn-other-spelling-read-same-entry', async (c) => {
+        const group = ctx.state.groups!.find((g) => otherSpelling(g) !== undefined);
+        if (!group) return c.notApplicable('no selected group DN holds an escaped character');
+        const respelled = otherSpelling(group)!;
+        const [own, other] = await Promise.all([
+          runOnce({ url: ctx.state.url!, groups: [group], oids: ctx.state.oids! }),
+          runOnce({ url: ctx.state.url!, groups: [respelled], oids: ctx.state.oids! }),
+        ]);
+        for (const oid of ctx.state.oids!) {
+          c.expect([...(other.groups[respelled]?.[oid] ?? [])].sort(), `${oid} of ${respelled}`).toEqual([...(own.groups[group]?.[oid] ?? [])].sort());
+        }
+        return `${respelled} reads the same values as ${group}`;
+      }, { soft: true });
     }, {
       key: 'query',
       needs: { pass: 'a worker pass' },
       checks: {
+        'group-dn-other-spelling-read-same-entry': { name: 'a group DN in another RFC 4514 spelling (hex escapes, upper-case types) reads the same entry', spec: 'RFC 4514 §2.4, RFC 4517 §4.2.15' },
         'worker-asks-every-configured-oid-every-selected': { name: 'the worker asks for every configured OID of every selected group', spec: 'RFC 4512 §4.1.2, RFC 4511 §4.5.1' },
         'group-dn-does-not-exist-reported-unknowngroupdnerror': { name: 'a group DN that does not exist is reported as UnknownGroupDnError', spec: 'RFC 4511 §4.1.9 (noSuchObject)' },
         'attribute-oid-schema-does-not-define-reported': { name: 'an attribute OID the schema does not define is reported as UnknownOidError', spec: 'RFC 4512 §4.1.2' },
@@ -198,10 +229,37 @@ export default defineFlow<State>({
         c.expect(values, 'values read in all').toBeGreaterThan(0);
         c.note('result', JSON.stringify(result!.groups, null, 1).slice(0, 4_000));
       });
+
+      // member has DN syntax (RFC 4519 §2.17): each value the worker hands on must name an entry as the directory spells it.
+      await ctx.check('member-values-name-directory-entries', async (c) => {
+        const memberOid = '2.5.4.31';
+        if (!oids.includes(memberOid)) return c.notApplicable('the worker is not configured to read member (2.5.4.31)');
+        const members = [...new Set(groups.flatMap((g) => result?.groups[g]?.[memberOid] ?? []))];
+        if (members.length === 0) return c.notApplicable('the selected groups have no member values');
+        const missing = await withDirectory(ctx.target.ldap!, async (client) => {
+          const gone: string[] = [];
+          for (const dn of members) {
+            const found = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] }).then((r) => r.searchEntries.length, () => 0);
+            if (found !== 1) gone.push(dn);
+          }
+          return gone;
+        });
+        c.expect(missing, 'member values that name no entry').toEqual([]);
+        return `${members.length} member values, each an entry of the directory`;
+      }, { soft: true });
+
+      await ctx.check('operational-attribute-oid-read', async (c) => {
+        const truth = await withDirectory(ctx.target.ldap!, async (client) => Object.fromEntries(await Promise.all(groups.map(async (g) => [g, await readAttributeByOid(client, g, entryUuidOid)] as const))));
+        if (groups.every((g) => truth[g]!.length === 0)) return c.notApplicable(`the directory returns no entryUUID (${entryUuidOid}) for the selected groups`);
+        const read = await runOnce({ url: ctx.state.url!, groups, oids: [entryUuidOid] });
+        for (const g of groups) c.expect(read.groups[g]?.[entryUuidOid] ?? [], `${entryUuidOid} of ${g}`).toEqual(truth[g]);
+      }, { soft: true });
     }, {
       key: 'result',
       needs: { pass: 'a worker pass' },
       checks: {
+        'member-values-name-directory-entries': { name: 'every member value the worker returns names an entry of the directory', spec: 'RFC 4514 §2, RFC 4519 §2.17' },
+        'operational-attribute-oid-read': { name: 'an operational attribute asked for by its OID (entryUUID) comes back with the directory\'s values', spec: 'RFC 4511 §4.5.1.8, RFC 4530 §2.1' },
         'every-configured-oid-comes-back-each-group': { name: 'every configured OID comes back for each group', spec: 'RFC 4511 §4.5.2' },
         'values-each-oid-ones-directory-holds': { name: 'the values of each OID are the ones the directory holds', spec: 'RFC 4511 §4.5.2' },
       },
