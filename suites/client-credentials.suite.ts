@@ -449,7 +449,9 @@ export default defineFlow<State>({
       await ctx.check('unknown-scope-refused-invalid-scope-or-left-out', async (c) => {
         if (!isClient(basic)) return c.notApplicable(basic.reason);
         const unknown = `nauthera-unknown-scope-${randomValue(4).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
-        const res = await post({ ...form, scope: unknown }, { client: basic });
+        // With a scope the client may have, so that leaving the unknown one out makes the granted scope differ.
+        const known = scopeFor(ctx.target, basic, [resourceScope(ctx.target)]);
+        const res = await post({ ...form, scope: [known, unknown].filter(Boolean).join(' ') }, { client: basic });
         if (res.status === 200) {
           c.evidence(res);
           if (typeof res.json?.scope !== 'string') c.fail(`the AS issued a token for scope "${unknown}" without a scope member saying what it granted (RFC 6749 §3.3, §5.1)`);

@@ -10,7 +10,8 @@
  * the rotation checks are warnings then.
  */
 import { defineFlow, step, parseWwwAuthenticate, randomValue, type CheckScope, type HttpResponse, type Severity, type Target, type TargetClient } from '../harness/flow/index.ts';
-import { codeRequest, freshCode, type CodeRequest } from './lib/authorization-request.ts';
+import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
+import { quickCode } from './lib/authorization-probe.ts';
 import { expectSameState } from './lib/authorization-response.ts';
 import { hasScope, offlineScope, resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, expectNoStore, expectTokenResponse, isJwt, otherCodeClient, refreshGrant, tamperToken } from './lib/token-request.ts';
@@ -157,7 +158,7 @@ export default defineFlow<State>({
         if (!ctx.target.capabilities.revocation) na('the discovery metadata has no revocation_endpoint');
         // The opaque client's tokens are introspected by the resource server, so their revocation reaches it.
         const revoking = ctx.target.findClient('opaque') ?? client;
-        const fresh = await freshCode(ctx, revoking, { scope: scopeFor(ctx.target, revoking, ['openid', resourceScope(ctx.target)]) });
+        const fresh = await quickCode(ctx, revoking, { scope: scopeFor(ctx.target, revoking, ['openid', resourceScope(ctx.target)]) });
         const tokens = await exchangeCode(ctx, fresh.request, fresh.code);
         c.expectStatus(tokens, 200);
         const accessToken = tokens.json.access_token as string;
@@ -175,7 +176,7 @@ export default defineFlow<State>({
         const needed = resourceScope(ctx.target);
         const scope = scopeFor(ctx.target, client, ['openid']);
         if (hasScope(scope, needed)) { ctx.state.narrow = { notApplicable: 'no scope without the resource scope' }; c.notApplicable('no scope without the resource scope'); }
-        const fresh = await freshCode(ctx, client, { scope });
+        const fresh = await quickCode(ctx, client, { scope });
         const tokens = await exchangeCode(ctx, fresh.request, fresh.code);
         c.expectStatus(tokens, 200);
         if (hasScope(tokens.json.scope, needed)) c.fail(`asked for "${scope}", the AS granted "${tokens.json.scope}" with ${needed} anyway`);
@@ -275,7 +276,7 @@ export default defineFlow<State>({
       // The attacks below each use a refresh token of their own grant: an accepted widening rotates
       // its token, and a refused misuse may revoke it; either would falsify step H's rotation checks.
       const ownRefreshToken = async (c: CheckScope): Promise<{ token: string; scope: string }> => {
-        const fresh = await freshCode(ctx, client, { scope: ctx.state.request.scope, prompt: ctx.state.request.params.prompt });
+        const fresh = await quickCode(ctx, client, { scope: ctx.state.request.scope, prompt: ctx.state.request.params.prompt });
         const grant = await exchangeCode(ctx, fresh.request, fresh.code);
         const token = grant.json?.refresh_token;
         if (typeof token !== 'string') c.notApplicable(`a second grant gave no refresh token to test with (HTTP ${grant.status})`);
@@ -328,7 +329,7 @@ export default defineFlow<State>({
         const opaque = ctx.target.findClient('opaque');
         const holder = opaque?.grant_types.includes('refresh_token') ? opaque : client;
         const { scope, prompt } = offlineScope(ctx.target, holder, ['openid', ...(ctx.target.resourceServer ? [resourceScope(ctx.target)] : [])]);
-        const fresh = await freshCode(ctx, holder, { scope, prompt });
+        const fresh = await quickCode(ctx, holder, { scope, prompt });
         const grant = await exchangeCode(ctx, fresh.request, fresh.code);
         if (typeof grant.json?.refresh_token !== 'string') c.notApplicable(`client ${holder.client_id}'s grant gave no refresh token (HTTP ${grant.status})`);
         const revocation = await revoke(ctx, grant.json.refresh_token, holder, 'refresh_token');

@@ -114,9 +114,11 @@ export const tokenProofs: FaultProof[] = [
       detail: /^iat: expected a NumericDate, got undefined$/,
     }],
   },
+  // Only the refresh-token flow presents a refresh token with a scope, from another client, after its
+  // revocation or after its rotation: the four faults below act nowhere else.
   {
     fault: 'refreshWidensScope',
-    flows: flowsUsing.refreshTokens,
+    flows: ['refresh-token'],
     expected: [{
       id: 'refresh-token/g-refresh/scope-widening-refresh-refused-invalid-scope',
       step: '(G) Refresh Token',
@@ -125,7 +127,7 @@ export const tokenProofs: FaultProof[] = [
   },
   {
     fault: 'refreshTokenOfAnotherClient',
-    flows: flowsUsing.refreshTokens,
+    flows: ['refresh-token'],
     expected: [{
       id: 'refresh-token/g-refresh/refresh-token-presented-another-client-refused-invalid',
       step: '(G) Refresh Token',
@@ -134,7 +136,7 @@ export const tokenProofs: FaultProof[] = [
   },
   {
     fault: 'reuseKeepsFamily',
-    flows: flowsUsing.refreshTokens,
+    flows: ['refresh-token'],
     expected: [{
       id: 'refresh-token/h-new-tokens/rotated-refresh-token-reuse-revokes-successor',
       step: '(H) Access Token & Optional Refresh Token',
@@ -143,7 +145,7 @@ export const tokenProofs: FaultProof[] = [
   },
   {
     fault: 'revokedRefreshTokenUsable',
-    flows: flowsUsing.refreshTokens,
+    flows: ['refresh-token'],
     expected: [{
       id: 'refresh-token/g-refresh/revoked-refresh-token-refused-invalid-grant',
       step: '(G) Refresh Token',
