@@ -182,7 +182,11 @@ export class FlowBrowser {
   /** The running (or last) authorize() call, when the request came from its page. */
   private callOf(request: Request): Call | undefined {
     const call = this.call;
-    return call && pageOf(request) === call.page ? call : undefined;
+    const page = pageOf(request);
+    // A navigation issued before its frame exists (a cross-site redirect, often on a loaded machine)
+    // has no frame yet (Playwright's request.frame() throws): only the running call's page navigates.
+    if (call && page === undefined && request.isNavigationRequest() && !call.page.isClosed()) return call;
+    return call && page === call.page ? call : undefined;
   }
 
   /** The flow's browser context (created on first use). */
