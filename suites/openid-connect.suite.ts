@@ -25,6 +25,8 @@ interface State {
   signedInAt?: number;
   /** The prompt=login request, whether the OP asked for a new sign-in, and the code it gave after it. */
   reauth?: { request: CodeRequest; askedSignIn: boolean; code?: string };
+  /** The main code and its exchange, made as soon as the code came (arrow 2), judged on arrow 3. */
+  exchange?: { code: string; res: HttpResponse };
   /** The prompt=none request sent without a session, and its answer (the error response's form is judged on arrow 3). */
   promptNone?: { request: CodeRequest; outcome: AuthorizeOutcome };
 }
@@ -188,6 +190,10 @@ export default defineFlow<State>({
       });
       ctx.state.outcome = outcome;
       ctx.state.signedInAt = Date.now();
+      // Exchanged at once, judged on arrow 3: a code lives a minute or so (oidc-provider's 60 s), and this arrow's
+      // checks take longer than that on a loaded machine.
+      const code = outcome.kind === 'redirect' ? outcome.params.code : undefined;
+      if (code) ctx.state.exchange = { code, res: await exchangeCode(ctx, ctx.state.request, code) };
       const { client, request } = ctx.state;
       const again = (options: { prompt?: string; maxAge?: number; scope?: string } = {}) => codeRequest(ctx.target, client, {
         scope: options.scope ?? request.scope, nonce: true, prompt: options.prompt, extra: { max_age: options.maxAge },
@@ -227,6 +233,46 @@ export default defineFlow<State>({
         return outcome.consentDecision === 'approved' ? 'the consent page was shown and approved' : expectNoCode(c, outcome, 'prompt=consent');
       }, { soft: true });
 
+    }, {
+      key: 'authn',
+      timeoutMs: 180_000,
+      checks: {
+        'wrong-password-does-not-authenticate-end-user': { name: 'a wrong password does not authenticate the End-User', spec: 'OIDC Core §3.1.2.3' },
+        'end-user-signs-consents-sent-back-rp': { name: 'the End-User signs in, consents and is sent back to the RP', spec: 'OIDC Core §3.1.2.3-3.1.2.4' },
+        'max-age-zero-asks-sign-in-again': { name: 'max_age=0 with a session asks the End-User to sign in again (no code at once)', spec: 'OIDC Core §3.1.2.1' },
+        'prompt-login-asks-sign-in-again': { name: 'prompt=login with a session asks the End-User to sign in again (no code at once)', spec: 'OIDC Core §3.1.2.1' },
+        'prompt-consent-asks-consent-again': { name: 'prompt=consent shows the consent page even with consent given (no code without it)', spec: 'OIDC Core §3.1.2.1' },
+      },
+    }),
+
+    step('OP', 'RP', '(3) AuthN Response', async (ctx) => {
+      const { client, request, outcome } = ctx.state;
+      let code: string | undefined;
+      await ctx.check('authentication-response-carries-code-state', (c) => {
+        const params = c.expectAuthorizationResponse(outcome);
+        c.expect(params.code, 'code').toBeNonEmptyString();
+        code = params.code;
+      }, { soft: true });
+      await ctx.check('authentication-response-state', (c) => {
+        expectSameState(c, c.expectRedirect(outcome).params, request.state);
+      }, { soft: true });
+      if (!code) return;
+      const res = ctx.state.exchange?.code === code ? ctx.state.exchange.res : await exchangeCode(ctx, request, code);
+      if (typeof res.json?.access_token === 'string') ctx.state.tokens = res.json;
+      await ctx.check('code-exchanged-access-token-id-token', (c) => {
+        const json = expectTokenResponse(c, res);
+        expectNoStore(c, res);
+        c.expect(json.id_token, 'id_token').toBeNonEmptyString();
+      }, { soft: true });
+      const tokens = res.json ?? {};
+      // An ID token signed with alg none fails the alg check of checkIdToken (OIDC Core §3.1.3.7 step 7);
+      // an OP may still list none in its discovery document (OIDC Discovery §3).
+      if (typeof tokens.id_token === 'string') ctx.state.idToken = await checkIdToken(ctx, tokens.id_token, { client, nonce: request.nonce, accessToken: tokens.access_token, code, maxAgeSeconds });
+
+      // prompt=none: the OP answers at once, with no page between request and response (§3.1.2.1).
+      const again = (options: { prompt?: string; maxAge?: number; scope?: string } = {}) => codeRequest(ctx.target, client, {
+        scope: options.scope ?? request.scope, nonce: true, prompt: options.prompt, extra: { max_age: options.maxAge },
+      });
       // OIDC Core §3.1.2.1 prompt=none: "The Authorization Server MUST NOT display any authentication or consent user interface pages."
       await ctx.check('prompt-none-with-session-shows-no-page', async (c) => {
         const outcome = await ctx.browser.authorize(again({ prompt: 'none' }).url);
@@ -261,45 +307,6 @@ export default defineFlow<State>({
         ctx.state.promptNone = { request: silent, outcome };
         c.expectRedirectError(outcome, [...promptNoneErrors, 'invalid_request']);
       }, { soft: true });
-    }, {
-      key: 'authn',
-      timeoutMs: 180_000,
-      checks: {
-        'wrong-password-does-not-authenticate-end-user': { name: 'a wrong password does not authenticate the End-User', spec: 'OIDC Core §3.1.2.3' },
-        'end-user-signs-consents-sent-back-rp': { name: 'the End-User signs in, consents and is sent back to the RP', spec: 'OIDC Core §3.1.2.3-3.1.2.4' },
-        'max-age-zero-asks-sign-in-again': { name: 'max_age=0 with a session asks the End-User to sign in again (no code at once)', spec: 'OIDC Core §3.1.2.1' },
-        'prompt-login-asks-sign-in-again': { name: 'prompt=login with a session asks the End-User to sign in again (no code at once)', spec: 'OIDC Core §3.1.2.1' },
-        'prompt-consent-asks-consent-again': { name: 'prompt=consent shows the consent page even with consent given (no code without it)', spec: 'OIDC Core §3.1.2.1' },
-        'prompt-none-with-session-shows-no-page': { name: 'prompt=none with a session shows no page', spec: 'OIDC Core §3.1.2.1' },
-        'prompt-none-max-age-zero-answered-error': { name: 'prompt=none with max_age=0 is answered with an error, not a code or a page', spec: 'OIDC Core §3.1.2.1, §3.1.2.6' },
-        'prompt-none-unconsented-scope-shows-no-page': { name: 'prompt=none for a scope not yet consented shows no page', spec: 'OIDC Core §3.1.2.1' },
-        'prompt-none-without-session-answered-error': { name: 'prompt=none without a session is answered with an error of §3.1.2.6, not a page', spec: 'OIDC Core §3.1.2.1, §3.1.2.6' },
-      },
-    }),
-
-    step('OP', 'RP', '(3) AuthN Response', async (ctx) => {
-      const { client, request, outcome } = ctx.state;
-      let code: string | undefined;
-      await ctx.check('authentication-response-carries-code-state', (c) => {
-        const params = c.expectAuthorizationResponse(outcome);
-        c.expect(params.code, 'code').toBeNonEmptyString();
-        code = params.code;
-      }, { soft: true });
-      await ctx.check('authentication-response-state', (c) => {
-        expectSameState(c, c.expectRedirect(outcome).params, request.state);
-      }, { soft: true });
-      if (!code) return;
-      const res = await exchangeCode(ctx, request, code);
-      if (typeof res.json?.access_token === 'string') ctx.state.tokens = res.json;
-      await ctx.check('code-exchanged-access-token-id-token', (c) => {
-        const json = expectTokenResponse(c, res);
-        expectNoStore(c, res);
-        c.expect(json.id_token, 'id_token').toBeNonEmptyString();
-      }, { soft: true });
-      const tokens = res.json ?? {};
-      // An ID token signed with alg none fails the alg check of checkIdToken (OIDC Core §3.1.3.7 step 7);
-      // an OP may still list none in its discovery document (OIDC Discovery §3).
-      if (typeof tokens.id_token === 'string') ctx.state.idToken = await checkIdToken(ctx, tokens.id_token, { client, nonce: request.nonce, accessToken: tokens.access_token, code, maxAgeSeconds });
 
       // RFC 6749 §5.1: the token response is application/json (OIDC Core §3.1.3.3).
       await ctx.check('token-response-application-json', (c) => {
@@ -366,10 +373,14 @@ export default defineFlow<State>({
       }, { soft: true });
     }, {
       key: 'authn-response',
-      timeoutMs: 120_000,
+      timeoutMs: 180_000,
       needs: { outcome: 'the End-User back at the RP' },
       checks: {
         ...idTokenChecks(),
+        'prompt-none-with-session-shows-no-page': { name: 'prompt=none with a session shows no page', spec: 'OIDC Core §3.1.2.1' },
+        'prompt-none-max-age-zero-answered-error': { name: 'prompt=none with max_age=0 is answered with an error, not a code or a page', spec: 'OIDC Core §3.1.2.1, §3.1.2.6' },
+        'prompt-none-unconsented-scope-shows-no-page': { name: 'prompt=none for a scope not yet consented shows no page', spec: 'OIDC Core §3.1.2.1' },
+        'prompt-none-without-session-answered-error': { name: 'prompt=none without a session is answered with an error of §3.1.2.6, not a page', spec: 'OIDC Core §3.1.2.1, §3.1.2.6' },
         'token-response-application-json': { name: 'the token response is application/json', spec: 'RFC 6749 §5.1, OIDC Core §3.1.3.3' },
         'prompt-none-error-carries-state': { name: 'the error response to prompt=none carries the state of its request', spec: 'OIDC Core §3.1.2.6, RFC 6749 §4.1.2.1' },
         'prompt-none-error-in-query': { name: 'the error response to prompt=none (response_type code) comes in the query', spec: 'OIDC Core §3.1.2.6, OAuth 2.0 Multiple Response Types §2.1' },

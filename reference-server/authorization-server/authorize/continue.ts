@@ -26,7 +26,9 @@ export async function continueAuthorization(
 
   const loginReason = whyLogin(provider, request, session?.record, result.loggedIn === true);
   if (loginReason) {
-    if (request.prompt.has('none')) throw new LoginRequired(loginReason);
+    // FAULT promptNoneShowsLogin (config/faults.ts, only to prove the harness): without a session, prompt=none gets the sign-in page.
+    const showAnyway = provider.config.faults.promptNoneShowsLogin && !session;
+    if (request.prompt.has('none') && !showAnyway) throw new LoginRequired(loginReason);
     return startInteraction(ctx, provider, request, 'login', interaction);
   }
   const { account } = session!.record;
@@ -50,10 +52,13 @@ export async function continueAuthorization(
 function whyLogin(provider: Provider, request: VerifiedRequest, session: { authTime: number; account: { username: string } } | undefined, justLoggedIn: boolean): string | undefined {
   if (!session) return 'no end-user session';
   if (justLoggedIn) return undefined;
-  if (request.prompt.has('login') || request.prompt.has('select_account')) return 'prompt=login';
+  // FAULT ignorePromptLogin (config/faults.ts, only to prove the harness): prompt=login does not ask for a new sign-in.
+  if ((request.prompt.has('login') && !provider.config.faults.ignorePromptLogin) || request.prompt.has('select_account')) return 'prompt=login';
+  // FAULT ignoreMaxAgeZero (config/faults.ts, only to prove the harness): a falsy test reads max_age=0 as no max_age.
+  const maxAge = provider.config.faults.ignoreMaxAgeZero ? request.maxAge || undefined : request.maxAge;
   // OIDC Core §3.1.2.1: max_age=0 is equivalent to prompt=login.
-  if (request.maxAge === 0) return 'max_age=0';
-  if (request.maxAge !== undefined && provider.now() - session.authTime > request.maxAge) return 'the last sign-in is older than max_age';
+  if (maxAge === 0) return 'max_age=0';
+  if (maxAge !== undefined && provider.now() - session.authTime > maxAge) return 'the last sign-in is older than max_age';
   if (request.loginHint !== undefined && request.loginHint.toLowerCase() !== session.account.username.toLowerCase()) return 'login_hint names another user';
   return undefined;
 }

@@ -55,7 +55,7 @@ async function frontChannelResponse(provider: Provider, request: VerifiedRequest
   if (parts.idToken) {
     // OIDC Core §5.4: with no access token at all (response_type id_token), the scope's claims go in the ID token.
     const claims = !parts.token && !parts.code ? await claimsFor(account, new Set(request.scopes), () => provider.groupsClaim.of(account)) : undefined;
-    response.id_token = await issueIdToken(provider, { client, sub: account.sub, authTime, nonce: request.nonce, accessToken, code: response.code, claims });
+    response.id_token = await issueIdToken(provider, { client, sub: account.sub, authTime, nonce: request.nonce, accessToken, code: response.code, claims, frontChannel: true });
   }
   return response;
 }

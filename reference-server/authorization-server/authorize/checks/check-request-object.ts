@@ -4,9 +4,11 @@
  * before this check.
  */
 import type { AuthorizationRequest } from '../request.ts';
+import type { Provider } from '../../provider.ts';
 import { RequestNotSupported, RequestUriNotSupported } from '../../errors.ts';
 
-export function checkRequestObject(request: AuthorizationRequest): void {
-  if (request.params.has('request')) throw new RequestNotSupported();
+export function checkRequestObject(request: AuthorizationRequest, provider: Provider): void {
+  // FAULT requestParameterIgnored (config/faults.ts, only to prove the harness): the request parameter is silently ignored.
+  if (request.params.has('request') && !provider.config.faults.requestParameterIgnored) throw new RequestNotSupported();
   if (request.params.has('request_uri')) throw new RequestUriNotSupported();
 }
