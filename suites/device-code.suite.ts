@@ -9,7 +9,7 @@
 import { consentAnswers } from '../harness/browser/interactions.ts';
 import { defineFlow, step, randomValue, type AuthorizeOutcome, type CheckScope, type FlowContext, type HttpResponse, type TargetClient } from '../harness/flow/index.ts';
 import {
-  canonicalUserCode, deviceCodeGrantType, pollNow, pollUntilDecided, readDeviceAuthorization, requestDeviceAuthorization, startPolling,
+  canonicalUserCode, deviceCodeGrantType, pollNow, pollPolitely, pollUntilDecided, readDeviceAuthorization, requestDeviceAuthorization, startPolling,
   type DeviceAuthorization, type DevicePolling,
 } from './lib/device-grant.ts';
 import { scopeFor } from './lib/scopes.ts';
@@ -233,6 +233,8 @@ const deviceAuthorizationResponseCheckDeclarations = {
   'token-request-unknown-device-code-refused': { name: 'a device token request with an unknown device_code is refused with invalid_grant', spec: 'RFC 8628 §3.5, RFC 6749 §5.2' },
   'device-code-of-another-client-refused': { name: 'a device_code presented by another client is refused (not authorization_pending)', spec: 'RFC 8628 §3.4, RFC 6749 §5.2' },
   'confidential-device-token-request-without-authentication-refused': { name: 'a device client with a secret that polls without authenticating is refused with invalid_client', spec: 'RFC 8628 §3.4, RFC 6749 §3.2.1, §5.2' },
+  'confidential-device-token-request-wrong-secret-refused': { name: 'a device client with a secret that polls with a wrong secret is refused with invalid_client', spec: 'RFC 8628 §3.4, RFC 6749 §5.2' },
+  'confidential-device-token-request-authenticated-pending': { name: 'a device client with a secret that polls authenticated gets authorization_pending', spec: 'RFC 8628 §3.4, §3.5' },
 } as const;
 
 /** What the device can judge of its codes before the user acts, and the token endpoint's refusals (RFC 8628 §3.2-§3.5). */
@@ -288,6 +290,23 @@ async function deviceAuthorizationResponseChecks(ctx: FlowContext<State>, pendin
     if (!code) return c.notApplicable('the device client with a secret got no codes (judged on "Request device code")');
     // §3.4: a client that was issued credentials MUST authenticate; client_id alone is not that.
     c.expectOAuthError(await ctx.http.postForm(tokenEndpoint, { grant_type: deviceCodeGrantType, device_code: code.device_code, client_id: confidential.client_id }), 'invalid_client');
+  }, { soft: true });
+  await ctx.check('confidential-device-token-request-wrong-secret-refused', async (c) => {
+    const confidential = ctx.state.confidential;
+    if (!confidential) return c.notApplicable('the target has no client with role device-confidential (a device client with a secret)');
+    const code = ctx.state.confidentialCode;
+    if (!code) return c.notApplicable('the device client with a secret got no codes (judged on "Request device code")');
+    if (!confidential.client_secret) return c.notApplicable(`client ${confidential.client_id} has no client_secret in the config`);
+    const wrong = { ...confidential, client_secret: `${confidential.client_secret}-wrong` };
+    c.expectOAuthError(await ctx.http.postForm(tokenEndpoint, { grant_type: deviceCodeGrantType, device_code: code.device_code }, { client: wrong }), 'invalid_client');
+  }, { soft: true });
+  await ctx.check('confidential-device-token-request-authenticated-pending', async (c) => {
+    const confidential = ctx.state.confidential;
+    if (!confidential) return c.notApplicable('the target has no client with role device-confidential (a device client with a secret)');
+    const code = ctx.state.confidentialCode;
+    if (!code) return c.notApplicable('the device client with a secret got no codes (judged on "Request device code")');
+    // Its first authenticated poll: slow_down is as right as authorization_pending to a first poll (§3.5).
+    c.expectOAuthError(await pollNow(ctx, startPolling(code, confidential)), ['authorization_pending', 'slow_down']);
   }, { soft: true });
 }
 
@@ -397,9 +416,16 @@ export default defineFlow<State>({
       const expiringScope = expiringClient === client ? ctx.state.scope : scopeFor(ctx.target, expiringClient, ['openid', 'api:read']) || expiringClient.scope;
       ctx.state.expiring = readDeviceAuthorization(await requestDeviceAuthorization(ctx, expiringClient, expiringScope));
 
+      let unknownClient: HttpResponse | undefined;
       await ctx.check('device-authorization-request-from-unknown-client-refused', async (c) => {
         const res = await ctx.http.postForm(ctx.target.endpoint('device_authorization_endpoint'), { client_id: `nauthera-unknown-${randomValue(6)}`, scope: ctx.state.scope });
+        unknownClient = res;
         c.expectOAuthError(res, 'invalid_client');
+      }, { soft: true });
+      // §3.2: errors as in RFC 6749 §5.2, whose parameters travel as application/json.
+      await ctx.check('device-authorization-error-json', (c) => {
+        if (!unknownClient || unknownClient.status < 400) return c.notApplicable('the request of an unknown client was not refused (judged by the check before)');
+        expectJsonMediaType(c, unknownClient);
       }, { soft: true });
       await deviceAuthorizationRequestChecks(ctx);
     }, {
@@ -407,6 +433,7 @@ export default defineFlow<State>({
       checks: {
         'device-authorization-request-answered-codes': { name: 'the device authorization request is answered with the codes', spec: 'RFC 8628 §3.1, §3.2' },
         'device-authorization-request-from-unknown-client-refused': { name: 'a device authorization request from an unknown client is refused with invalid_client', spec: 'RFC 8628 §3.2, RFC 6749 §5.2' },
+        'device-authorization-error-json': { name: 'an error from the device authorization endpoint is application/json', spec: 'RFC 8628 §3.2, RFC 6749 §5.2' },
         ...deviceAuthorizationRequestCheckDeclarations,
       },
     }),
@@ -640,6 +667,13 @@ export default defineFlow<State>({
         }
         c.expectOAuthError(denial.response ?? await pollUntilDecided(ctx, denial.polling!, Date.now() + 30_000), 'access_denied');
       }, { soft: true });
+      await ctx.check('denied-device-code-polled-again-gets-no-tokens', async (c) => {
+        const denial = ctx.state.denial!;
+        if (denial.notApplicable) return c.notApplicable(denial.notApplicable);
+        if (!denial.polling || denial.response?.json?.error !== 'access_denied') return c.notApplicable('no access_denied answer to the denied code was recorded (judged by the check before)');
+        // A device that polls on after access_denied (it MUST stop, §3.5) still gets nothing.
+        expectRefused(c, await pollPolitely(ctx, denial.polling));
+      }, { soft: true });
 
       await ctx.check('expired-device-code-gets-expired-token', async (c) => {
         const expiring = ctx.state.expiring;
@@ -664,6 +698,7 @@ export default defineFlow<State>({
         'reused-device-code-refused': { name: 'a device_code whose tokens were issued is refused when presented again', spec: 'RFC 8628 §3.5, RFC 6749 §10.5' },
         'reused-device-code-error-code': { name: 'a device_code presented again is refused with invalid_grant or expired_token', spec: 'RFC 8628 §3.5, RFC 6749 §5.2' },
         'device-code-user-denied-gets-access-denied': { name: 'a device code the user denied gets access_denied', spec: 'RFC 8628 §3.5' },
+        'denied-device-code-polled-again-gets-no-tokens': { name: 'a denied device code polled again gets no tokens', spec: 'RFC 8628 §3.5' },
         'expired-device-code-gets-expired-token': { name: 'an expired device code gets expired_token', spec: 'RFC 8628 §3.5' },
       },
     }),

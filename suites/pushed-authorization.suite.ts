@@ -23,6 +23,8 @@ interface State {
   push: HttpResponse;
   /** Date.now() when the main request was pushed. */
   pushedAt?: number;
+  /** A request pushed to be seen expire. */
+  expiring?: { pushedAt: number; requestUri?: string; expiresIn?: unknown };
   requestUri: string;
   url: string;
   outcome: AuthorizeOutcome;
@@ -67,6 +69,8 @@ const withoutParam = (params: Record<string, string>, name: string) => Object.fr
 const pushCheckDeclarations = {
   'pushed-request-without-client-authentication-refused': { name: 'a pushed request of a client with a secret that sends only client_id is refused with invalid_client', spec: 'RFC 9126 §2.1, RFC 6749 §3.2.1, §5.2' },
   'pushed-request-unknown-client-refused': { name: 'a pushed request from an unknown client is refused with invalid_client', spec: 'RFC 9126 §2.1, RFC 6749 §5.2' },
+  'pushed-request-client-error-json': { name: 'a client authentication error from the PAR endpoint is application/json', spec: 'RFC 9126 §2.3, RFC 6749 §5.2' },
+  'require-pushed-authorization-requests-metadata-boolean': { name: 'require_pushed_authorization_requests in the metadata, when given, is a boolean', spec: 'RFC 9126 §5' },
   'pushed-request-wrong-basic-secret-401-challenge': { name: 'a pushed request with a wrong secret sent with HTTP Basic gets 401 and a Basic challenge', spec: 'RFC 9126 §2.1, RFC 6749 §5.2' },
   'pushed-request-without-response-type-refused': { name: 'a pushed request without response_type is refused with invalid_request', spec: 'RFC 9126 §2.1, §2.3, RFC 6749 §4.1.2.1' },
   'pushed-request-unsupported-response-type-refused': { name: 'a pushed request with an unknown response_type is refused', spec: 'RFC 9126 §2.1, §2.3, RFC 6749 §4.1.2.1' },
@@ -91,9 +95,21 @@ async function pushChecks(ctx: FlowContext<State>): Promise<void> {
     // §2.1 step 1: authenticated as at the token endpoint; client_id alone authenticates nobody.
     c.expectOAuthError(await ctx.http.postForm(endpoint, fresh()), 'invalid_client');
   }, { soft: true });
+  let unknownClient: HttpResponse | undefined;
   await ctx.check('pushed-request-unknown-client-refused', async (c) => {
     const unknown = `nauthera-unknown-${randomValue(6)}`;
-    c.expectOAuthError(await ctx.http.postForm(endpoint, { ...fresh(), client_id: unknown }, { basic: { username: unknown, password: 'nauthera-unknown-secret' } }), 'invalid_client');
+    unknownClient = await ctx.http.postForm(endpoint, { ...fresh(), client_id: unknown }, { basic: { username: unknown, password: 'nauthera-unknown-secret' } });
+    c.expectOAuthError(unknownClient, 'invalid_client');
+  }, { soft: true });
+  // Client authentication often answers from a layer of its own: its error is judged apart.
+  await ctx.check('pushed-request-client-error-json', (c) => {
+    if (!unknownClient || unknownClient.status < 400) return c.notApplicable('the push of an unknown client was not refused (judged by the check before)');
+    expectJsonMediaType(c, unknownClient);
+  }, { soft: true });
+  await ctx.check('require-pushed-authorization-requests-metadata-boolean', (c) => {
+    const value = ctx.target.metadata.require_pushed_authorization_requests;
+    if (value === undefined) return 'not given: false (§5)';
+    c.expect(typeof value, 'require_pushed_authorization_requests type').toBe('boolean');
   }, { soft: true });
   await ctx.check('pushed-request-wrong-basic-secret-401-challenge', async (c) => {
     if (!client.client_secret || client.token_endpoint_auth_method !== 'client_secret_basic') return c.notApplicable(`client ${client.client_id} does not authenticate with client_secret_basic`);
@@ -188,7 +204,11 @@ async function pushResponseChecks(ctx: FlowContext<State>): Promise<void> {
   }, { soft: true });
 }
 
+/** Longest this suite waits for a request_uri to expire (options.requestUriMaxWaitSeconds overrides, up to 120). */
+const defaultRequestUriMaxWaitSeconds = 15;
+
 const authorizeCheckDeclarations = {
+  'expired-request-uri-refused': { name: 'an expired request_uri is refused', spec: 'RFC 9126 §4' },
   'unknown-request-uri-refused': { name: 'an unknown request_uri is refused', spec: 'RFC 9126 §4, RFC 9101 §6.2' },
   'request-uri-without-client-id-refused': { name: 'a request_uri sent without client_id is refused', spec: 'RFC 9126 §4' },
   'request-uri-beside-other-redirect-uri-not-redirected-there': { name: 'a redirect_uri sent beside a request_uri is not redirected to', spec: 'RFC 9126 §4, RFC 9101 §5, RFC 6749 §3.1.2.4' },
@@ -197,6 +217,19 @@ const authorizeCheckDeclarations = {
 async function authorizeChecks(ctx: FlowContext<State>): Promise<void> {
   const { client, request } = ctx.state;
   const user = ctx.target.user('user');
+  await ctx.check('expired-request-uri-refused', async (c) => {
+    const expiring = ctx.state.expiring;
+    if (!expiring?.requestUri) return c.notApplicable('the second push (made on "Requests Request Token") got no request_uri');
+    const configured = ctx.target.options.requestUriMaxWaitSeconds;
+    const maxWait = typeof configured === 'number' && configured >= 0 ? Math.min(configured, 120) : defaultRequestUriMaxWaitSeconds;
+    if (typeof expiring.expiresIn !== 'number') return c.notApplicable('the push stated no expires_in');
+    if (expiring.expiresIn > maxWait) return c.notApplicable(`the request_uri lives ${expiring.expiresIn} s, longer than this run waits for it (options.requestUriMaxWaitSeconds: ${maxWait})`);
+    // Past expires_in, with a second's margin for servers that count whole seconds.
+    const expiredAt = expiring.pushedAt + expiring.expiresIn * 1000 + 1_000;
+    if (expiredAt > Date.now()) await ctx.wait(expiredAt - Date.now());
+    // §4: "An expired request_uri MUST be rejected as invalid."
+    return expectNoCode(c, await ctx.browser.authorize(authorizationUrl(ctx.target, client.client_id, expiring.requestUri), { user, consent: 'approve' }));
+  }, { soft: true });
   await ctx.check('unknown-request-uri-refused', async (c) => {
     return expectNoCode(c, await ctx.browser.authorize(authorizationUrl(ctx.target, client.client_id, `${requestUriUrnPrefix}nauthera-unknown-${randomValue(16)}`), { user }));
   }, { soft: true });
@@ -235,6 +268,10 @@ export default defineFlow<State>({
       const { client, request } = ctx.state;
       ctx.state.pushedAt = Date.now();
       ctx.state.push = await push(ctx, client, request.params);
+      // A second request, left to expire while the flow goes on (judged on "Grants Authorization using Request Token").
+      const expiringAt = Date.now();
+      const expiring = await push(ctx, client, codeRequest(ctx.target, client, { scope: request.scope }).params);
+      ctx.state.expiring = { pushedAt: expiringAt, requestUri: typeof expiring.json?.request_uri === 'string' ? expiring.json.request_uri : undefined, expiresIn: expiring.json?.expires_in };
       await ctx.check('pushed-authorization-request-accepted', (c) => {
         c.expectStatus(ctx.state.push, 201);
       }, { soft: true });

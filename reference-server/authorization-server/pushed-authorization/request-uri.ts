@@ -43,9 +43,7 @@ export async function redeemPushedRequest(provider: Provider, clientId: string, 
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) return { problem: 'unknown' };
   const record = await provider.storage.find<PushedAuthorizationRecord>('PushedAuthorizationRequest', id);
   if (!record) return { problem: 'unknown' };
-  // FAULT requestUriOfAnotherClient (config/faults.ts, only to prove the harness): whoever presents the request_uri gets its request.
-  if (record.clientId !== clientId && !provider.config.faults.requestUriOfAnotherClient) return { problem: 'another-client' };
+  if (record.clientId !== clientId) return { problem: 'another-client' };
   if (!(await provider.storage.consume('PushedAuthorizationRequest', id))) return { problem: 'used' };
-  if (record.clientId !== clientId) return { params: { ...record.params, client_id: clientId } };
   return { params: record.params };
 }

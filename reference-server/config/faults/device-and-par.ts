@@ -6,7 +6,6 @@ export const deviceAndParFaults = {
   expiredDeviceCodeRedeemable: 'an expired device_code is polled like a live one, never answered expired_token (breaks RFC 8628 §3.5)',
   deviceClientIdAloneAuthenticates: 'a device client with a secret that sends only its client_id gets device codes (breaks RFC 8628 §3.1, RFC 6749 §3.2.1)',
   parClientIdAloneAuthenticates: 'a PAR client with a secret that sends only its client_id may push a request (breaks RFC 9126 §2.1)',
-  requestUriOfAnotherClient: 'a request_uri is redeemed for any client that presents it, not only the one that pushed it (breaks RFC 9126 §2.2, §4)',
   parIgnoresNestedRequestUri: 'a request_uri inside a pushed request is dropped instead of refused (breaks RFC 9126 §2.1)',
   parSkipsRedirectUriCheck: 'a pushed redirect_uri is not checked against the registered ones (breaks RFC 9126 §2.1, RFC 6749 §3.1.2.4)',
   shortRequestUri: 'the request_uri has an 8-character random part, about 48 bits (breaks RFC 9126 §2.2, RFC 6749 §10.10)',

@@ -3,7 +3,6 @@ import type { FaultProof } from '../support/catalogue.ts';
 
 const pushStep = 'Requests Request Token';
 const pushAnswer = 'Provides Request Token';
-const redirectStep = 'Redirects user to Authorization Server with Request Token';
 const codesStep = 'Provide device code and user verification URL';
 const requestStep = 'Request device code';
 const tokenStep = 'Issue access token';
@@ -61,15 +60,6 @@ export const deviceAndParProofs: FaultProof[] = [
       id: 'pushed-authorization/par/pushed-request-without-client-authentication-refused',
       step: pushStep,
       detail: /^expected an OAuth error "invalid_client" with HTTP 400 or 401, got HTTP 201/,
-    }],
-  },
-  {
-    fault: 'requestUriOfAnotherClient',
-    flows: ['pushed-authorization'],
-    expected: [{
-      id: 'pushed-authorization/authorize/request-uri-presented-another-client-refused',
-      step: redirectStep,
-      detail: /the AS issued a code/,
     }],
   },
   {
