@@ -71,9 +71,21 @@ async function authorizeAs(ctx: FlowContext<State>, user: TargetUser, consent: '
   const request = codeRequest(ctx.target, ctx.state.client, { scope: ctx.state.request.scope, prompt: ctx.target.capabilities.openid ? 'consent' : undefined });
   // A refused sign-in leaves no IdP session behind; anything else may have.
   if (ctx.state.session !== false) await ctx.browser.resetSession();
-  const outcome = await ctx.browser.authorize(request.url, { user, consent });
+  const outcome = arrivedAt(await ctx.browser.authorize(request.url, { user, consent }), request.redirectUri);
   ctx.state.session = outcome.kind === 'page' && outcome.reason === 'login-rejected' ? false : undefined;
   return { request, outcome };
+}
+
+/**
+ * A page outcome whose URL is the redirect URI is the authorization response itself: on a
+ * loaded machine the browser sometimes reports the stub page of the redirect URI as a page
+ * it stopped on. Its query is the response (response_mode query: nothing is in a fragment).
+ */
+function arrivedAt(outcome: AuthorizeOutcome, redirectUri: string): AuthorizeOutcome {
+  if (outcome.kind !== 'page') return outcome;
+  const url = new URL(outcome.url);
+  if (`${url.origin}${url.pathname}` !== redirectUri || url.search === '') return outcome;
+  return { kind: 'redirect', responseMode: 'query', url: outcome.url, redirectUri, params: Object.fromEntries(url.searchParams), evidence: outcome.evidence } as AuthorizeOutcome;
 }
 
 /** Signs in with a username built to match `victim` in an unescaped filter, and `victim`'s password: the sign-in must be refused. */
