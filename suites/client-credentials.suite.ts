@@ -422,7 +422,8 @@ export default defineFlow<State>({
         if (!isClient(basic)) return c.notApplicable(basic.reason);
         c.expectOAuthError(await post({ ...form, ...scopeOf(basic), client_id: basic.client_id }), 'invalid_client');
       }, { soft: true });
-      // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
+      // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request." The MUST
+      // binds the client; an AS that still answers breaks no sentence, hence a warning.
       await ctx.check('two-authentication-methods-refused', async (c) => {
         const secretClient = isClient(post_) ? post_ : isClient(basic) ? basic : undefined;
         if (!secretClient) return c.notApplicable('the target config has no client_secret_basic or client_secret_post client_credentials client');
@@ -432,9 +433,10 @@ export default defineFlow<State>({
       }, { soft: true });
 
       // RFC 6749 §5.2, one error code each.
-      await ctx.check('missing-grant-type-invalid-request', async (c) => {
+      // invalid_request names a missing parameter; unsupported_grant_type (no grant type this AS supports) fits too.
+      await ctx.check('missing-grant-type-refused', async (c) => {
         if (!isClient(basic)) return c.notApplicable(basic.reason);
-        c.expectOAuthError(await post({ ...scopeOf(basic) }, { client: basic }), 'invalid_request');
+        c.expectOAuthError(await post({ ...scopeOf(basic) }, { client: basic }), ['invalid_request', 'unsupported_grant_type']);
       }, { soft: true });
       await ctx.check('unknown-grant-type-unsupported-grant-type', async (c) => {
         if (!isClient(basic)) return c.notApplicable(basic.reason);
@@ -462,7 +464,8 @@ export default defineFlow<State>({
       }, { soft: true });
       await ctx.check('repeated-parameter-invalid-request', async (c) => {
         if (!isClient(basic)) return c.notApplicable(basic.reason);
-        // §3.2: request parameters MUST NOT be included more than once; §5.2 names invalid_request for it.
+        // §3.2: request parameters MUST NOT be included more than once (a rule of the sender); §5.2 names
+        // invalid_request for a repeated one. An AS that answers anyway breaks no sentence: a warning.
         const body = `grant_type=${grantType}&grant_type=${grantType}${basic.scope ? `&scope=${encodeURIComponent(basic.scope)}` : ''}`;
         const res = record(await ctx.http.request('POST', token, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, basic: { username: basic.client_id, password: basic.client_secret ?? '' } }));
         c.expectOAuthError(res, 'invalid_request');
@@ -506,12 +509,12 @@ export default defineFlow<State>({
         'basic-credentials-form-urlencoded-accepted': { name: 'Basic credentials with reserved characters, form-urlencoded, authenticate the client', spec: 'RFC 6749 §2.3.1' },
         'unknown-client-basic-answered-www-authenticate': { name: 'an unknown client using Basic gets 401 invalid_client with a Basic WWW-Authenticate challenge', spec: 'RFC 6749 §5.2' },
         'confidential-client-without-credentials-refused': { name: 'a confidential client sending only its client_id is refused with invalid_client', spec: 'RFC 6749 §3.2.1, §5.2' },
-        'two-authentication-methods-refused': { name: 'a request using two client authentication methods is refused', spec: 'RFC 6749 §2.3, §5.2' },
-        'missing-grant-type-invalid-request': { name: 'a token request without grant_type is refused with invalid_request', spec: 'RFC 6749 §5.2' },
+        'two-authentication-methods-refused': { name: 'a request using two client authentication methods is refused', spec: 'RFC 6749 §2.3, §5.2', severity: 'warning' },
+        'missing-grant-type-refused': { name: 'a token request without grant_type is refused with invalid_request or unsupported_grant_type', spec: 'RFC 6749 §5.2' },
         'unknown-grant-type-unsupported-grant-type': { name: 'an unknown grant_type is refused with unsupported_grant_type', spec: 'RFC 6749 §5.2' },
         'grant-not-allowed-unauthorized-client': { name: 'a client not allowed client_credentials is refused with unauthorized_client', spec: 'RFC 6749 §5.2, §4.4.2' },
         'unknown-scope-refused-invalid-scope-or-left-out': { name: 'an unknown scope is refused with invalid_scope or left out of the granted scope', spec: 'RFC 6749 §3.3, §5.2' },
-        'repeated-parameter-invalid-request': { name: 'a repeated request parameter is refused with invalid_request', spec: 'RFC 6749 §3.2, §5.2' },
+        'repeated-parameter-invalid-request': { name: 'a repeated request parameter is refused with invalid_request', spec: 'RFC 6749 §3.2, §5.2', severity: 'warning' },
         'unknown-resource-refused-invalid-target': { name: 'an unknown resource indicator is refused with invalid_target', spec: 'RFC 8707 §2', severity: 'warning' },
         'error-responses-application-json': { name: 'token endpoint error responses are application/json', spec: 'RFC 6749 §5.2' },
         'error-codes-allowed-characters': { name: 'error and error_description use only the characters §5.2 allows', spec: 'RFC 6749 §5.2' },
