@@ -1,5 +1,5 @@
 /**
- * The pushed-authorization suite against a reference server whose request_uris live 5 seconds
+ * The pushed-authorization suite against a reference server whose request_uris live 15 seconds
  * (ttl.pushedAuthorizationRequest): the expired one is really waited for and refused (RFC 9126
  * §4), and the main request, older than its stated lifetime by the time the browser goes, is
  * pushed again rather than failing the flow; every check passes.
@@ -12,7 +12,7 @@ import { defaultConfig } from '../../reference-server/config/default.ts';
 import { checkStatus, unpassedChecks } from './support/flow-result.ts';
 
 vitestFlow(flow, () => startReferenceTarget({
-  serverOptions: { config: { ...defaultConfig, ttl: { pushedAuthorizationRequest: 5 } } },
+  serverOptions: { config: { ...defaultConfig, ttl: { pushedAuthorizationRequest: 15 } } },
 }), {
   stepTimeoutMs: 180_000,
   onResult: (result) => {
