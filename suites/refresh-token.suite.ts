@@ -192,6 +192,11 @@ export default defineFlow<State>({
       await ctx.check('resource-server-refuses-id-token-as-access-token', async (c) => {
         const idToken = ctx.state.tokens.id_token;
         if (typeof idToken !== 'string') { ctx.state.idTokenAsAccessToken = { notApplicable: 'the grant returned no ID token' }; c.notApplicable('the grant returned no ID token'); }
+        if (!isJwt(String(ctx.state.tokens.access_token))) {
+          const reason = 'the access tokens are opaque, so RFC 9068 §4 (typ at+jwt, aud) does not bind the resource server';
+          ctx.state.idTokenAsAccessToken = { notApplicable: reason };
+          c.notApplicable(reason);
+        }
         ctx.state.idTokenAsAccessToken = await ctx.http.get(rs, { bearer: idToken });
         return refused(ctx.state.idTokenAsAccessToken, c);
       }, { soft: true });
