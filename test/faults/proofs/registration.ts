@@ -67,6 +67,8 @@ export const registrationProofs: FaultProof[] = [
   {
     fault: 'updateNotSaved',
     flows,
+    // It answers every update before the update's other faults act (updateAcceptsChosenSecret).
+    alone: true,
     expected: [{ id: id('read-after-update-returns-new-metadata'), step, detail: /^redirect_uris: expected/ }],
   },
   {
