@@ -10,6 +10,6 @@ export const discoveryFaults = {
   oauthMetadataOtherIssuer: 'the RFC 8414 document names the issuer with a trailing slash, unlike the OpenID one (breaks RFC 8414 §3.3)',
   metadataUrlWithFragment: 'the metadata names an op_policy_uri with a fragment (breaks OIDC Discovery §3, RFC 8414 §2)',
   metadataArrayAsString: 'ui_locales_supported is the string "en", not a JSON array (breaks OIDC Discovery §3, RFC 8414 §2)',
-  jwksDuplicateKid: 'the JWKS publishes two extra EC keys under one kid (against RFC 7517 §4.5, a SHOULD: a warning)',
+  jwksDuplicateKid: 'the JWKS publishes two extra EC keys under one kid (breaks RFC 7517 §4.5, a SHOULD: a warning)',
   metadataOtherIssuer: 'the discovery document names the issuer with a trailing slash, not the issuer it was fetched for (breaks OIDC Discovery §4.3, RFC 8414 §3.3)',
 } as const;
