@@ -58,18 +58,7 @@ async function authorizeRequest(ctx: Context, provider: Provider, params: Params
   const request: AuthorizationRequest = newAuthorizationRequest(params);
   if (interaction) request.resumed = true;
   // Until the client and redirect_uri are verified, an error is a page (thrown to htmlErrors).
-  try {
-    for (const check of clientChecks) await check(request, provider);
-  } catch (caught) {
-    // FAULT unknownClientRedirected (config/faults.ts, only to prove the harness): an unknown client's error goes to the redirect_uri it names.
-    const named = params.has('redirect_uri') && !params.firstRepeated() ? params.get('redirect_uri') : undefined;
-    if (provider.config.faults.unknownClientRedirected && caught instanceof OAuthError && caught.error === 'invalid_client' && named && URL.canParse(named)) {
-      request.redirectUri = named;
-      request.state = params.firstRepeated() ? undefined : params.get('state');
-      return respondWithError(ctx, provider, request, caught);
-    }
-    throw caught;
-  }
+  for (const check of clientChecks) await check(request, provider);
   if (interaction && interaction.record.clientId !== request.client!.clientId) {
     throw new UnverifiedAuthorizationRequest('invalid_request', 'the sign-in belongs to another client');
   }

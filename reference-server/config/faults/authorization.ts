@@ -5,7 +5,6 @@ export const authorizationFaults = {
   ignorePkce: 'the code_verifier is not compared with the code_challenge: any well-formed verifier is accepted (breaks RFC 7636 §4.6)',
   redirectUriPathCaseInsensitive: 'a redirect_uri is accepted when its path differs from a registered one only in case (breaks RFC 9700 §2.1, §4.1.3)',
   redirectUriQueryIgnored: 'a redirect_uri is accepted when it is a registered one with a query added (breaks RFC 9700 §2.1, §4.1.3)',
-  unknownClientRedirected: 'a request with an unknown client_id is redirected with its error to the redirect_uri it names (breaks RFC 6749 §4.1.2.1)',
   duplicateParametersAccepted: 'the authorization endpoint takes the first value of a repeated parameter instead of refusing the request (breaks RFC 6749 §3.1)',
   unsupportedResponseTypeAsInvalidRequest: 'an unsupported response_type is answered with invalid_request instead of unsupported_response_type (breaks RFC 6749 §4.1.2.1)',
   plainPkceAccepted: 'code_challenge_method plain is accepted although the metadata advertises only S256 (breaks RFC 7636 §4.4.1)',

@@ -48,15 +48,6 @@ export const authorizationProofs: FaultProof[] = [
     }],
   },
   {
-    fault: 'unknownClientRedirected',
-    flows: flowsUsing.authorizationEndpoint,
-    expected: [{
-      id: 'authorization-code/authorize/unknown-client-id-not-redirected',
-      step: 'Redirects user to Authorization Server',
-      detail: /expected no redirect to \S+, the browser was sent to \S+ with error/,
-    }],
-  },
-  {
     fault: 'duplicateParametersAccepted',
     flows: flowsUsing.authorizationEndpoint,
     expected: [{
