@@ -196,6 +196,6 @@ export const rfcErrorCodes = new Set([
   'registration_not_supported', 'invalid_token', 'insufficient_scope',
   // RFC 8628 §3.5 and RFC 7591 §3.2.2, for the endpoints issue 5 adds.
   'authorization_pending', 'slow_down', 'expired_token', 'invalid_redirect_uri', 'invalid_client_metadata',
-]);
   // RFC 8707 §2 (resource indicators at the token endpoint).
   'invalid_target',
+]);
