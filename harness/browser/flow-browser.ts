@@ -241,6 +241,25 @@ export class FlowBrowser {
     return call;
   }
 
+  /**
+   * The call's own page at a redirect URI with a query or fragment: the authorization response,
+   * read from the page when neither hook saw its request (on a loaded machine Playwright may
+   * report a navigation before it can name its frame, or after the call's hooks ran). The page
+   * is this call's alone, so what it shows is this call's response. A form_post page has no
+   * parameters in its URL and is left to the hooks.
+   */
+  private arrivedAtRedirectUri(page: Page): Captured | undefined {
+    let url: URL;
+    try {
+      url = new URL(page.url());
+    } catch {
+      return undefined;
+    }
+    if (!url.search && url.hash.length <= 1) return undefined;
+    const redirectUri = this.matchRedirect(url);
+    return redirectUri ? { method: 'GET', url: page.url(), redirectUri } : undefined;
+  }
+
   /** A navigation straight to a redirect URI (form_post, a script, a link): answered with a stub page. */
   private async onRedirect(route: Route, request: Request): Promise<void> {
     const call = this.callOf(request);
@@ -400,6 +419,11 @@ export class FlowBrowser {
     for (;;) {
       this.throwIfAborted();
       if (call.captured.length > 0) return this.redirectOutcome(call, evidence, consentDecision);
+      const arrived = this.arrivedAtRedirectUri(page);
+      if (arrived) {
+        call.captured.push(Promise.resolve(arrived));
+        continue;
+      }
       if (Date.now() > deadline) {
         const title = await page.title().catch(() => '');
         await shot('timeout').catch(() => {});

@@ -13,6 +13,7 @@ export const authorizationProofs: FaultProof[] = [
   },
   {
     fault: 'prefixRedirectUri',
+    group: 'redirect-uri-matching',
     flows: flowsUsing.authorizationEndpoint,
     expected: [{
       id: 'authorization-code/authorize/redirect-uri-sharing-only-prefix-registered-one',
@@ -31,6 +32,7 @@ export const authorizationProofs: FaultProof[] = [
   },
   {
     fault: 'redirectUriPathCaseInsensitive',
+    group: 'redirect-uri-matching',
     flows: flowsUsing.authorizationEndpoint,
     expected: [{
       id: 'authorization-code/authorize/redirect-uri-path-case-refused',
@@ -40,6 +42,7 @@ export const authorizationProofs: FaultProof[] = [
   },
   {
     fault: 'redirectUriQueryIgnored',
+    group: 'redirect-uri-matching',
     flows: flowsUsing.authorizationEndpoint,
     expected: [{
       id: 'authorization-code/authorize/redirect-uri-extra-query-refused',

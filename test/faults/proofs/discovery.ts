@@ -44,9 +44,16 @@ export const discoveryProofs: FaultProof[] = [
     expected: [{ id: 'discovery/metadata/claims-parameter-supported-is-boolean', step: metadata, detail: /^claims_parameter_supported is "false" \(string\), not true or false$/ }],
   },
   {
+    // registered-app-jwt's sample app reads the RFC 8414 document and rightly refuses it (RFC 8414
+    // §3.3): it never registers, and its later arrows are skipped naming that.
     fault: 'oauthMetadataOtherIssuer',
-    flows: ['discovery'],
-    expected: [{ id: 'discovery/metadata/oauth-metadata-names-same-issuer', step: metadata, detail: /^issuer at \S+\/\.well-known\/oauth-authorization-server: expected "(http:\/\/127\.0\.0\.1:\d+)", got "\1\/"$/ }],
+    flows: ['discovery', 'registered-app-jwt'],
+    alone: true,
+    stops: true,
+    expected: [
+      { id: 'discovery/metadata/oauth-metadata-names-same-issuer', step: metadata, detail: /^issuer at \S+\/\.well-known\/oauth-authorization-server: expected "(http:\/\/127\.0\.0\.1:\d+)", got "\1\/"$/ },
+      { id: 'registered-app-jwt/register/application-registers-itself-authorization-server', step: '0. register application', detail: /SampleAppError: discovery names issuer (http:\/\/127\.0\.0\.1:\d+)\/, not \1 \(RFC 8414 §3\.3\)/ },
+    ],
   },
   {
     fault: 'metadataUrlWithFragment',

@@ -29,6 +29,7 @@ const signInPage = /sign-in page/;
 export const openIdConnectProofs: FaultProof[] = [
   {
     fault: 'dropNonce',
+    group: 'id-token-claims',
     flows: flowsUsing.idTokens,
     expected: [
       { id: 'openid-connect/authn-response/id-token-nonce-echoed', step: '(3) AuthN Response', detail: absentNonce },
@@ -54,25 +55,35 @@ export const openIdConnectProofs: FaultProof[] = [
         step: '5. redirect to callback (with access token - JWT)',
         detail: /refused the callback .*not from the expected issuer \(iss, RFC 9207\)/,
       },
+      {
+        // Error responses are authorization responses too (RFC 9207 §2): they lose iss as well.
+        id: 'authorization-code/authorize/error-responses-carry-iss',
+        step: 'Redirects user to Authorization Server',
+        detail: /iss \(none\), expected http:\/\/127\.0\.0\.1:\d+/,
+      },
     ],
   },
   {
     fault: 'idTokenIssTrailingSlash',
+    group: 'id-token-claims',
     flows: flowsUsing.idTokens,
     expected: everyIdToken('id-token-iss-is-issuer', /^iss: expected "http:\/\/127\.0\.0\.1:\d+", got "http:\/\/127\.0\.0\.1:\d+\/"$/),
   },
   {
     fault: 'idTokenAudWithoutClient',
+    group: 'id-token-claims',
     flows: flowsUsing.idTokens,
     expected: everyIdToken('id-token-aud-has-client', /^aud: expected something containing "[^"]+", got .*resource-server/),
   },
   {
     fault: 'idTokenExpiresAtIat',
+    group: 'id-token-claims',
     flows: flowsUsing.idTokens,
     expected: everyIdToken('id-token-exp-after-iat', /^exp \(iat \d+\): expected greater than \d+, got \d+$/),
   },
   {
     fault: 'frontChannelAtHashFullDigest',
+    group: 'front-channel-hashes',
     flows: frontChannelTokenFlows,
     expected: [
       // id_token token, and code id_token token: the ID tokens issued beside an access token.
@@ -82,6 +93,7 @@ export const openIdConnectProofs: FaultProof[] = [
   },
   {
     fault: 'cHashOfAccessToken',
+    group: 'front-channel-hashes',
     flows: frontChannelTokenFlows,
     expected: [
       { id: 'hybrid/authorization-response/id-token-c-hash-matches', step: 'Issue ID token and authorization code', detail: /^c_hash \(left half of sha256 of the code\): expected "[\w-]{22}", got "[\w-]{22}"$/ },
@@ -90,6 +102,7 @@ export const openIdConnectProofs: FaultProof[] = [
   {
     // Only openid-connect sends max_age; the auth_time comparison after prompt=login is then not applicable.
     fault: 'omitAuthTime',
+    group: 'id-token-claims',
     flows: flowsUsing.idTokens,
     expected: [
       { id: 'openid-connect/authn-response/id-token-auth-time-honours-max-age', step: '(3) AuthN Response', detail: /^auth_time: expected a number, got nothing \(absent\)$/ },

@@ -60,7 +60,8 @@ export function planBatches(proofs: FaultProof[], size = Number(process.env.NAUT
     for (const e of proof.expected) if (!flowsOf(proof).includes(flowOf(e))) throw new Error(`${proof.fault}: expected flow ${flowOf(e)} is not in the proof's flows`);
     const checks = new Set(proof.expected.map((e) => e.id));
     const home = alone || proof.alone ? undefined : batches.find((b) =>
-      b.proofs.length < size && !b.proofs.some((p) => p.alone) && ![...checks].some((id) => b.checks.has(id)));
+      b.proofs.length < size && !b.proofs.some((p) => p.alone || (proof.group !== undefined && p.group === proof.group))
+      && ![...checks].some((id) => b.checks.has(id)));
     if (home) {
       home.proofs.push(proof);
       for (const id of checks) home.checks.add(id);
@@ -132,7 +133,10 @@ export function unexpectedOf(outcome: BatchOutcome): Unpassed[] {
 /** Arrows that did not pass or were skipped although no expected check is on them. */
 export function disturbedArrows(outcome: BatchOutcome): string[] {
   const failing = new Set(outcome.batch.proofs.flatMap((p) => p.expected.map((e) => arrowKey(flowOf(e), e.step))));
+  // A proof that stops its flow: the arrows after its failure are skipped, and may be.
+  const stopped = new Set(outcome.batch.proofs.filter((p) => p.stops).flatMap((p) => p.expected.map(flowOf)));
   return outcome.results.flatMap((r) => r.steps
+    .filter((s) => !(stopped.has(r.id as FlowId) && s.status === 'skipped'))
     .filter((s) => !failing.has(arrowKey(r.id, s.text)) && !['passed', 'not-applicable'].includes(s.status))
     .map((s) => `${arrowKey(r.id, s.text)}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`));
 }

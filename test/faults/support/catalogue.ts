@@ -54,6 +54,17 @@ export interface FaultProof {
   expected: ExpectedFailure[];
   /** A fault that cannot share a run with another (it changes what every flow sees). */
   alone?: boolean;
+  /**
+   * Faults of one group change the same mechanism (redirect_uri matching, the ID token's
+   * claims, the front-channel hashes): together they would break more than each alone, so
+   * no two of a group share a run.
+   */
+  group?: string;
+  /**
+   * The expected failure is one a later arrow needs (a flow's actor refuses what it read), so
+   * the arrows after it in that flow are skipped, naming it.
+   */
+  stops?: boolean;
 }
 
 export const flowOf = (e: ExpectedFailure) => e.id.split('/')[0] as FlowId;
