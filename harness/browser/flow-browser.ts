@@ -392,7 +392,11 @@ export class FlowBrowser {
       await page.waitForLoadState('domcontentloaded', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => {});
     };
     const where = async () => ({ title: await page.title().catch(() => ''), url: maskUrl(this.shownUrl(call)) });
-    const stop = async (reason: PageOutcome['reason'], problems: string[] = []): Promise<PageOutcome> => {
+    const stop = async (reason: PageOutcome['reason'], problems: string[] = []): Promise<AuthorizeOutcome> => {
+      // The page may have reached the redirect URI since this iteration looked: that is the response.
+      const arrived = call.captured.length === 0 ? this.arrivedAtRedirectUri(page) : undefined;
+      if (arrived) call.captured.push(Promise.resolve(arrived));
+      if (call.captured.length > 0) return this.redirectOutcome(call, evidence, consentDecision);
       await shot(reason);
       const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
       const status = call.navigation?.status;
