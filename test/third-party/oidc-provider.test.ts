@@ -64,7 +64,7 @@ describe('oidc-provider as a third-party target', () => {
     expect(target.capabilities.issParameter).toBe(true);
     expect(target.capabilities.codeChallengeMethods).toEqual(['S256']);
     expect(target.clients.map((c) => c.role).sort()).toEqual(
-      ['confidential', 'device', 'hybrid', 'implicit', 'opaque', 'par', 'public', 'service', 'service-jwt', 'service-post'],
+      ['confidential', 'device', 'device-confidential', 'hybrid', 'implicit', 'opaque', 'par', 'public', 'service', 'service', 'service-jwt', 'service-post'],
     );
   });
 
