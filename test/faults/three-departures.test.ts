@@ -35,9 +35,11 @@ describe('three independent departures of one flow', () => {
       'Exchanges Authorization Code for Access Token › authorization-code/token/code-reuse-refused',
       'Exchanges Authorization Code for Access Token › authorization-code/token/wrong-code-verifier-refused',
       'Provides Authorization Code › authorization-code/authorization-response/authorization-response-carries-iss-rfc-9207',
+      // Error responses are authorization responses too (RFC 9207 §2): they lose iss as well.
+      'Redirects user to Authorization Server › authorization-code/authorize/error-responses-carry-iss',
     ]);
     // Every arrow ran: none was skipped behind the first failure.
     expect(result.steps.filter((s) => s.status === 'skipped').map((s) => s.text)).toEqual([]);
-    expect(result.reason).toMatch(/^2 steps failed; first: step 4 "Provides Authorization Code"/);
+    expect(result.reason).toMatch(/^3 steps failed; first: step 2 "Redirects user to Authorization Server"/);
   }, 300_000);
 });

@@ -73,7 +73,7 @@ describe('nauthera serve --json', () => {
     expect(info.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Object.keys(info.ldap).sort()).toEqual(['baseDN', 'bindDN', 'password', 'url']);
     for (const c of info.clients) expect(c).toEqual(expect.objectContaining({ client_id: expect.any(String), grant_types: expect.any(Array), response_types: expect.any(Array), redirect_uris: expect.any(Array) }));
-    expect(info.users.map((u: { username: string }) => u.username).sort()).toEqual(['alice', 'bob', 'carol', 'dsmith']);
+    expect(info.users.map((u: { username: string }) => u.username).sort()).toEqual(['alice', 'bob', 'carol', 'dsmith', 'lena', 'mia*(x)\\y', 'tnash']);
     const discovery = (await (await fetch(`${info.issuer}/.well-known/openid-configuration`)).json()) as { issuer: string };
     expect(discovery.issuer).toBe(info.issuer);
     expect(pidsWithArg(info.ldap.url)).toHaveLength(1);
