@@ -19,7 +19,13 @@ export const authorizationProofs: FaultProof[] = [
       id: 'authorization-code/authorize/redirect-uri-sharing-only-prefix-registered-one',
       step: 'Redirects user to Authorization Server',
       detail: /expected no redirect to \S+, the browser was sent to \S+\/callback\.attacker\/x with code/,
-    }],
+    },
+    // Prefix matching accepts every longer variant of the registered URI the suite tries too.
+    ...['redirect-uri-extra-query-refused', 'redirect-uri-trailing-slash-refused', 'redirect-uri-fragment-refused', 'redirect-uri-dot-segments-refused'].map((check) => ({
+      id: `authorization-code/authorize/${check}`,
+      step: 'Redirects user to Authorization Server',
+      detail: /^expected no redirect to \S+, the browser was sent to \S+ with /,
+    }))],
   },
   {
     fault: 'ignorePkce',
