@@ -11,6 +11,7 @@ import {
   duplicateKids, ecMemberProblems, keyName, keyTypeFor, privateMemberProblems, rsaMemberProblems, rsaSizeProblems,
   symmetricKeyProblems, useKeyOpsProblems, x5cProblems, type Jwk,
 } from './lib/jwk-set.ts';
+import { expectJsonMediaType } from './lib/response-format.ts';
 import { isLoopback, memberCheckName, memberKey, memberProblem, metadataMembers } from './lib/metadata-members.ts';
 
 interface State {
@@ -50,8 +51,7 @@ export default defineFlow<State>({
         c.expectStatus(res, 200);
       }, { soft: true });
       await ctx.check('metadata-json-object-application-json', (c) => {
-        c.evidence(res);
-        c.expect(res.header('content-type'), 'Content-Type').toMatch(/^application\/json\s*(;|$)/i);
+        expectJsonMediaType(c, res);
         c.expectJson(res);
       }, { soft: true });
       const body = res.json;
