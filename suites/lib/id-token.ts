@@ -396,5 +396,5 @@ async function hashCheck(ctx: AnyContext, o: {
     const expected = leftHalfHash(o.value!, String(o.header.alg));
     if (!expected) c.notApplicable(`no hash is defined for alg ${JSON.stringify(o.header.alg)}`);
     c.expect(o.claims[o.claim], `${o.claim} (left half of ${hashAlgorithmOf(String(o.header.alg))} of the ${o.what})`).toBe(expected);
-  });
+  }, o.call);
 }

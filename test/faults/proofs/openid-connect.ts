@@ -83,8 +83,6 @@ export const openIdConnectProofs: FaultProof[] = [
   },
   {
     fault: 'frontChannelAtHashFullDigest',
-    // With other faults it kept implicit's second request (response_type=id_token) from being judged: it runs alone.
-    alone: true,
     group: 'front-channel-hashes',
     flows: frontChannelTokenFlows,
     expected: [
@@ -112,8 +110,6 @@ export const openIdConnectProofs: FaultProof[] = [
   },
   {
     fault: 'ignorePromptLogin',
-    // With other faults it kept implicit's second request (response_type=id_token) from being judged: it runs alone.
-    alone: true,
     flows: flowsUsing.authorizationEndpoint,
     expected: [
       { id: 'openid-connect/authn/prompt-login-asks-sign-in-again', step: '(2) AuthN & AuthZ', detail: /^prompt=login with a session: the OP answered with a code/ },
