@@ -26,7 +26,11 @@ options:
   --root DIR       the project the run's diagram paths are relative to (default: .)
   -h, --help       this help
 
-exit codes: 0 all drawn, 1 a diagram could not be drawn, 2 usage error or unreadable results file`;
+The results file is checked against results.schema.json first (nauthera's published schema):
+a file that does not conform is refused with the JSON path of each problem.
+
+exit codes: 0 all drawn, 1 a diagram could not be drawn, 2 usage error or unreadable or
+nonconforming results file`;
 
 const extractHelp = `usage: nauthera diagrams extract FILE.md... [--out DIR] [--force]
 
@@ -63,7 +67,7 @@ async function redraw(args: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${redrawHelp}`);
   if (typeof values.results !== 'string') throw new UsageError(`--results FILE is required\n\n${redrawHelp}`);
   const formats = parseFormats(values.format);
-  const runResult = readResults(values.results, { check: 'drawing' });
+  const runResult = readResults(values.results);
   const outDir = values.out ?? dirname(values.results);
   const written = await writeAnnotatedDiagrams(runResult, outDir, { formats, projectRoot: values.root ?? process.cwd() });
   let failed = 0;

@@ -232,7 +232,17 @@ describe('nauthera diagrams --results', () => {
     await writeFile(wrong, JSON.stringify({ version: 1, flows: [{ id: 'x', diagram: 'd.mmd', status: 'great', steps: [] }] }));
     const shape = await cli(['diagrams', '--results', wrong]);
     expect(shape.code).toBe(2);
-    expect(shape.stderr).toContain('is not a nauthera results.json: flows[0].status "great" is not one of passed, failed, warning, skipped, not-applicable');
+    expect(shape.stderr).toContain('is not a nauthera results.json:\n');
+    expect(shape.stderr).toContain('  $.flows[0].status: must be one of "passed", "failed", "warning", "skipped", "not-applicable", got "great"\n');
+  });
+
+  it('checks the file against the published schema before drawing: a target without kind and issuer is exit 2 naming both paths', async () => {
+    const file = join(dir, 'no-target-kind.json');
+    const flow = { id: 'x', title: 'X', diagram: 'diagrams/client-credentials.mmd', status: 'passed', durationMs: 1, steps: [] };
+    await writeFile(file, JSON.stringify({ version: 1, target: {}, startedAt: '2025-01-01T00:00:00Z', durationMs: 1, flows: [flow] }));
+    const r = await nauthera(['diagrams', '--results', file, '--out', join(dir, 'no-target-out'), '--format', 'md']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nauthera diagrams: results file ${file} is not a nauthera results.json:\n  $.target.kind: is required\n  $.target.issuer: is required\n`);
   });
 
   it('exits 2 without --results or with a bad option, and prints help with --help', async () => {
