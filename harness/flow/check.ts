@@ -91,6 +91,11 @@ const statusList = (s: number | readonly number[]) => (Array.isArray(s) ? s : [s
 
 export class CheckScope {
   readonly collected: Evidence[] = [];
+  /**
+   * Evidence the check was handed but does not judge: the pages a browser went through before the
+   * response the check reads (sign-in, consent). Reported after the check's own, as its arrow's.
+   */
+  readonly context: Evidence[] = [];
   readonly passes: string[] = [];
   /** SHOULDs the target missed while every MUST of the check held: the check ends as a warning. */
   readonly shoulds: string[] = [];
@@ -108,7 +113,10 @@ export class CheckScope {
     for (const item of items) {
       if (!item) continue;
       if ('kind' in item && (item.kind === 'redirect' || item.kind === 'page') && 'evidence' in item && Array.isArray(item.evidence)) {
-        for (const ev of item.evidence) this.add(ev);
+        // A browser outcome is judged by where it ended (the redirect, or the page it stopped on).
+        const pages = item.evidence;
+        for (const ev of pages.slice(0, -1)) this.addContext(ev);
+        if (pages.length > 0) this.add(pages[pages.length - 1]);
       } else if ('evidence' in item && item.evidence && !Array.isArray(item.evidence)) {
         this.add(item.evidence);
       } else if ('kind' in item && (item.kind === 'http' || item.kind === 'page' || item.kind === 'note')) {
@@ -120,6 +128,10 @@ export class CheckScope {
   /** @internal also used by the runner to attach recorded exchanges. */
   add(evidence: Evidence): void {
     if (!this.collected.includes(evidence)) this.collected.push(evidence);
+  }
+
+  private addContext(evidence: Evidence): void {
+    if (!this.collected.includes(evidence) && !this.context.includes(evidence)) this.context.push(evidence);
   }
 
   /** A labelled note: a decoded token, a computed value, an LDAP answer. */

@@ -344,7 +344,11 @@ export class FlowExecution {
     }
     const severity = meta.severity;
     if (status === 'failed' && severity === 'warning') status = 'warning';
-    const evidence = [...record.pending, ...scope.collected.filter((ev) => !record.pending.includes(ev))];
+    // The check's own evidence first (what the step recorded for it, what it recorded or judged),
+    // then what it was handed without judging; ownEvidence says where the two meet.
+    const own = [...record.pending, ...scope.collected.filter((ev) => !record.pending.includes(ev))];
+    const context = scope.context.filter((ev) => !own.includes(ev));
+    const evidence = [...own, ...context];
     record.pending = [];
     const result: CheckResult = {
       id: meta.id,
@@ -354,6 +358,7 @@ export class FlowExecution {
       status,
       detail,
       ...(evidence.length > 0 ? { evidence } : {}),
+      ...(context.length > 0 ? { ownEvidence: own.length } : {}),
       durationMs: Math.round(performance.now() - started),
     };
     if (status === 'failed') {
@@ -432,7 +437,9 @@ export class FlowExecution {
       });
       record.pending = [];
     } else if (record.pending.length > 0 && record.checks.length > 0) {
+      // Recorded after the step's last check: the arrow's evidence, not that check's own.
       const last = record.checks[record.checks.length - 1];
+      last.ownEvidence ??= last.evidence?.length ?? 0;
       last.evidence = [...(last.evidence ?? []), ...record.pending];
     }
     if (k === 0) {

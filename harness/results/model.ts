@@ -55,6 +55,13 @@ export interface CheckResult {
   /** Why it passed or failed, in one sentence naming the condition. */
   detail: string;
   evidence?: Evidence[];
+  /**
+   * How many of `evidence`, from the start, the check recorded itself: the exchanges it made, the
+   * response or page it judged, notes given to it. The rest is its arrow's evidence it was handed
+   * without judging (the sign-in pages before a redirect, exchanges after the step's last check).
+   * Absent when all of it is the check's own (and in files written before the split).
+   */
+  ownEvidence?: number;
   /** Set when the failure is listed in the target's expected-failures file. */
   expectedFailure?: string;
   /** Time the check took. */
