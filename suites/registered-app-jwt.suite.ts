@@ -233,9 +233,11 @@ export default defineFlow<State>({
         await page.waitForURL((u) => u.origin === origin, { timeout: 15_000, waitUntil: 'domcontentloaded' })
           .catch(() => c.fail(`the browser did not come back to the app within 15 s; it is at ${page.url().split('?')[0]}`));
         c.evidence(await ctx.browser.screenshot('resource'));
-        const problem = await page.locator('#error').first().innerText({ timeout: 500 }).catch(() => '');
-        if (problem) c.fail(`the app refused the callback at ${new URL(page.url()).pathname}: ${problem}`);
+        // The heading first: once it is there the page is rendered, and its error (if any) with it.
         const heading = await page.locator('h1').first().innerText({ timeout: 5_000 }).catch(() => '');
+        const error = page.locator('#error').first();
+        const problem = await error.count() > 0 ? await error.innerText({ timeout: 2_000 }).catch(() => '') : '';
+        if (problem) c.fail(`the app refused the callback at ${new URL(page.url()).pathname}: ${problem}`);
         c.expect(heading, 'page heading').toBe('Protected resource');
       });
 
