@@ -202,29 +202,32 @@ describe('report.html', () => {
 
   it('shows each flow with its annotated diagram inlined', async () => {
     const tiny = page.locator('section[data-flow="tiny"]');
-    const diagram = tiny.getByRole('img', { name: 'annotated diagram of tiny' });
-    await expect.poll(() => diagram.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
-    expect(await diagram.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
-    const svg = Buffer.from((await diagram.getAttribute('src'))!.split(',')[1], 'base64').toString();
-    expect(svg).toContain('code reuse is refused with invalid_grant');
+    const diagram = tiny.getByRole('group', { name: 'annotated diagram of tiny' });
+    expect(await diagram.locator('svg').evaluate((svg) => svg.getBoundingClientRect().width)).toBeGreaterThan(100);
+    expect(await diagram.locator('svg').textContent()).toContain('code reuse is refused with invalid_grant');
+    // Its arrows are links to their steps.
+    expect(await diagram.locator('[data-et="message"].arrow-link').count()).toBe(6);
     expect(await page.locator('section.flow').evaluateAll((s) => s.map((e) => e.getAttribute('data-status')))).toEqual(['failed', 'not-applicable', 'failed', 'failed']);
     await expect.poll(() => page.locator('section[data-flow="broken"] .reason').textContent()).toBe('suites/broken.suite.ts failed to load: SyntaxError: Unexpected token');
   });
 
   it('shows each step with its checks, timings and collapsible HTTP evidence', async () => {
     const step = page.locator('section[data-flow="tiny"] li.step[data-step="3"]');
+    expect(await step.getAttribute('id')).toBe('step-tiny-4');
     expect(await step.locator('details').first().getAttribute('open')).toBe('');
     expect(await step.locator('summary').first().textContent()).toMatch(/^✘ failed 4\. Client → AS: Exchanges the code for a token \d+ ms line 11$/);
-    const row = step.locator('tr[data-check="code reuse is refused with invalid_grant"]');
-    expect(await row.getAttribute('data-check-id')).toBe(codeReuseId);
-    expect(await row.locator('td.name code.id').textContent()).toBe(codeReuseId);
-    expect(await row.locator('td.spec').textContent()).toBe('RFC 6749 §4.1.2');
-    expect(await row.locator('td.detail').textContent()).toContain('got HTTP 200 with a JSON body with access_token');
-    const exchange = row.locator('details.ev.http').first();
-    expect(await exchange.locator('summary').textContent()).toMatch(new RegExp(`^POST 127\\.0\\.0\\.1:${idp.port}/token → 200 \\d+ ms$`));
-    expect(await exchange.locator('pre').first().isVisible()).toBe(false);
-    await exchange.locator('summary').click();
-    expect(await exchange.locator('pre').first().textContent()).toContain('authorization: Basic ****');
+    const check = step.locator('.check[data-check="code reuse is refused with invalid_grant"]');
+    expect(await check.getAttribute('data-check-id')).toBe(codeReuseId);
+    expect(await check.locator('code.id').textContent()).toBe(codeReuseId);
+    expect(await check.locator('.spec').textContent()).toBe('RFC 6749 §4.1.2');
+    expect(await check.locator('.spec a').getAttribute('href')).toBe('https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2');
+    expect(await check.locator('.detail').textContent()).toContain('got HTTP 200 with a JSON body with access_token');
+    const exchange = check.locator(':scope > .evidence > details.ev.http').last();
+    expect(await exchange.locator('summary').first().textContent()).toMatch(new RegExp(`^POST 127\\.0\\.0\\.1:${idp.port}/token → 200 \\d+ ms$`));
+    expect(await exchange.locator('.exchange pre').first().isVisible()).toBe(false);
+    await exchange.locator('summary').first().click();
+    expect(await exchange.locator('.exchange pre').first().textContent()).toContain('authorization: Basic ****');
+    expect(await exchange.locator('.curl-cmd').textContent()).toContain("-H 'authorization: Basic ****'");
     const html = readFileSync(join(outDir, 'report.html'), 'utf8');
     expect(html).not.toContain('s3cret-Value-42');
   });
@@ -246,7 +249,7 @@ describe('report.html', () => {
   it('escapes hostile text: it shows, and nothing runs', async () => {
     const flow = page.locator('section[data-flow="hostile"]');
     expect(await flow.locator('h2').textContent()).toContain(`Hostile ${hostile}`);
-    expect(await flow.locator('td.detail').first().textContent()).toContain(`the IdP answered ${hostile}`);
+    expect(await flow.locator('.check .detail').first().textContent()).toContain(`the IdP answered ${hostile}`);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await flow.locator('script, img[src="x"]').count()).toBe(0);
   });
