@@ -128,7 +128,7 @@ export function annotatedMarkdown(run: RunResult, flow: FlowResult, source: stri
     const why = failing ? `${failing.name}${failing.spec ? ` (${failing.spec})` : ''}: ${failing.detail}` : (step?.reason ?? '');
     const id = failing?.id ? `\`${cell(failing.id.replace(/`/g, ''))}\` ` : '';
     lines.push(
-      `| ${a.index} | ${cell(`${a.from} → ${a.to}: ${a.plainText ?? a.text}`)} | ${statusMarks[status].emoji} ${statusMarks[status].label} | ${checks.length ? `${passed}/${checks.length}` : ''} | ${id}${cell(why)} |`,
+      `| ${a.index + 1} | ${cell(`${a.from} → ${a.to}: ${a.plainText ?? a.text}`)} | ${statusMarks[status].emoji} ${statusMarks[status].label} | ${checks.length ? `${passed}/${checks.length}` : ''} | ${id}${cell(why)} |`,
     );
   }
   const rendered = (['svg', 'png'] as const).filter((f) => formats.includes(f)).map((f) => `[${f.toUpperCase()}](${name}.${f})`);

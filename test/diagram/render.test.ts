@@ -190,7 +190,7 @@ describe('annotated diagrams from a RunResult', () => {
     expect(block).toMatch(/^%% flow: authorization-code\n/);
     expect(block).toContain('Client ->> AS: ❌ Exchanges Authorization Code for Access Token');
     expect(block).toContain(`rect ${statusMarks.failed.band}`);
-    expect(md).toContain('| 5 | Client → AS: Exchanges Authorization Code for Access Token | ❌ failed | 1/2 | code reuse is refused with invalid_grant (RFC 6749 §4.1.3): second use answered 200; the grant #2 was not revoked |');
+    expect(md).toContain('| 6 | Client → AS: Exchanges Authorization Code for Access Token | ❌ failed | 1/2 | code reuse is refused with invalid_grant (RFC 6749 §4.1.3): second use answered 200; the grant #2 was not revoked |');
     expect(md).toContain('[SVG](authorization-code.svg) · [PNG](authorization-code.png)');
   });
 
