@@ -28,6 +28,7 @@ import { ensureSystemParts } from './setup.ts';
 export const defaultWorkers = { reference: 4, external: 1 } as const;
 
 const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id] [--workers N]
+                   [--warnings-as-failures]
 
 Runs the flow suites against a target and writes the reports.
 
@@ -41,10 +42,14 @@ Runs the flow suites against a target and writes the reports.
   --workers  how many flows run at once, each in its own browser context
              (default ${defaultWorkers.reference} on the reference target, ${defaultWorkers.external} on an external IdP, whose
              rate limits and shared test users may not take concurrent sign-ins)
+  --warnings-as-failures
+             a warning (a missed SHOULD) is a failure in junit.xml and makes the
+             exit code 1, for a CI that holds a target to every SHOULD
 
 Writes results.json, junit.xml, report.html and diagrams/<flow>.{svg,png,md}.
 Exit 0 when every applicable failure check passed or is an expected failure,
-1 when one did not, 2 for a usage or config error.`;
+1 when one did not (or, with --warnings-as-failures, a check warned), 2 for a
+usage or config error.`;
 
 function parseWorkers(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -107,9 +112,11 @@ export async function run(args: string[]): Promise<number> {
     flows: { type: 'string' },
     suites: { type: 'string' },
     workers: { type: 'string' },
+    'warnings-as-failures': { type: 'boolean' },
   }, usage);
   if (!values) return 0;
   const workersOption = parseWorkers(values.workers);
+  const warningsAsFailures = values['warnings-as-failures'] === true;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const began = performance.now();
   const since = (t: number) => Math.round(performance.now() - t);
@@ -174,7 +181,7 @@ export async function run(args: string[]): Promise<number> {
     const phases: RunPhases = { setupMs, systemCheckMs, targetStartMs, suitesLoadMs, flowsMs: result.durationMs, workers };
     result.phases = phases;
     // The diagrams are drawn in the run's browser: one Chromium for everything.
-    written = await writeReports(result, outDir, { projectRoot, renderer });
+    written = await writeReports(result, outDir, { projectRoot, renderer, junit: { warningsAsFailures } });
     // results.json is written first, as the source of the rest; the phases end after it.
     if (rendererStartMs !== undefined) phases.rendererStartMs = rendererStartMs;
     phases.reportsMs = since(t);
@@ -189,5 +196,5 @@ export async function run(args: string[]): Promise<number> {
   for (const warning of [...written.warnings, ...unusedExpectedFailures(target, result)]) log(`warning: ${warning}`);
   console.log(summaryTable(result));
   console.log(`\nreports: ${outDir}/ (results.json, junit.xml, report.html${written.files.some((f) => f.includes('/diagrams/')) ? ', diagrams/' : ''})`);
-  return exitCodeFor(result);
+  return exitCodeFor(result, { warningsAsFailures });
 }

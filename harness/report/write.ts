@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DiagramRenderer } from '../diagram/render.ts';
 import type { RunResult } from '../results/model.ts';
 import { renderHtml } from './html.ts';
-import { toJUnit } from './junit.ts';
+import { toJUnit, type JUnitOptions } from './junit.ts';
 import { writeResults } from '../results/io.ts';
 
 export interface WrittenReports {
@@ -29,6 +29,8 @@ export interface WriteReportsOptions {
    * overlaps other work; if it failed to start, the diagrams are a warning as usual.
    */
   renderer?: Promise<DiagramRenderer>;
+  /** How junit.xml reports warnings. */
+  junit?: JUnitOptions;
 }
 
 export async function writeReports(run: RunResult, outDir: string, options: WriteReportsOptions = {}): Promise<WrittenReports> {
@@ -36,7 +38,7 @@ export async function writeReports(run: RunResult, outDir: string, options: Writ
   const files = [writeResults(run, outDir)];
   const warnings: string[] = [];
   const junit = join(outDir, 'junit.xml');
-  writeFileSync(junit, toJUnit(run));
+  writeFileSync(junit, toJUnit(run, options.junit));
   files.push(junit);
   if (options.diagrams !== false && run.flows.length > 0) {
     try {

@@ -4,6 +4,9 @@ import type { CheckResult, FlowResult, RunResult, Status, StepResult } from './m
 /** A check that fails the run: failure severity, failed, and not an expected failure. */
 export const isBlocking = (check: CheckResult) => check.status === 'failed' && check.severity === 'failure' && !check.expectedFailure;
 
+/** A check that warns: a missed SHOULD, or a warning-severity check that failed (never an expected failure). */
+export const isWarning = (check: CheckResult) => !isBlocking(check) && !check.expectedFailure && (check.status === 'warning' || check.status === 'failed');
+
 export function stepStatus(checks: CheckResult[], notApplicable: boolean): Status {
   if (checks.some(isBlocking)) return 'failed';
   if (notApplicable) return 'not-applicable';
@@ -25,9 +28,14 @@ export function firstFailingCheck(step: StepResult): CheckResult | undefined {
   return step.checks.find(isBlocking);
 }
 
-/** DESIGN.md: 0 when every applicable failure check passed or is expected, 1 otherwise. */
-export function exitCodeFor(run: RunResult): 0 | 1 {
-  return run.flows.some((f) => f.status === 'failed') ? 1 : 0;
+/**
+ * DESIGN.md: 0 when every applicable failure check passed or is expected, 1 otherwise; with
+ * warningsAsFailures (`nauthera run --warnings-as-failures`) a warning is 1 as well.
+ */
+export function exitCodeFor(run: RunResult, options: { warningsAsFailures?: boolean } = {}): 0 | 1 {
+  if (run.flows.some((f) => f.status === 'failed')) return 1;
+  if (options.warningsAsFailures && run.flows.some((f) => f.steps.some((s) => s.checks.some(isWarning)))) return 1;
+  return 0;
 }
 
 export function countSteps(flow: FlowResult): Record<Status, number> {

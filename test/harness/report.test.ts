@@ -1,7 +1,7 @@
 /**
  * Reports from a real run: the tiny suite against the loopback IdP with a fault, a flow that
  * is not applicable, a suite that does not load, and one whose text is hostile HTML.
- * results.json against its published schema, junit.xml parsed by Chromium's XML parser,
+ * results.json against its published schema, junit.xml against the JUnit XSD Jenkins uses,
  * and report.html opened in Chromium: diagrams, step details, evidence, escaping.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +22,8 @@ import { parseTargetConfig } from '../../harness/target/config.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
 import { tinyArrows } from './fixtures/tiny-arrows.ts';
+import { xsdProblems } from '../report/junit-xsd.ts';
+import { create } from 'xmlbuilder2';
 
 /** The id of the tiny suite's check that the code-reuse fault fails (an inline check: its name, slugged). */
 const codeReuseId = 'tiny/exchanges-the-code-for-a-token/code-reuse-is-refused-with-invalid-grant';
@@ -145,52 +147,57 @@ describe('results.json', () => {
 });
 
 describe('junit.xml', () => {
-  it('is well-formed XML with a testsuite per flow and a testcase per arrow', async () => {
-    const xml = readFileSync(join(outDir, 'junit.xml'), 'utf8');
-    const parsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
-      if (doc.querySelector('parsererror')) return { error: doc.querySelector('parsererror')!.textContent };
-      return {
-        suites: [...doc.querySelectorAll('testsuite')].map((s) => ({
-          name: s.getAttribute('name'), tests: s.getAttribute('tests'), failures: s.getAttribute('failures'), skipped: s.getAttribute('skipped'),
-          cases: [...s.querySelectorAll('testcase')].map((c) => ({
-            name: c.getAttribute('name'),
-            failure: c.querySelector('failure')?.getAttribute('message') ?? null,
-            skipped: c.querySelector('skipped')?.getAttribute('message') ?? null,
-          })),
-        })),
-      };
-    }, xml);
-    expect(parsed.error).toBeUndefined();
-    const [tiny, na, broken, bad] = parsed.suites!;
-    expect(tiny).toMatchObject({ name: 'tiny', tests: '6', failures: '1', skipped: '0' });
-    expect(tiny.cases[3]).toEqual({ name: '4. Client → AS: Exchanges the code for a token', failure: 'code reuse is refused with invalid_grant: expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token, token_type, expires_in, refresh_token', skipped: null });
-    expect(tiny.cases[4]).toMatchObject({ failure: null, skipped: null });
-    expect(na.cases.every((c) => c.skipped === 'not applicable: the target has no client with role "device"')).toBe(true);
-    expect(broken.cases).toEqual([{ name: 'suite', failure: 'suites/broken.suite.ts failed to load: SyntaxError: Unexpected token', skipped: null }]);
-    expect(bad.cases[0].failure).toBe(`check ${hostile}: the IdP answered ${hostile}`);
+  const cases = (suite: string) => {
+    const doc = create(readFileSync(join(outDir, 'junit.xml'), 'utf8')).node as unknown as Document;
+    const el = [...doc.getElementsByTagName('testsuite')].find((s) => s.getAttribute('name') === suite)!;
+    return {
+      attrs: { tests: el.getAttribute('tests'), failures: el.getAttribute('failures'), skipped: el.getAttribute('skipped') },
+      cases: [...el.getElementsByTagName('testcase')].map((c) => ({
+        classname: c.getAttribute('classname'),
+        name: c.getAttribute('name'),
+        failure: c.getElementsByTagName('failure')[0]?.getAttribute('message') ?? null,
+        skipped: c.getElementsByTagName('skipped')[0]?.getAttribute('message') ?? null,
+        out: c.getElementsByTagName('system-out')[0]?.textContent ?? null,
+      })),
+    };
+  };
+
+  it('is valid against the JUnit XSD Jenkins uses', () => {
+    expect(xsdProblems(readFileSync(join(outDir, 'junit.xml'), 'utf8'))).toBe('');
   });
 
-  it('names each check of an arrow by id, as a property with its verdict and in system-out', async () => {
-    const xml = readFileSync(join(outDir, 'junit.xml'), 'utf8');
-    const tiny = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
-      const step = doc.querySelectorAll('testsuite[name="tiny"] > testcase')[3];
-      return {
-        properties: Object.fromEntries([...step.querySelectorAll('properties > property')].map((p) => [p.getAttribute('name'), p.getAttribute('value')])),
-        out: step.querySelector('system-out')?.textContent ?? '',
-      };
-    }, xml);
-    expect(tiny.properties[codeReuseId]).toBe('failed');
-    expect(Object.values(tiny.properties).filter((v) => v === 'passed')).toHaveLength(2);
-    expect(tiny.out).toContain(`[failed] code reuse is refused with invalid_grant (RFC 6749 §4.1.2, failure) {${codeReuseId}}: expected an OAuth error`);
+  it('has a test case per check, in a class named by the flow and the 1-based arrow, failing with the check\'s detail', () => {
+    const tiny = cases('tiny');
+    const checks = run.flows[0].steps.flatMap((s) => s.checks);
+    expect(tiny.attrs).toEqual({ tests: String(checks.length), failures: '1', skipped: '0' });
+    const failing = tiny.cases.filter((c) => c.failure);
+    expect(failing).toEqual([{
+      classname: 'tiny.4 Client → AS: Exchanges the code for a token',
+      name: `code reuse is refused with invalid_grant [${codeReuseId}]`,
+      failure: 'expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token, token_type, expires_in, refresh_token',
+      skipped: null,
+      out: `[failed] code reuse is refused with invalid_grant (RFC 6749 §4.1.2, failure) {${codeReuseId}}: expected an OAuth error "invalid_grant" with HTTP 400, got HTTP 200 with a JSON body with access_token, token_type, expires_in, refresh_token`,
+    }]);
+    expect(tiny.cases.filter((c) => c.classname === 'tiny.4 Client → AS: Exchanges the code for a token').map((c) => c.name!.split(' [')[0]))
+      .toEqual(run.flows[0].steps[3].checks.map((c) => c.name));
+  });
+
+  it('skips a not-applicable flow\'s arrows with the reason, and fails a suite that did not load', () => {
+    const na = cases('needs-device');
+    expect(na.cases.length).toBe(6);
+    expect(na.cases.every((c) => c.skipped === 'not applicable: the target has no client with role "device"')).toBe(true);
+    expect(cases('broken').cases).toEqual([{ classname: 'broken', name: 'suite', failure: 'suites/broken.suite.ts failed to load: SyntaxError: Unexpected token', skipped: null, out: 'suites/broken.suite.ts failed to load: SyntaxError: Unexpected token' }]);
+    expect(cases('hostile').cases[0].failure).toBe(`the IdP answered ${hostile}`);
   });
 });
 
 describe('diagrams/<flow>.md', () => {
-  it('names the first failing check of an arrow by id in its table', () => {
+  it('names the first failing check of an arrow by id in its table, numbering arrows from 1 as every report does', () => {
     const md = readFileSync(join(outDir, 'diagrams', 'tiny.md'), 'utf8');
-    const row = md.split('\n').find((l) => l.startsWith('| 3 | '));
+    const lines = md.split('\n');
+    const rows = lines.slice(lines.indexOf('| # | arrow | status | checks passed | first failing check |')).filter((l) => /^\| \d+ \| /.test(l));
+    expect(rows.map((l) => Number(l.split(' | ')[0].slice(2)))).toEqual([1, 2, 3, 4, 5, 6]);
+    const row = rows.find((l) => l.startsWith('| 4 | '));
     expect(row).toMatch(new RegExp(`\\| ❌ failed \\| 2/3 \\| \`${codeReuseId}\` code reuse is refused with invalid_grant \\(RFC 6749 §4\\.1\\.2\\): expected an OAuth error`));
   });
 });
