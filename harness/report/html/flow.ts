@@ -33,7 +33,7 @@ function checkHtml(check: CheckResult, arrow: ArrowEvidence, shots: ScreenshotSt
   const own = ownEvidence(check);
   const others = otherEvidence(check, arrow.items).map((ev) => arrow.index.get(evidenceKey(ev))!);
   // A failed check that judged nothing of its own shows its arrow's evidence at once.
-  const openOthers = check.status === 'failed' && !own.some((ev) => ev.kind !== 'note') ? ' open' : '';
+  const openOthers = shown === 'failed' && !own.some((ev) => ev.kind !== 'note') ? ' open' : '';
   const id = check.id ? ` data-check-id="${e(check.id)}"` : '';
   return `<div class="check v-${shown}" data-check="${e(check.name)}"${id}>`
     + `<div class="check-head">${badge(shown, label)} <span class="name">${e(check.name)}</span>${check.id ? ` <code class="id">${e(check.id)}</code>` : ''}</div>`
