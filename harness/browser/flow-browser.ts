@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { BrowserContext, Frame, Page, Request, Route } from 'playwright-core';
 import type { PageEvidence } from '../results/model.ts';
 import { maskUrl } from '../http/mask.ts';
+import { noteSecretsInParams, noteSecretsInUrl } from '../http/handled-secrets.ts';
 import { interactionLimits, type ConsentChoice, type LocatorSpec, type LoginAutomation, type TargetUser } from '../target/model.ts';
 import { pageScripts, playScript, scriptMatches, type PageScript } from './interactions.ts';
 import { describeLocator, isVisible, matchedNothing, resolveLocator, resolveLocatorAll } from './locators.ts';
@@ -572,6 +573,9 @@ export class FlowBrowser {
       responseMode = 'fragment';
       for (const [k, v] of new URLSearchParams(u.hash.slice(1))) params[k] = v;
     }
+    // Reports are scrubbed of the code and tokens of every authorization response, wherever a suite prints them.
+    noteSecretsInUrl(full);
+    noteSecretsInParams(params);
     const ev: PageEvidence = { kind: 'page', url: maskUrl(full), title: `authorization response (${responseMode})` };
     this.options.record?.(ev);
     evidence.push(ev);

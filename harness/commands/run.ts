@@ -22,6 +22,7 @@ import { writeReports } from '../report/write.ts';
 import type { Target } from '../target/model.ts';
 import { resolveTarget } from '../target/resolve.ts';
 import { parseCommandArgs } from './command-args.ts';
+import { scrubHandledSecrets } from '../http/handled-secrets.ts';
 import { ensureSystemParts } from './setup.ts';
 
 /** The reference server's flows share nothing but the server; an external IdP's may (lockouts, rate limits). */
@@ -117,7 +118,8 @@ export async function run(args: string[]): Promise<number> {
   if (!values) return 0;
   const workersOption = parseWorkers(values.workers);
   const warningsAsFailures = values['warnings-as-failures'] === true;
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // Console lines are scrubbed of the secrets the run handled, as the reports are.
+  const log = (line: string) => process.stderr.write(`${scrubHandledSecrets(line)}\n`);
   const began = performance.now();
   const since = (t: number) => Math.round(performance.now() - t);
   let t = performance.now();
@@ -194,7 +196,7 @@ export async function run(args: string[]): Promise<number> {
     await target.close();
   }
   for (const warning of [...written.warnings, ...unusedExpectedFailures(target, result)]) log(`warning: ${warning}`);
-  console.log(summaryTable(result));
+  console.log(scrubHandledSecrets(summaryTable(result)));
   console.log(`\nreports: ${outDir}/ (results.json, junit.xml, report.html${written.files.some((f) => f.includes('/diagrams/')) ? ', diagrams/' : ''})`);
   return exitCodeFor(result, { warningsAsFailures });
 }

@@ -7,6 +7,7 @@ import { Agent, request as undiciRequest } from 'undici';
 import type { HttpEvidence } from '../results/model.ts';
 import type { TargetClient, TlsOptions } from '../target/model.ts';
 import { maskBody, maskHeaders, maskUrl } from './mask.ts';
+import { noteSecretsInBody, noteSecretsInHeaders, noteSecretsInUrl } from './handled-secrets.ts';
 import { HttpError, describeNetworkError } from './errors.ts';
 
 export { HttpError } from './errors.ts';
@@ -126,6 +127,11 @@ export class HttpClient {
       headers['content-type'] ??= 'application/json';
     }
 
+    // Reports are scrubbed of every secret this exchange carries, wherever a suite prints it.
+    noteSecretsInUrl(target);
+    noteSecretsInHeaders(headers);
+    noteSecretsInBody(body, headers['content-type']);
+
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const outer = this.options.signal?.();
@@ -156,6 +162,8 @@ export class HttpClient {
       for (const [k, v] of Object.entries(res.headers)) {
         if (v !== undefined) resHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
       }
+      noteSecretsInBody(text, resHeaders['content-type']);
+      if (resHeaders.location) noteSecretsInUrl(new URL(resHeaders.location, target).href);
       evidence.durationMs = Math.round(performance.now() - started);
       evidence.response = {
         status: res.statusCode,

@@ -10,11 +10,23 @@
 const hiddenKeys = new Set(['client_secret', 'password', 'code_verifier', 'secret', 'private_jwk']);
 /** Private members of a JWK (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 const privateJwkMembers = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
-/** Keys whose values keep a prefix and their length. */
+/**
+ * Keys whose values keep a prefix and their length: every bearer artefact, in any position
+ * (form bodies, query strings, fragments, JSON): `token` is what revocation and introspection
+ * send (RFC 7009 §2.1, RFC 7662 §2.1), `request_uri` a pushed request's handle (RFC 9126 §2.2),
+ * `user_code` what authorizes a device (RFC 8628 §3.3).
+ */
 const partialKeys = new Set([
-  'access_token', 'refresh_token', 'id_token', 'code', 'device_code', 'client_assertion',
-  'registration_access_token', 'assertion', 'subject_token', 'actor_token', 'logout_token',
+  'access_token', 'refresh_token', 'id_token', 'code', 'device_code', 'user_code', 'client_assertion',
+  'registration_access_token', 'initial_access_token', 'assertion', 'subject_token', 'actor_token', 'logout_token',
+  'token', 'request_uri',
 ]);
+
+/** Whether a parameter or member of this name carries a secret: hidden entirely, or kept to a prefix. */
+export function isSecretKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return hiddenKeys.has(k) || /secret|passw(or)?d/.test(k) || partialKeys.has(k);
+}
 
 export const hidden = '****';
 
@@ -27,6 +39,9 @@ export function maskPartially(value: string): string {
 export function maskValue(key: string, value: string): string {
   const k = key.toLowerCase();
   if (hiddenKeys.has(k) || /secret|passw(or)?d/.test(k)) return hidden;
+  // A pushed request's URN prefix (RFC 9126 §2.2) is the same for all: the prefix kept is the handle's.
+  const urn = k === 'request_uri' ? /^(urn:ietf:params:oauth:request_uri:)(.+)$/.exec(value) : null;
+  if (urn) return `${urn[1]}${maskPartially(urn[2])}`;
   if (partialKeys.has(k)) return maskPartially(value);
   return value;
 }

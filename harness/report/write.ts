@@ -2,6 +2,7 @@
  * Writes every output of a run into the report directory: results.json first (the
  * source of the rest), junit.xml, the annotated diagrams, then report.html, which embeds
  * the diagrams. A diagram that cannot be drawn is a warning, never a changed verdict.
+ * Every secret the run handled is masked in the run first, wherever a suite printed it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -11,6 +12,7 @@ import type { RunResult } from '../results/model.ts';
 import { renderHtml } from './html.ts';
 import { toJUnit, type JUnitOptions } from './junit.ts';
 import { writeResults } from '../results/io.ts';
+import { scrubRunResult } from '../http/handled-secrets.ts';
 
 export interface WrittenReports {
   files: string[];
@@ -35,6 +37,8 @@ export interface WriteReportsOptions {
 
 export async function writeReports(run: RunResult, outDir: string, options: WriteReportsOptions = {}): Promise<WrittenReports> {
   mkdirSync(outDir, { recursive: true });
+  // In place, so that a later writeResults of the same run (with its phases) is clean as well.
+  scrubRunResult(run);
   const files = [writeResults(run, outDir)];
   const warnings: string[] = [];
   const junit = join(outDir, 'junit.xml');

@@ -6,6 +6,7 @@
 import type { FlowContext, TargetUser } from '../../harness/flow/index.ts';
 import { describeLocator, isVisible, resolveLocator } from '../../harness/browser/locators.ts';
 import { defaultSettleMs } from '../../harness/browser/flow-browser.ts';
+import { noteSecretsInParams } from '../../harness/http/handled-secrets.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,6 +86,8 @@ export async function answerConsent(ctx: FlowContext<any>, decision: 'approve' |
   const timeout = login?.timeoutMs ?? 30_000;
   // The response is a navigation to the redirect URI (a 302 or a form post), which the flow browser answers with a stub page.
   const arrived = page.waitForRequest((r) => r.isNavigationRequest() && keyOf(r.url()) === key, { timeout });
+  // Awaited below; if the click throws first, its rejection (the page closing) must not go unhandled.
+  arrived.catch(() => undefined);
   await resolveLocator(page, spec).click({ timeout: 10_000 });
   const request = await arrived;
   const url = new URL(request.url());
@@ -94,5 +97,7 @@ export async function answerConsent(ctx: FlowContext<any>, decision: 'approve' |
   await page.waitForURL((u) => keyOf(u.toString()) === key, { timeout: 5_000, waitUntil: 'commit' }).catch(() => {});
   const hash = new URL(page.url()).hash;
   if (hash.length > 1) for (const [k, v] of new URLSearchParams(hash.slice(1))) params[k] = v;
+  // An authorization response read here, not by the flow browser: its code is a secret of the run too.
+  noteSecretsInParams(params);
   return { url: request.url(), params };
 }

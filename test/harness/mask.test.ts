@@ -39,6 +39,29 @@ describe('masking', () => {
     });
   });
 
+  it('masks the token of revocation and introspection, a pushed request_uri and a user_code', () => {
+    expect(maskBody('token=2YotnFZFEjr1zCsicMWpAA&token_type_hint=access_token', 'application/x-www-form-urlencoded'))
+      .toBe('token=2YotnF…(22 chars)&token_type_hint=access_token');
+    expect(maskUrl('https://as.example/authorize?client_id=par&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3A6esc_11ACC5bwc014ltc14eY22c'))
+      .toBe('https://as.example/authorize?client_id=par&request_uri=urn:ietf:params:oauth:request_uri:6esc_1…(27 chars)');
+    expect(JSON.parse(maskBody(JSON.stringify({ device_code: 'GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS', user_code: 'WDJB-MJHT', interval: 5 }), 'application/json')))
+      .toEqual({ device_code: 'GmRhmh…(41 chars)', user_code: '****(9 chars)', interval: 5 });
+  });
+
+  it('scrubs every secret the harness handled from any text, raw or percent-encoded, leaving words alone', async () => {
+    const { noteSecretsInBody, noteSecretsInHeaders, noteSecretsInUrl, scrubHandledSecrets } = await import('../../harness/http/handled-secrets.ts');
+    noteSecretsInUrl('https://rp.example/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyzABC123#id_token=eyJhbGciOi.eyJzdWIi.c2ln');
+    noteSecretsInBody('{"access_token":"mF_9.B5f-4.1JqM","refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","token_type":"Bearer"}', 'application/json');
+    noteSecretsInBody('token=invalid&client_secret=wrong-secret', 'application/x-www-form-urlencoded');
+    noteSecretsInHeaders({ authorization: 'Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tOmNsaWVudHNlY3JldA' });
+    expect(scrubHandledSecrets('the code SplxlOBeZQQYbYS6WxSbIA was redeemed twice; refresh tGzv3JOkF0XG5Qx2TlKWIA; at mF_9.B5f-4.1JqM'))
+      .toBe('the code SplxlO…(22 chars) was redeemed twice; refresh tGzv3J…(22 chars); at mF_9.B…(15 chars)');
+    expect(scrubHandledSecrets('id_token=eyJhbGciOi.eyJzdWIi.c2ln bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tOmNsaWVudHNlY3JldA'))
+      .toBe('id_token=eyJhbG…(24 chars) bearer vF9dft…(56 chars)');
+    // The state is no secret; words sent as deliberate wrong values stay readable.
+    expect(scrubHandledSecrets('state xyzABC123 → invalid_grant, wrong-secret refused')).toBe('state xyzABC123 → invalid_grant, wrong-secret refused');
+  });
+
   it('keeps other bodies as they are, truncating very long ones', () => {
     expect(maskBody('<p>hello</p>', 'text/html')).toBe('<p>hello</p>');
     expect(maskBody('x'.repeat(70_000), 'text/plain')).toMatch(/^x{65536}\n… \(4464 more characters not recorded\)$/);
