@@ -39,17 +39,13 @@ interface Case {
 
 const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
-/** `4. Client → AS: Exchanges the code`: the arrow as every report numbers it, from 1. */
-export function stepTitle(step: StepResult): string {
-  return `${step.index + 1}. ${step.from} → ${step.to}: ${step.text}`;
-}
-
+/** `login.4 Client → AS: Exchanges the code`: the flow, then the arrow as every report numbers it, from 1. */
 const arrowClassname = (flow: FlowResult, step: StepResult) => `${flow.id}.${step.index + 1} ${step.from} → ${step.to}: ${step.text}`;
 
 /** A check's verdict as a CI reads it. */
-export type JUnitVerdict = 'passed' | 'failed' | 'warning' | 'expected failure' | 'skipped' | 'not-applicable';
+type JUnitVerdict = 'passed' | 'failed' | 'warning' | 'expected failure' | 'skipped' | 'not-applicable';
 
-export function junitVerdict(check: CheckResult): JUnitVerdict {
+function junitVerdict(check: CheckResult): JUnitVerdict {
   if (isBlocking(check)) return 'failed';
   if (isWarning(check)) return 'warning';
   if (check.status === 'failed' || check.status === 'warning') return 'expected failure';
