@@ -54,3 +54,12 @@ describe('copy as curl', () => {
     expect(maskExchange(recorded)).toEqual(recorded);
   });
 });
+
+describe('URLs inside free text', () => {
+  it('are masked as an exchange\'s URL is (a page title or a detail naming the redirect)', async () => {
+    const { maskUrlsIn } = await import('../../harness/report/html/curl.ts');
+    const code = 'u2z46Fdh6D2JCTeOiUKBzo3Pc_lw-2YfH-CWsSPFjmA';
+    const text = `the browser stopped on a page "Loading https://rp.example/callback?code=${code}&state=xyz" at https://rp.example/callback`;
+    expect(maskUrlsIn(text)).toBe('the browser stopped on a page "Loading https://rp.example/callback?code=u2z46F…(43 chars)&state=xyz" at https://rp.example/callback');
+  });
+});

@@ -130,3 +130,8 @@ export function curlCommand(ev: HttpEvidence): string {
   if (request.body !== undefined && request.body !== '') lines.push(['--data-raw', request.body]);
   return lines.map((args) => args.map(shellQuote).join(' ')).join(' \\\n  ');
 }
+
+/** Free text (a check's detail, a page title) with every URL in it masked as an exchange's URL is. */
+export function maskUrlsIn(text: string): string {
+  return text.replace(/\bhttps?:\/\/[^\s"'<>]+/g, (url) => maskUrlAgain(url));
+}

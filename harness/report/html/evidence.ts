@@ -5,7 +5,7 @@
  */
 import type { CheckResult, Evidence, HttpEvidence, StepResult } from '../../results/model.ts';
 import type { ScreenshotStore } from './assets.ts';
-import { curlCommand, maskExchange, maskUrlAgain } from './curl.ts';
+import { curlCommand, maskExchange, maskUrlAgain, maskUrlsIn } from './curl.ts';
 import { escapeHtml as e } from './escape.ts';
 import { ms } from './format.ts';
 
@@ -42,7 +42,7 @@ export function evidenceHtml(ev: Evidence, shots: ScreenshotStore, index?: numbe
   const img = key
     ? `<img class="shot" alt="${e(`screenshot of ${url}`)}" data-shot="${key}">`
     : ev.screenshot ? `<p class="missing">screenshot ${e(ev.screenshot)} not found</p>` : '';
-  return `<details class="ev page${key ? ' has-shot' : ''}"${attr}><summary>page${key ? ' (screenshot)' : ''}: ${ev.title ? `${e(ev.title)} — ` : ''}<code>${e(url)}</code></summary>${img}</details>`;
+  return `<details class="ev page${key ? ' has-shot' : ''}"${attr}><summary>page${key ? ' (screenshot)' : ''}: ${ev.title ? `${e(maskUrlsIn(ev.title))} — ` : ''}<code>${e(url)}</code></summary>${img}</details>`;
 }
 
 export const evidenceKey = (ev: Evidence) => JSON.stringify(ev);

@@ -7,6 +7,7 @@
 import { statusMarks } from '../../results/marks.ts';
 import type { CheckResult, Evidence, FlowResult, Status, StepResult } from '../../results/model.ts';
 import type { ScreenshotStore } from './assets.ts';
+import { maskUrlsIn } from './curl.ts';
 import { diagramHtml } from './diagram.ts';
 import { escapeHtml as e } from './escape.ts';
 import { arrowEvidence, evidenceHtml, evidenceKey, otherEvidence, ownEvidence } from './evidence.ts';
@@ -38,7 +39,7 @@ function checkHtml(check: CheckResult, arrow: ArrowEvidence, shots: ScreenshotSt
   return `<div class="check v-${shown}" data-check="${e(check.name)}"${id}>`
     + `<div class="check-head">${badge(shown, label)} <span class="name">${e(check.name)}</span>${check.id ? ` <code class="id">${e(check.id)}</code>` : ''}</div>`
     + `<div class="check-meta"><span class="spec">${specHtml(check.spec)}</span> · <span class="severity">${e(check.severity)}</span>${check.durationMs !== undefined ? ` · <span class="time">${ms(check.durationMs)}</span>` : ''}</div>`
-    + `<p class="detail">${e(check.detail)}</p>${check.expectedFailure ? `<p class="xf">expected: ${e(check.expectedFailure)}</p>` : ''}`
+    + `<p class="detail">${e(maskUrlsIn(check.detail))}</p>${check.expectedFailure ? `<p class="xf">expected: ${e(check.expectedFailure)}</p>` : ''}`
     + (own.length ? `<div class="evidence">${own.map((ev) => evidenceHtml(ev, shots, arrow.index.get(evidenceKey(ev)))).join('')}</div>` : '')
     // Filled by the page script from where the arrow's evidence is written once (no copy per check).
     + (others.length ? `<details class="more" data-ev-list="${others.join(' ')}"${openOthers}><summary>other evidence of this arrow (${others.length})</summary><div class="evidence"></div></details>` : '')
@@ -56,12 +57,12 @@ function stepHtml(flow: FlowResult, step: StepResult, shots: ScreenshotStore): s
   const checks = step.checks.length ? `<div class="checks">${step.checks.map((c) => checkHtml(c, arrow, shots)).join('')}</div>` : '';
   return `<li class="step s-${step.status} ${hasClasses(stepRowStatuses(step))}" id="${e(stepElementId(flow.id, step))}" data-step="${step.index}"><details${open}>`
     + `<summary>${badge(step.status)} <span class="arrow">${step.index + 1}. ${e(step.from)} → ${e(step.to)}: ${e(step.text)}</span> <span class="time">${ms(step.durationMs)}</span>${step.line ? ` <span class="line">line ${step.line}</span>` : ''}</summary>`
-    + `${step.reason ? `<p class="reason">${e(step.reason)}</p>` : ''}${checks}${template}</details></li>`;
+    + `${step.reason ? `<p class="reason">${e(maskUrlsIn(step.reason))}</p>` : ''}${checks}${template}</details></li>`;
 }
 
 export function flowHtml(flow: FlowResult, outDir: string | undefined, shots: ScreenshotStore): string {
   return `<section class="flow s-${flow.status} ${hasClasses(flowRowStatuses(flow))}" id="flow-${e(flow.id)}" data-flow="${e(flow.id)}" data-status="${flow.status}">`
     + `<h2>${badge(flow.status)} ${e(flow.title)} <code>${e(flow.id)}</code> <span class="time">${ms(flow.durationMs)}</span></h2>`
-    + `${flow.reason ? `<p class="reason">${e(flow.reason)}</p>` : ''}${diagramHtml(flow, outDir)}`
+    + `${flow.reason ? `<p class="reason">${e(maskUrlsIn(flow.reason))}</p>` : ''}${diagramHtml(flow, outDir)}`
     + `<ol class="steps">${flow.steps.map((s) => stepHtml(flow, s, shots)).join('')}</ol></section>`;
 }
