@@ -110,6 +110,7 @@ export async function playScript(page: Page, script: PageScript, decision: Conse
       if (action.optional) continue;
       return { done: false, problem: matchedNothing(path, spec, await where()), consentNotFound: action.decision !== undefined };
     }
+    const before = page.url();
     try {
       if ('click' in action) await first.click({ timeout });
       else if ('fill' in action) await first.fill(action.value, { timeout });
@@ -121,6 +122,12 @@ export async function playScript(page: Page, script: PageScript, decision: Conse
       // waitFor: being visible was the whole action.
     } catch (error) {
       if (action.optional) continue;
+      // A click that navigated took effect even when Playwright gave up waiting on it (a loaded
+      // machine): the page has left, and the decision it made stands.
+      if ('click' in action && page.url() !== before) {
+        if (action.decision) decided = action.decision;
+        break;
+      }
       const w = await where();
       return { done: false, problem: `${path} ${describeLocator(spec)} failed on "${w.title}" at ${w.url}: ${firstLine(error)}`, consentNotFound: action.decision !== undefined };
     }
