@@ -51,12 +51,17 @@ function flowsOf(proof: FaultProof): readonly FlowId[] {
  * Greedy batches of at most `size`: two faults share a batch only when they expect no check
  * in common (expected checks are soft, so one fault's failure never hides another's check,
  * and each failure must carry its own fault's detail). A fault marked `alone` gets a batch of
- * its own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one.
+ * its own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one. Faults are taken in the order of
+ * the flows they run, so a batch's faults mostly share their flows: a run costs about as much
+ * as its slowest flows, and a fault of the token endpoint alone no longer pulls the browser
+ * flows into a batch of client-credentials faults.
  */
-export function planBatches(proofs: FaultProof[], size = Number(process.env.NAUTHERA_FAULTS_BATCH ?? 8)): FaultBatch[] {
+export function planBatches(proofs: FaultProof[], size = Number(process.env.NAUTHERA_FAULTS_BATCH ?? 12)): FaultBatch[] {
   const alone = process.env.NAUTHERA_FAULTS_ALONE === '1';
   const batches: Array<{ proofs: FaultProof[]; checks: Set<string> }> = [];
-  for (const proof of proofs) {
+  const flowSet = (p: FaultProof) => [...flowsOf(p)].sort().join(',');
+  const ordered = [...proofs].sort((a, b) => flowSet(a).localeCompare(flowSet(b)));
+  for (const proof of ordered) {
     for (const e of proof.expected) if (!flowsOf(proof).includes(flowOf(e))) throw new Error(`${proof.fault}: expected flow ${flowOf(e)} is not in the proof's flows`);
     const checks = new Set(proof.expected.map((e) => e.id));
     const home = alone || proof.alone ? undefined : batches.find((b) =>
