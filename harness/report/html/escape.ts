@@ -1,4 +1,6 @@
 /** Escapes text for HTML element content and quoted attribute values: IdP responses end up in the report. */
+import escape from 'escape-html';
+
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escape(text);
 }
