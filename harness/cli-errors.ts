@@ -1,6 +1,6 @@
 /**
  * Errors the CLI turns into a message and an exit code, never a stack trace.
- * DESIGN.md: exit 2 for a usage or config error, 1 for a failed run.
+ * docs/design.md: exit 2 for a usage or config error, 1 for a failed run.
  */
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -1,6 +1,6 @@
 /**
  * The one way nauthera starts a browser: Debian's Chromium through playwright-core.
- * Never a downloaded browser (DESIGN.md). The flags keep Chromium off the network,
+ * Never a downloaded browser (docs/design.md). The flags keep Chromium off the network,
  * which on these machines is closed: without them it retries Google hosts at start.
  */
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';

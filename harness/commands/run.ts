@@ -2,7 +2,7 @@
  * `nauthera run`: the main job. Runs suites/*.suite.ts against a target (the reference
  * server, or an external IdP by issuer URL and config file), prints progress as it goes
  * and a summary table at the end, and writes results.json, junit.xml, report.html and
- * the annotated diagrams. Exit 0 / 1 / 2 as DESIGN.md says.
+ * the annotated diagrams. Exit 0 / 1 / 2 as docs/design.md says.
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -36,7 +36,7 @@ Runs the flow suites against a target and writes the reports.
   --target   reference (default: the embedded server and OpenLDAP, started and
              stopped by the run), or the issuer URL of an external IdP
   --config   the target config file (JSON): clients, users, login automation,
-             skipFlows, expectedFailures (README.md, "Running against your IdP")
+             skipFlows, expectedFailures (docs/config.md)
   --out      the report directory (default: reports/)
   --flows    only these flow ids, comma-separated
   --suites   the directory of *.suite.ts files (default: suites/ of nauthera)

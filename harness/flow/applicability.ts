@@ -1,7 +1,7 @@
 /**
  * Whether a flow applies to a target: the config's skipFlows, the flow's declared needs,
  * then its own applicable(). A flow that does not apply is "not-applicable" with the
- * reason, never a silent pass (DESIGN.md).
+ * reason, never a silent pass (docs/design.md).
  */
 import { supportsResponseType } from '../target/capabilities.ts';
 import type { Target } from '../target/model.ts';

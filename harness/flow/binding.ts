@@ -1,6 +1,6 @@
 /**
  * Binds a suite's steps to its diagram's arrows, in order. The diagram is the spec of
- * its suite (DESIGN.md): an arrow with no step, or a step with no arrow, is an error
+ * its suite (docs/design.md): an arrow with no step, or a step with no arrow, is an error
  * of the suite itself, named with its arrow number and source line.
  */
 import type { Arrow, SequenceDiagram } from '../diagram/model.ts';

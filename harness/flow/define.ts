@@ -51,7 +51,7 @@ export interface StepOptions<S = FlowState> {
   /**
    * What the step cannot run without: state keys with what they hold ("the authorization
    * code"). A step whose needs an earlier step did not yield is skipped, naming what it
-   * lacked and which step failed; every other step runs after a failure (DESIGN.md, the model).
+   * lacked and which step failed; every other step runs after a failure (docs/design.md, the model).
    */
   needs?: { [K in keyof S & string]?: string };
 }
@@ -73,7 +73,7 @@ export interface StepDefinition<S = FlowState> {
 export type FlowState = Record<string, any>;
 
 export interface FlowDefinition<S = FlowState> {
-  /** The flow id of DESIGN.md, e.g. "authorization-code". */
+  /** The flow id of docs/design.md, e.g. "authorization-code". */
   id: string;
   title: string;
   /** Path of the .mmd, relative to the project root, e.g. "diagrams/authorization-code.mmd". */

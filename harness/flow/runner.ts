@@ -3,7 +3,7 @@
  * then run its steps in order. Nothing a suite or a target does may crash the run:
  * exceptions become failed checks, hangs become step timeouts. A failed step stops
  * only the steps that need what it did not yield (their `needs`), so one run shows
- * every departure of a target (DESIGN.md, "The model").
+ * every departure of a target (docs/design.md, "The model").
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';

@@ -5,7 +5,7 @@
  * says how each status is shown.
  */
 
-/** passed | failed | warning | skipped | not-applicable (DESIGN.md, "The model"). */
+/** passed | failed | warning | skipped | not-applicable (docs/design.md, "The model"). */
 export type Status = 'passed' | 'failed' | 'warning' | 'skipped' | 'not-applicable';
 
 /** A failure-severity check failing fails its step; a warning-severity one only warns. */

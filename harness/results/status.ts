@@ -1,4 +1,4 @@
-/** How statuses roll up: checks → step → flow → run exit code (DESIGN.md, "The model"). */
+/** How statuses roll up: checks → step → flow → run exit code (docs/design.md, "The model"). */
 import type { CheckResult, FlowResult, RunResult, Status, StepResult } from './model.ts';
 
 /** A check that fails the run: failure severity, failed, and not an expected failure. */
@@ -29,7 +29,7 @@ export function firstFailingCheck(step: StepResult): CheckResult | undefined {
 }
 
 /**
- * DESIGN.md: 0 when every applicable failure check passed or is expected, 1 otherwise; with
+ * docs/design.md: 0 when every applicable failure check passed or is expected, 1 otherwise; with
  * warningsAsFailures (`nauthera run --warnings-as-failures`) a warning is 1 as well.
  */
 export function exitCodeFor(run: RunResult, options: { warningsAsFailures?: boolean } = {}): 0 | 1 {

@@ -9,7 +9,7 @@ const read = (flow: string) => readFileSync(join(root, 'diagrams', `${flow}.mmd`
 const parse = (flow: string) => parseSequenceDiagram(read(flow), `diagrams/${flow}.mmd`);
 const sd = (...lines: string[]) => parseSequenceDiagram(['sequenceDiagram', ...lines].join('\n'));
 
-/** The flow catalogue of DESIGN.md: participants (ids) and arrows as `from kind to: text`. */
+/** The flow catalogue of docs/design.md: participants (ids) and arrows as `from kind to: text`. */
 const catalogue: Record<string, { participants: string[]; arrows: string[] }> = {
   'pushed-authorization': {
     participants: ['User', 'Client', 'AS', 'RS'],

@@ -66,7 +66,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe('nauthera serve --json', () => {
-  it('prints the DESIGN.md line once ready, serves discovery, and stops slapd on SIGTERM', async () => {
+  it('prints the docs/design.md line once ready, serves discovery, and stops slapd on SIGTERM', async () => {
     const { child, line } = serve(['--json']);
     const info = await line;
     expect(Object.keys(info).sort()).toEqual(['clients', 'issuer', 'ldap', 'resourceServer', 'users']);

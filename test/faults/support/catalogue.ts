@@ -4,7 +4,7 @@
  */
 import type { FaultName } from '../../../reference-server/config/faults.ts';
 
-/** The eleven flows of DESIGN.md, and discovery (drawn beyond the seeds). */
+/** The eleven flows of docs/design.md, and discovery (drawn beyond the seeds). */
 export const allFlows = [
   'authorization-code', 'pushed-authorization', 'authorization-code-ldap-consent', 'openid-connect', 'refresh-token',
   'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker', 'discovery',
