@@ -13,7 +13,7 @@ const help = `usage: nauthera ldap-worker --url URL --group DN [--group DN...] -
 
 Reads the given attribute OIDs of each group DN through a JDBC-like LDAP URL:
   ldap[s]://host[:port]/<baseDN>?user=<DN>&password=<password>[&starttls=true][&ca=<file>][&timeout=<ms>]
-with every part percent-encoded (RFC 3986). The grammar is in README.md, "LDAP fixture and worker".
+with every part percent-encoded (RFC 3986). The grammar is in docs/ldap.md.
 
   --url URL    the worker URL; or set ${urlEnv} to keep the password out of the process list
   --group DN   a group DN under the URL's base DN (repeatable)

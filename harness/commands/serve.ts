@@ -14,7 +14,7 @@ const help = `usage: nauthera serve [--config FILE] [--json] [--ldap-url URL] [-
 Starts the reference authorization server and resource server on 127.0.0.1, signing users
 in against the OpenLDAP fixture (started here), and runs until SIGINT/SIGTERM.
 
-  --config FILE    a JSON config (see README "Reference server"); default: the built-in one
+  --config FILE    a JSON config (see docs/reference-server.md); default: the built-in one
   --json           print one line {issuer, resourceServer, ldap, clients, users} once ready
   --ldap-url URL   use this directory instead of starting the fixture, as a JDBC-like URL:
                    ldap://host:port/<baseDN>?user=<bindDN>&password=<percent-encoded>

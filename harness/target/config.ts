@@ -1,7 +1,7 @@
 /**
  * The target config file (JSON): the clients, test users, login automation, flows to
- * skip and expected failures of an IdP under test. The format is documented in README.md
- * ("Running against your IdP"). Validation reports every problem at once, each with its
+ * skip and expected failures of an IdP under test. The format is documented in
+ * docs/config.md. Validation reports every problem at once, each with its
  * JSON path, so a vendor fixes the file in one go.
  */
 import { readFileSync } from 'node:fs';

@@ -2,7 +2,8 @@
  * `npm run faults`: runs the fault catalogue (test/faults/proofs/) in its batches and prints
  * the sensitivity table, fault → check id → arrow → caught or not, with anything a batch
  * failed that no fault expects. Writes the table to reports/faults.md too, and with
- * --update-readme between the README's `<!-- faults:start -->` and `<!-- faults:end -->` marks.
+ * --update-docs (or its older name --update-readme) between the `<!-- faults:start -->` and
+ * `<!-- faults:end -->` marks of docs/faults.md, and its summary line into the README.
  * Exit 1 when a fault goes uncaught or something else fails. NAUTHERA_FAULTS=a,b runs only those.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,17 +15,21 @@ import { disturbedArrows, planBatches, runBatch, selectProofs, unexpectedOf, ver
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** Puts the table between the README's marks, so the README shows the latest output. */
-function updateReadme(table: string): void {
-  const file = join(projectRoot, 'README.md');
-  const readme = readFileSync(file, 'utf8');
-  const start = '<!-- faults:start -->';
-  const end = '<!-- faults:end -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} section to update`);
-  writeFileSync(file, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
-  process.stderr.write('README.md: the sensitivity table is updated\n');
+/** Replaces what lies between two marks of a document, so it shows the latest output. */
+function replaceBetweenMarks(relativePath: string, start: string, end: string, text: string): void {
+  const file = join(projectRoot, relativePath);
+  const doc = readFileSync(file, 'utf8');
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${relativePath} has no ${start} ... ${end} section to update`);
+  writeFileSync(file, `${doc.slice(0, from + start.length)}${text}${doc.slice(to)}`);
+}
+
+/** The table into docs/faults.md; its one-line summary, without the timing, into the README. */
+function updateDocs(table: string, summary: string): void {
+  replaceBetweenMarks('docs/faults.md', '<!-- faults:start -->', '<!-- faults:end -->', `\n${table}\n`);
+  replaceBetweenMarks('README.md', '<!-- faults-summary:start -->', '<!-- faults-summary:end -->', summary);
+  process.stderr.write('docs/faults.md and README.md: the sensitivity table is updated\n');
 }
 
 async function main(): Promise<number> {
@@ -43,19 +48,20 @@ async function main(): Promise<number> {
     process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
   const caught = verdicts.filter((v) => v.caught).length;
+  const summary = `${caught} of ${verdicts.length} faults caught by exactly their checks, in ${batches.length} runs`;
   const lines = [
     `| fault | breaks | check id | arrow | caught |`,
     `|---|---|---|---|---|`,
     ...verdicts.flatMap((v) => v.expected.map((e, i) => `| ${i === 0 ? `\`${v.fault}\`` : ''} | ${i === 0 ? cell(faultDescriptions[v.fault]) : ''} | \`${e.id}\` | ${cell(e.step)} | ${e.caught ? '✅ caught' : `❌ not caught${e.seen.length ? `: ${cell(e.seen.join('; '))}` : ''}`} |`)),
     '',
-    `${caught} of ${verdicts.length} faults caught by exactly their checks, in ${batches.length} runs (${((performance.now() - started) / 1000).toFixed(0)} s).`,
+    `${summary} (${((performance.now() - started) / 1000).toFixed(0)} s).`,
     ...(extras.length || disturbed.length ? ['', 'Failed though no fault of its batch expects it:', ...extras.map((u) => `- batch ${u.batch}, ${u.flow}: ${u.key}: ${u.detail}`), ...disturbed.map((d) => `- ${d}`)] : []),
   ];
   const out = join(projectRoot, 'reports');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'faults.md'), `${lines.join('\n')}\n`);
   console.log(lines.join('\n'));
-  if (process.argv.includes('--update-readme')) updateReadme(lines.join('\n'));
+  if (process.argv.includes('--update-docs') || process.argv.includes('--update-readme')) updateDocs(lines.join('\n'), summary);
   return caught === verdicts.length && extras.length === 0 && disturbed.length === 0 ? 0 : 1;
 }
 

@@ -1,4 +1,4 @@
-// The JDBC-like LDAP URL grammar (README "LDAP fixture and worker"), as pure logic.
+// The JDBC-like LDAP URL grammar (docs/ldap.md, "URL grammar"), as pure logic.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { formatLdapWorkerUrl, MalformedLdapUrlError, maskPassword, parseLdapWorkerUrl } from '../../reference-server/ldap-worker/index.ts';
