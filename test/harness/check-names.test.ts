@@ -1,5 +1,5 @@
 /**
- * Every check id and name that the README, the target configs of fixtures/targets/ and the
+ * Every check id and name that the README and docs/, the target configs of fixtures/targets/ and the
  * tests mention exists in the catalogue (`nauthera checks`): a renamed or regrouped check
  * must not leave an expected failure or a document pointing at nothing. And the `checks`
  * command itself, run as a user runs it.
@@ -48,7 +48,8 @@ function mentions(file: string, pattern: RegExp, group = 0): Mention[] {
 
 const configs = filesUnder(join(root, 'fixtures', 'targets'), ['.json']).filter((f) => !f.includes('node_modules'));
 const tests = filesUnder(join(root, 'test'), ['.ts', '.json', '.md']).filter((f) => !f.endsWith('check-names.test.ts'));
-const readme = join(root, 'README.md');
+/** The project's documents: the README and every page of docs/. */
+const docs = [join(root, 'README.md'), ...filesUnder(join(root, 'docs'), ['.md'])];
 
 let catalogue: CatalogueEntry[];
 
@@ -78,8 +79,8 @@ describe('check ids and names mentioned outside the suites', () => {
     for (const e of catalogue) expect(e.id.startsWith(`${e.flow}/`) && flows.includes(e.flow), e.id).toBe(true);
   });
 
-  it('README.md names only ids of the catalogue', () => {
-    const found = mentions(readme, idPattern);
+  it('README.md and docs/ name only ids of the catalogue', () => {
+    const found = docs.flatMap((f) => mentions(f, idPattern));
     expect(found.length).toBeGreaterThan(0);
     expect(unknownIds(found)).toEqual([]);
   });
@@ -120,9 +121,9 @@ describe('check ids and names mentioned outside the suites', () => {
     expect([...new Set(wrong)]).toEqual([]);
   });
 
-  it('README.md names only checks of the catalogue in its config examples', () => {
+  it('README.md and docs/ name only checks of the catalogue in their config examples', () => {
     const matches = nameMatcher(catalogue);
-    const wrong = mentions(readme, /"check"\s*:\s*"([^"]*)"/g, 1).filter((m) => !matches(m.text)).map((m) => `README.md:${m.line}: "${m.text}"`);
+    const wrong = docs.flatMap((f) => mentions(f, /"check"\s*:\s*"([^"]*)"/g, 1)).filter((m) => !matches(m.text)).map((m) => `${m.file}:${m.line}: "${m.text}"`);
     expect(wrong).toEqual([]);
   });
 
