@@ -23,6 +23,10 @@ export const chromiumArgs = [
   // 10% more run time. This throwaway browser only visits the target under test and the
   // harness's own stub pages. (A second --disable-features would replace Playwright's list.)
   '--disable-site-isolation-trials',
+  // Chromium reloads its own error page after a failed navigation. A redirect URI whose host
+  // does not resolve fails by design (the response is read from the request), and the reload
+  // would navigate to it a second time while the driver reads the page.
+  '--disable-auto-reload',
 ];
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {

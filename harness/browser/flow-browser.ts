@@ -246,19 +246,34 @@ export class FlowBrowser {
    * The call's own page at a redirect URI with a query or fragment: the authorization response,
    * read from the page when neither hook saw its request (on a loaded machine Playwright may
    * report a navigation before it can name its frame, or after the call's hooks ran). The page
-   * is this call's alone, so what it shows is this call's response. A form_post page has no
-   * parameters in its URL and is left to the hooks.
+   * is this call's alone, so what it shows is this call's response. Chromium's error page
+   * (the redirect URI's host does not resolve, as it need not) stands for the navigation it
+   * failed, whose URL is the response's. A form_post page has no parameters in its URL and is
+   * left to the hooks.
    */
-  private arrivedAtRedirectUri(page: Page): Captured | undefined {
+  private arrivedAtRedirectUri(call: Call): Captured | undefined {
+    const shown = this.shownUrl(call);
     let url: URL;
     try {
-      url = new URL(page.url());
+      url = new URL(shown);
     } catch {
       return undefined;
     }
     if (!url.search && url.hash.length <= 1) return undefined;
     const redirectUri = this.matchRedirect(url);
-    return redirectUri ? { method: 'GET', url: page.url(), redirectUri } : undefined;
+    return redirectUri ? { method: 'GET', url: shown, redirectUri } : undefined;
+  }
+
+  /**
+   * Whether the main frame is still navigating to another URL. While a navigation is pending,
+   * Chromium titles the page "Loading <url>" before Playwright has reported the request (with
+   * every request routed, its report waits for the route's round trip, which a loaded machine
+   * delays): without this look the page can seem settled on the previous document.
+   */
+  private async navigationPending(page: Page): Promise<boolean> {
+    const title = await page.title().catch(() => '');
+    const loading = /^Loading (\S+)$/.exec(title);
+    return loading !== null && loading[1] !== page.url();
   }
 
   /** A navigation straight to a redirect URI (form_post, a script, a link): answered with a stub page. */
@@ -395,7 +410,7 @@ export class FlowBrowser {
     const where = async () => ({ title: await page.title().catch(() => ''), url: maskUrl(this.shownUrl(call)) });
     const stop = async (reason: PageOutcome['reason'], problems: string[] = []): Promise<AuthorizeOutcome> => {
       // The page may have reached the redirect URI since this iteration looked: that is the response.
-      const arrived = call.captured.length === 0 ? this.arrivedAtRedirectUri(page) : undefined;
+      const arrived = call.captured.length === 0 ? this.arrivedAtRedirectUri(call) : undefined;
       if (arrived) call.captured.push(Promise.resolve(arrived));
       if (call.captured.length > 0) return this.redirectOutcome(call, evidence, consentDecision);
       await shot(reason);
@@ -424,7 +439,7 @@ export class FlowBrowser {
     for (;;) {
       this.throwIfAborted();
       if (call.captured.length > 0) return this.redirectOutcome(call, evidence, consentDecision);
-      const arrived = this.arrivedAtRedirectUri(page);
+      const arrived = this.arrivedAtRedirectUri(call);
       if (arrived) {
         call.captured.push(Promise.resolve(arrived));
         continue;
@@ -511,7 +526,13 @@ export class FlowBrowser {
         continue;
       }
 
-      if (this.settled(lastChange, settleMs)) return stop('stopped', await this.signInProblems(page, where));
+      if (this.settled(lastChange, settleMs)) {
+        if (await this.navigationPending(page)) {
+          lastChange = Date.now();
+          continue;
+        }
+        return stop('stopped', await this.signInProblems(page, where));
+      }
       await sleep(100);
     }
   }
