@@ -3,6 +3,8 @@
  * harness/commands/<name>.ts and exports `run(args): Promise<number>` (the exit code).
  */
 import { exitCodeOf } from './cli-errors.ts';
+import { didYouMean } from './commands/did-you-mean.ts';
+import { packageVersion } from './package-version.ts';
 
 interface Command {
   summary: string;
@@ -22,7 +24,7 @@ const commands: Record<string, Command> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['usage: nauthera <command> [options]', '', 'commands:', ...lines, '', 'Run `nauthera <command> --help` for its options.'].join('\n');
+  return ['usage: nauthera <command> [options]', '', 'commands:', ...lines, '', 'Run `nauthera <command> --help` for its options, `nauthera --version` for the version.'].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,9 +33,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(packageVersion());
+    return 0;
+  }
   const command = commands[name];
   if (!command) {
-    console.error(`nauthera: unknown command "${name}"\n\n${usage()}`);
+    console.error(`nauthera: unknown command "${name}"${didYouMean(name, Object.keys(commands))}\n\n${usage()}`);
     return 2;
   }
   try {

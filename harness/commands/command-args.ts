@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../cli-errors.ts';
+import { didYouMean } from './did-you-mean.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -21,11 +22,20 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
   try {
     ({ values } = parseArgs({ args, options: { ...options, ...helpOption } }));
   } catch (error) {
-    throw new UsageError(`${redact((error as Error).message)}\n\n${help}`);
+    throw new UsageError(`${redact(unknownOptionMessage(error as Error, options) ?? (error as Error).message)}\n\n${help}`);
   }
   if ((values as { help?: boolean }).help) {
     console.log(help);
     return undefined;
   }
   return values;
+}
+
+/** parseArgs' unknown-option message, shortened and with the closest known flag. */
+function unknownOptionMessage(error: Error & { code?: string }, options: Options): string | undefined {
+  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const typed = /Unknown option '([^']+)'/.exec(error.message)?.[1];
+  if (!typed) return undefined;
+  const flags = [...Object.keys(options), 'help'].map((name) => `--${name}`);
+  return `unknown option ${typed}${didYouMean(typed, flags, (s) => s)}`;
 }

@@ -22,6 +22,7 @@ import { writeReports } from '../report/write.ts';
 import type { Target } from '../target/model.ts';
 import { resolveTarget } from '../target/resolve.ts';
 import { parseCommandArgs } from './command-args.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { scrubHandledSecrets } from '../http/handled-secrets.ts';
 import { ensureSystemParts } from './setup.ts';
 
@@ -66,7 +67,8 @@ function selectSuites(entries: Array<{ id: string; file: string }>, flows: strin
   const known = entries.map((e) => e.id);
   const unknown = wanted.filter((id) => !known.includes(id));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown flow id${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${known.length ? known.join(', ') : '(no suites exist yet)'}`);
+    const named = unknown.map((u) => `"${u}"${didYouMean(u, known)}`).join(', ');
+    throw new UsageError(`unknown flow id${unknown.length > 1 ? 's' : ''} ${named}; known: ${known.length ? known.join(', ') : '(no suites exist yet)'}`);
   }
   return entries.filter((e) => wanted.includes(e.id));
 }
