@@ -1,13 +1,11 @@
 /**
- * The one way nauthera starts a browser: Debian's Chromium through playwright-core.
- * Never a downloaded browser (docs/design.md). The flags keep Chromium off the network,
- * which on these machines is closed: without them it retries Google hosts at start.
+ * The one way nauthera starts a browser: an installed Chromium (find-chromium.ts says which)
+ * through playwright-core. Never a browser downloaded by nauthera (docs/design.md). The flags
+ * keep Chromium off the network, which on these machines is closed: without them it retries
+ * Google hosts at start.
  */
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { MissingSystemPartError } from '../cli-errors.ts';
-
-export const chromiumPath = process.env.NAUTHERA_CHROMIUM ?? '/usr/bin/chromium';
+import { findChromium, type FindChromiumOptions } from './find-chromium.ts';
 
 export const chromiumArgs = [
   '--headless',
@@ -29,9 +27,11 @@ export const chromiumArgs = [
   '--disable-auto-reload',
 ];
 
-export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new MissingSystemPartError(`Chromium not found at ${chromiumPath}; run \`nauthera setup\` (apt-get install chromium) or set NAUTHERA_CHROMIUM`);
-  }
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true, ...options });
+/** How to find the browser (`browser`: a `--browser PATH`), and Playwright's launch options. */
+export type ChromiumLaunchOptions = LaunchOptions & Pick<FindChromiumOptions, 'browser'>;
+
+export async function launchChromium(options: ChromiumLaunchOptions = {}): Promise<Browser> {
+  const { browser, ...launch } = options;
+  const { path } = findChromium({ browser });
+  return chromium.launch({ executablePath: path, args: chromiumArgs, headless: true, ...launch });
 }

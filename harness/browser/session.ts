@@ -9,9 +9,12 @@ import { launchChromium } from './chromium.ts';
 export class BrowserSession {
   private browser?: Promise<Browser>;
 
+  /** `browser`: the Chromium to launch (`--browser PATH`), else found by findChromium(). */
+  constructor(private readonly options: { browser?: string } = {}) {}
+
   /** The run's browser, launched on first use. */
   async get(): Promise<Browser> {
-    this.browser ??= launchChromium();
+    this.browser ??= launchChromium({ browser: this.options.browser });
     return this.browser;
   }
 

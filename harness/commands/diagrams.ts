@@ -7,12 +7,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../cli-errors.ts';
+import { launchChromium } from '../browser/chromium.ts';
+import { findChromium } from '../browser/find-chromium.ts';
 import { extractSequenceDiagrams } from '../diagram/extract.ts';
 import { DiagramSyntaxError, parseSequenceDiagram } from '../diagram/parse.ts';
 import { readResults } from '../results/io.ts';
 import { diagramFormats, writeAnnotatedDiagrams, type DiagramFormat } from '../diagram/write.ts';
 
-const redrawHelp = `usage: nauthera diagrams --results FILE [--out DIR] [--format svg,png,md] [--root DIR]
+const redrawHelp = `usage: nauthera diagrams --results FILE [--out DIR] [--format svg,png,md] [--root DIR] [--browser PATH]
        nauthera diagrams extract FILE.md... [--out DIR] [--force]
 
 Redraws the annotated diagrams of an earlier run from its results.json, without running the
@@ -24,6 +26,8 @@ options:
   --out DIR        where to write diagrams/ (default: the directory of FILE)
   --format LIST    which of svg,png,md to write (default: all three)
   --root DIR       the project the run's diagram paths are relative to (default: .)
+  --browser PATH   the Chromium that draws svg and png (default: NAUTHERA_CHROMIUM, else
+                   one \`npx playwright install chromium\` installed, else a system one)
   -h, --help       this help
 
 The results file is checked against results.schema.json first (nauthera's published schema):
@@ -57,6 +61,7 @@ async function redraw(args: string[]): Promise<number> {
     out: { type: 'string' },
     format: { type: 'string' },
     root: { type: 'string' },
+    browser: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   const { values, positionals } = parse(() => parseArgs({ args, options, allowPositionals: true, strict: true }), redrawHelp);
@@ -69,7 +74,16 @@ async function redraw(args: string[]): Promise<number> {
   const formats = parseFormats(values.format);
   const runResult = readResults(values.results);
   const outDir = values.out ?? dirname(values.results);
-  const written = await writeAnnotatedDiagrams(runResult, outDir, { formats, projectRoot: values.root ?? process.cwd() });
+  // svg and png are drawn in Chromium: the one --browser names, else the one findChromium() finds.
+  const drawn = runResult.flows.length > 0 && (formats.includes('svg') || formats.includes('png'));
+  if (values.browser !== undefined) findChromium({ browser: values.browser });
+  const browser = drawn ? await launchChromium({ browser: values.browser }) : undefined;
+  let written;
+  try {
+    written = await writeAnnotatedDiagrams(runResult, outDir, { formats, projectRoot: values.root ?? process.cwd(), browser });
+  } finally {
+    await browser?.close();
+  }
   let failed = 0;
   for (const w of written) {
     if (w.error) {

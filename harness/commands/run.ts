@@ -30,7 +30,7 @@ import { ensureSystemParts } from './setup.ts';
 export const defaultWorkers = { reference: 4, external: 1 } as const;
 
 const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id] [--workers N]
-                   [--warnings-as-failures]
+                   [--warnings-as-failures] [--browser PATH]
 
 Runs the flow suites against a target and writes the reports.
 
@@ -47,6 +47,9 @@ Runs the flow suites against a target and writes the reports.
   --warnings-as-failures
              a warning (a missed SHOULD) is a failure in junit.xml and makes the
              exit code 1, for a CI that holds a target to every SHOULD
+  --browser  the Chromium (or Chrome) to run; default NAUTHERA_CHROMIUM, else
+             one \`npx playwright install chromium\` installed, else a system one
+             (/usr/bin/chromium, Chrome...)
 
 Writes results.json, junit.xml, report.html and diagrams/<flow>.{svg,png,md}.
 Exit 0 when every applicable failure check passed or is an expected failure,
@@ -116,6 +119,7 @@ export async function run(args: string[]): Promise<number> {
     suites: { type: 'string' },
     workers: { type: 'string' },
     'warnings-as-failures': { type: 'boolean' },
+    browser: { type: 'string' },
   }, usage);
   if (!values) return 0;
   const workersOption = parseWorkers(values.workers);
@@ -125,7 +129,8 @@ export async function run(args: string[]): Promise<number> {
   const began = performance.now();
   const since = (t: number) => Math.round(performance.now() - t);
   let t = performance.now();
-  await ensureSystemParts({ quiet: true });
+  // Every run needs a browser; the reference target checks its directory's parts as it starts.
+  await ensureSystemParts({ quiet: true, parts: ['chromium'], browser: values.browser });
   const systemCheckMs = since(t);
 
   const outDir = resolve(values.out ?? 'reports');
@@ -147,7 +152,7 @@ export async function run(args: string[]): Promise<number> {
   const suitesLoadMs = since(t);
   // Screenshots of an earlier run would be mistaken for this one's.
   rmSync(join(outDir, 'screenshots'), { recursive: true, force: true });
-  const browser = new BrowserSession();
+  const browser = new BrowserSession({ browser: values.browser });
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;

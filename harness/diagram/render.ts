@@ -8,7 +8,7 @@
  * its line, arrow head and text in the status colour, so the colours survive outside a git host.
  *
  * `renderWithMermaidCli` draws one diagram through @mermaid-js/mermaid-cli's own API on the same
- * system Chromium, for comparison (bench/); it is not the default path.
+ * installed Chromium, for comparison (bench/); it is not the default path.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +16,8 @@ import { dirname, join, normalize, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath, launchChromium } from '../browser/chromium.ts';
+import { chromiumArgs, launchChromium } from '../browser/chromium.ts';
+import { findChromium } from '../browser/find-chromium.ts';
 import { statusMarks } from '../results/marks.ts';
 
 export class DiagramRenderError extends Error {
@@ -267,7 +268,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 }
 
 /**
- * Renders one diagram with @mermaid-js/mermaid-cli's own `renderMermaid` on the system Chromium
+ * Renders one diagram with @mermaid-js/mermaid-cli's own `renderMermaid` on the installed Chromium
  * through puppeteer (never a downloaded browser). No status colouring: kept to compare the two
  * paths in bench/. Pass a puppeteer `browser` from `launchPuppeteerChromium()` to reuse one.
  */
@@ -286,10 +287,10 @@ export async function renderWithMermaidCli(
   }
 }
 
-/** Debian's Chromium through puppeteer, with the same no-network flags as launchChromium(). */
-export async function launchPuppeteerChromium(): Promise<import('puppeteer').Browser> {
-  if (!existsSync(chromiumPath)) throw new DiagramRenderError(`Chromium not found at ${chromiumPath}; run \`nauthera setup\``);
+/** The installed Chromium (findChromium) through puppeteer, with the same no-network flags as launchChromium(). */
+export async function launchPuppeteerChromium(options: { browser?: string } = {}): Promise<import('puppeteer').Browser> {
+  const { path } = findChromium({ browser: options.browser });
   process.env.PUPPETEER_SKIP_DOWNLOAD ??= '1';
   const puppeteer = (await import('puppeteer')).default;
-  return puppeteer.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  return puppeteer.launch({ executablePath: path, args: chromiumArgs, headless: true });
 }

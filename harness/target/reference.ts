@@ -83,6 +83,9 @@ export async function targetFromReferenceServer(info: ReferenceServerInfo, optio
 }
 
 export async function startReferenceTarget(options: ReferenceTargetOptions = {}): Promise<Target> {
+  // The directory is this target's own: only it needs slapd (an external target uses the config's ldap).
+  const { directoryParts, ensureSystemParts } = await import('../commands/setup.ts');
+  await ensureSystemParts({ quiet: true, parts: directoryParts() });
   // Imported lazily: the CLI must start (and run external targets) without the reference parts.
   const { startDirectory } = await import('../../fixtures/ldap/index.ts');
   // A variable specifier keeps this file type-checking while the reference server is absent.

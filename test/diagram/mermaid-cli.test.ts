@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumPath } from '../../harness/browser/chromium.ts';
+import { findChromium } from '../../harness/browser/find-chromium.ts';
 import { launchPuppeteerChromium, renderWithMermaidCli } from '../../harness/diagram/render.ts';
 
 let browser: Awaited<ReturnType<typeof launchPuppeteerChromium>>;
@@ -21,5 +21,5 @@ it('renders a flow diagram to SVG and PNG through mermaid-cli on /usr/bin/chromi
   expect(svg).toContain('nauthera.io');
   const png = Buffer.from(await renderWithMermaidCli(source, 'png', { browser }));
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-  expect(browser.process()?.spawnfile).toBe(chromiumPath);
+  expect(browser.process()?.spawnfile).toBe(findChromium().path);
 });
