@@ -18,6 +18,7 @@ const commands: Record<string, Command> = {
   serve: { summary: 'start the reference server (AS, RS and OpenLDAP) on loopback', load: () => import('./commands/serve.ts') },
   ldap: { summary: 'start the OpenLDAP fixture with the seed directory', load: () => import('./commands/ldap.ts') },
   'ldap-worker': { summary: 'read attribute OIDs of group DNs through a JDBC-like LDAP URL', load: () => import('./commands/ldap-worker.ts') },
+  init: { summary: 'write a starter config for an external IdP from its discovery, sign-in page and registration', load: () => import('./commands/init.ts') },
   setup: { summary: 'install the missing system parts (slapd, chromium, fonts), or name the command', load: () => import('./commands/setup.ts') },
 };
 

@@ -1,0 +1,173 @@
+/**
+ * `nauthera init --issuer URL`: a starter config for an external IdP. Reads its discovery
+ * document and says what it offers and which flows that covers; registers the test clients
+ * where it offers dynamic registration (RFC 7591); finds the sign-in form (and, with a user,
+ * the consent buttons) in Chromium and tries every locator; writes the config with what is
+ * left to fill.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { UsageError } from '../cli-errors.ts';
+import { launchChromium } from '../browser/chromium.ts';
+import { BrowserSession } from '../browser/session.ts';
+import { FlowBrowser } from '../browser/flow-browser.ts';
+import { listSuites } from '../flow/load-suites.ts';
+import { projectRoot } from '../flow/runner.ts';
+import { capabilitiesOf } from '../target/capabilities.ts';
+import { discover } from '../target/discovery.ts';
+import { userRoles, type LoginAutomation, type ServerMetadata, type TargetUser } from '../target/model.ts';
+import { coverageLines, flowCoverage, offerSummary } from '../init/discovery-summary.ts';
+import { initRedirectUri, placeholderClients, planClients, registerClients, signingAlg, unregistrableRoles, type ConfigClient } from '../init/registration.ts';
+import { findSignInForm } from '../init/sign-in-form.ts';
+import { refuseOverwrite, starterConfig, writeStarterConfig } from '../init/config-writer.ts';
+import { parseCommandArgs } from './command-args.ts';
+
+const usage = `usage: nauthera init --issuer URL [--out FILE] [--force] [--user NAME --password PW]
+                    [--initial-access-token TOKEN] [--client-id ID] [--browser PATH]
+
+Writes a starter config for an external IdP, for nauthera run --target URL --config FILE.
+
+  --issuer     the IdP's issuer URL (its discovery document is read from it)
+  --out        the config file to write (default: nauthera.config.json); an existing
+               file is kept unless --force
+  --user, --password
+               a test user: init signs in with it, finds the consent buttons and
+               writes it as the "user" role
+  --initial-access-token
+               the token the registration endpoint asks for (RFC 7591 §3)
+  --client-id  a client already registered with redirect URI ${initRedirectUri},
+               to open the sign-in page with when the IdP has no open registration
+  --browser    the Chromium executable to use
+
+Prints what the IdP offers and which flows that covers, then what is left to fill.`;
+
+/** A session on the browser init launched: FlowBrowser takes a session, init owns the browser. */
+class LaunchedSession extends BrowserSession {
+  readonly #browser: Browser;
+  constructor(browser: Browser) {
+    super();
+    this.#browser = browser;
+  }
+  override get(): Promise<Browser> {
+    return Promise.resolve(this.#browser);
+  }
+  override async close(): Promise<void> {}
+}
+
+function base64url(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+/** A fresh authorization request (RFC 6749 §4.1.1) with state, nonce and PKCE S256 when offered (RFC 7636 §4.3). */
+function authorizationUrl(metadata: ServerMetadata, clientId: string, pkce: boolean, openid: boolean): string {
+  const url = new URL(metadata.authorization_endpoint!);
+  const verifier = base64url(randomBytes(32));
+  const params: Record<string, string> = {
+    response_type: 'code', client_id: clientId, redirect_uri: initRedirectUri, state: base64url(randomBytes(12)),
+    ...(openid ? { scope: 'openid', nonce: base64url(randomBytes(12)) } : {}),
+    ...(pkce ? { code_challenge: base64url(createHash('sha256').update(verifier).digest()), code_challenge_method: 'S256' } : {}),
+  };
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/** Signs in with the found locators through the driver `nauthera run` uses: they work there, or the problem is named. */
+async function verifySignIn(browser: Browser, login: LoginAutomation, url: string, user: TargetUser): Promise<string | undefined> {
+  const flow = new FlowBrowser({ session: new LaunchedSession(browser), login, redirectUris: [initRedirectUri], timeoutMs: 30_000 });
+  try {
+    const outcome = await flow.authorize(url, { user });
+    if (outcome.kind === 'redirect') {
+      return outcome.params.code ? undefined : `the sign-in as ${user.username} reached the client with ${outcome.params.error ?? 'no code'}${outcome.params.error_description ? ` (${outcome.params.error_description})` : ''}`;
+    }
+    return `the sign-in as ${user.username} stopped on "${outcome.title}" at ${outcome.url.split('?')[0]} (${outcome.reason})${outcome.problems ? `: ${outcome.problems.join('; ')}` : ''}`;
+  } catch (error) {
+    return `the sign-in as ${user.username} failed: ${(error as Error).message.split('\n')[0]}`;
+  } finally {
+    await flow.close();
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const values = parseCommandArgs(args, {
+    issuer: { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+    user: { type: 'string' },
+    password: { type: 'string' },
+    'initial-access-token': { type: 'string' },
+    'client-id': { type: 'string' },
+    browser: { type: 'string' },
+  }, usage, (message) => message.replace(/'[^']*'/g, "'…'"));
+  if (!values) return 0;
+  if (!values.issuer) throw new UsageError(`--issuer is required\n\n${usage}`);
+  if ((values.user === undefined) !== (values.password === undefined)) throw new UsageError('--user and --password go together');
+  const out = resolve(values.out ?? 'nauthera.config.json');
+  const force = values.force === true;
+  refuseOverwrite(out, force);
+  const user: TargetUser | undefined = values.user !== undefined ? { role: 'user', username: values.user, password: values.password! } : undefined;
+  const log = (line = '') => console.log(line);
+
+  const discovered = await discover(values.issuer);
+  const { metadata } = discovered;
+  const caps = capabilitiesOf(metadata, { openid: discovered.openid });
+  const todo: string[] = [];
+  if (discovered.problem) todo.push(`${discovered.problem}: the discovery flow fails on it, and no other flow runs until it is fixed`);
+  for (const line of offerSummary(metadata, caps, discovered.url)) log(line);
+  log('');
+  log('flows this covers:');
+  for (const line of coverageLines(flowCoverage(listSuites(join(projectRoot, 'suites')).map((s) => s.id), caps))) log(line);
+  log('');
+
+  const plan = planClients(caps, metadata);
+  let clients: ConfigClient[];
+  if (metadata.registration_endpoint) {
+    const registered = await registerClients(metadata.registration_endpoint, plan, { initialAccessToken: values['initial-access-token'], signingAlg: signingAlg(metadata) });
+    clients = registered.clients;
+    log(`registered ${clients.length} client${clients.length === 1 ? '' : 's'} at ${metadata.registration_endpoint}: ${clients.map((c) => `${c.role} (${c.client_id})`).join(', ')}`);
+    for (const problem of registered.problems) todo.push(`not registered, ${problem}: register that role by hand or leave it out`);
+  } else {
+    clients = await placeholderClients(plan, signingAlg(metadata));
+    todo.push(`no dynamic registration: register ${plan.map((p) => p.role).join(', ')} at the IdP and fill their client_id${plan.some((p) => p.token_endpoint_auth_method.startsWith('client_secret')) ? ' and client_secret' : ''} (the \${env:…} values)`);
+  }
+  for (const [role, why] of Object.entries(unregistrableRoles)) todo.push(`role "${role}": ${why}`);
+
+  let login: LoginAutomation | undefined;
+  const browserClient = clients.find((c) => c.role === 'public' && !c.client_id.startsWith('${'))
+    ?? clients.find((c) => c.role === 'confidential' && !c.client_id.startsWith('${'));
+  const clientId = values['client-id'] ?? browserClient?.client_id;
+  if (!metadata.authorization_endpoint) {
+    todo.push('no authorization_endpoint: the browser flows are not applicable, and "login" is left out');
+  } else if (!clientId) {
+    todo.push(`no client to open the sign-in page with: give --client-id (a client registered with redirect URI ${initRedirectUri}) to find "login", or write it by hand (docs/config.md)`);
+  } else {
+    const pkce = caps.codeChallengeMethods.includes('S256');
+    const browser = await launchChromium({ browser: values.browser });
+    try {
+      const found = await findSignInForm(browser, authorizationUrl(metadata, clientId, pkce, caps.openid), initRedirectUri, user);
+      for (const note of found.notes) log(note);
+      todo.push(...found.problems);
+      login = found.login;
+      if (login && user) {
+        const failed = await verifySignIn(browser, login, authorizationUrl(metadata, clientId, pkce, caps.openid), user);
+        if (failed) todo.push(`${failed}: fix "login" (docs/vendor-guide.md)`);
+        else log(`signed in as ${user.username} with these locators through nauthera's own driver, and the client got a code`);
+      }
+    } finally {
+      await browser.close().catch(() => {});
+    }
+  }
+
+  if (user) todo.push(`users[0].password is written as given: replace it with "\${env:NAME}" before the file goes into version control`);
+  todo.push(`users: only the "user" role is written; the suites use more (${userRoles.filter((r) => r !== 'user').join(', ')}) where the IdP has such users (docs/vendor-guide.md)`);
+  todo.push('resourceServer, ldap, options and expectedFailures: fill what applies (docs/config.md)');
+
+  writeStarterConfig(out, starterConfig(out, { issuer: metadata.issuer === values.issuer ? metadata.issuer : values.issuer, clients, user, login, todo }), force);
+  log('');
+  log(`wrote ${out}`);
+  log('left to do:');
+  for (const item of todo) log(`  - ${item}`);
+  log('');
+  log(`then: nauthera run --target ${values.issuer} --config ${values.out ?? 'nauthera.config.json'}`);
+  return 0;
+}
