@@ -1,0 +1,229 @@
+/**
+ * The target config's JSON Schema (config.schema.json, draft 2020-12), checked with ajv. The
+ * schema is what editors read (a config's "$schema" line); ajv's errors become the loader's
+ * messages, one per problem, each naming its JSON path ($.clients[0].redirect_uris[1]). A
+ * message the schema gives a keyword lives in the schema itself, under "x-messages".
+ */
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import { didYouMean } from '../commands/did-you-mean.ts';
+import schemaDocument from './config.schema.json' with { type: 'json' };
+
+export type PathSegment = string | number;
+
+/** One problem of a config file: where, and what is wrong there. */
+export interface ConfigProblem {
+  path: PathSegment[];
+  message: string;
+  /** An unknown field: listed before the other problems of its object. */
+  unknownField?: boolean;
+}
+
+/** A node of the schema, as far as the messages and the ordering read it. */
+interface SchemaNode {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  patternProperties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
+  items?: SchemaNode;
+  oneOf?: { required?: string[] }[];
+  'x-messages'?: Record<string, string>;
+}
+
+/** The schema as published: the file a config's "$schema" names. */
+export const configSchema = schemaDocument as unknown as SchemaNode & { $id: string; $defs: Record<string, SchemaNode> };
+
+/** "$", then ".key" or "[index]" per segment. */
+export const formatPath = (path: readonly PathSegment[]): string =>
+  `$${path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('')}`;
+
+/** What a value is, for "got …" in a message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false });
+ajv.addKeyword({ keyword: 'x-messages', schemaType: 'object' });
+// JSON Schema's "regex" is ECMA-262; the driver compiles these with new RegExp.
+ajv.addFormat('regex', (s: string) => regexError(s) === undefined);
+// Absolute URLs; which schemes a field takes is its "pattern".
+ajv.addFormat('uri', (s: string) => URL.canParse(s));
+const validate = ajv.compile(configSchema);
+
+function regexError(source: string): string | undefined {
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((raw) => {
+    const s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s;
+  });
+}
+
+function typeMessage(node: SchemaNode): string {
+  const types = ([] as string[]).concat(node.type ?? []);
+  const one = (t: string) => {
+    switch (t) {
+      case 'string': return 'a string';
+      case 'boolean': return 'true or false';
+      case 'integer': return 'an integer';
+      case 'object': return 'an object';
+      case 'array': return deref(node.items)?.type === 'string' ? 'an array of strings' : 'an array';
+      default: return t;
+    }
+  };
+  return `must be ${types.map(one).join(' or ')}, got {got}`;
+}
+
+function fill(template: string, error: ErrorObject, extra: Record<string, string> = {}): string {
+  const values: Record<string, string> = {
+    got: describe(error.data),
+    value: JSON.stringify(error.data),
+    count: Array.isArray(error.data) ? String(error.data.length) : '',
+    limit: String((error.params as { limit?: number }).limit ?? ''),
+    ...extra,
+  };
+  return template.replace(/\{(got|value|count|limit|present)\}/g, (_m, name: string) => values[name] ?? '');
+}
+
+/** ajv's error as a problem of the config, with the schema's message for it when it has one. */
+function toProblem(error: ErrorObject): ConfigProblem {
+  const at = pointerToPath(error.instancePath);
+  const node = (error.parentSchema ?? {}) as SchemaNode;
+  const own = node['x-messages'] ?? {};
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { path: [...at, String(params.missingProperty)], message: own.required ?? 'is required' };
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys(node.properties ?? {});
+      return { path: [...at, key], message: `unknown field${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}`, unknownField: true };
+    }
+    case 'dependentRequired':
+      return { path: [...at, String(params.property)], message: `only goes with "${String(params.missingProperty)}"` };
+    case 'type':
+      return { path: at, message: fill(own.type ?? typeMessage(node), error) };
+    case 'enum': {
+      const allowed = (error.schema as unknown[]).map(String);
+      return { path: at, message: `${JSON.stringify(error.data)} is not one of ${allowed.join(', ')}${didYouMean(String(error.data), allowed)}` };
+    }
+    case 'minLength':
+      return { path: at, message: own.minLength ?? 'must not be empty' };
+    case 'format':
+      if (params.format === 'regex') return { path: at, message: `is not a valid regular expression: ${regexError(String(error.data))}` };
+      return { path: at, message: fill(own.format ?? `must be a ${String(params.format)}, got {value}`, error) };
+    case 'oneOf': {
+      const passing = params.passingSchemas as number[] | null;
+      if (passing === null) return { path: at, message: fill(own.oneOf ?? error.message ?? 'is not valid', error) };
+      const present = passing.map((i) => node.oneOf?.[i]?.required?.[0] ?? String(i)).join(' and ');
+      return { path: at, message: fill(own['oneOf-several'] ?? error.message ?? 'is not valid', error, { present }) };
+    }
+    case 'anyOf': {
+      // A dependentSchemas rule is about its property: "value" only goes with "fill" and "select".
+      const dependent = /\/dependentSchemas\/([^/]+)\/anyOf$/.exec(error.schemaPath)?.[1];
+      return { path: dependent === undefined ? at : [...at, dependent.replace(/~1/g, '/').replace(/~0/g, '~')], message: fill(own.anyOf ?? error.message ?? 'is not valid', error) };
+    }
+    default:
+      return { path: at, message: fill(own[error.keyword] ?? error.message ?? 'is not valid', error) };
+  }
+}
+
+/**
+ * The errors worth a message: not each failed branch of a oneOf/anyOf (the oneOf/anyOf says
+ * it), not an "if" (its "then" says it), and one per value: a value of the wrong type gets
+ * only that; a string that is no URL is not also told its scheme; an object that does not
+ * name exactly one of its choices (one locator kind, one action) is not also told what its
+ * other fields go with.
+ */
+function relevant(errors: ErrorObject[]): ErrorObject[] {
+  const kept = errors.filter((e) => e.keyword !== 'if' && !/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath));
+  const at = (path: string, keyword: string, test: (e: ErrorObject) => boolean = () => true) =>
+    kept.some((e) => e.instancePath === path && e.keyword === keyword && test(e));
+  return kept.filter((e) => {
+    if (e.keyword !== 'type' && at(e.instancePath, 'type')) return false;
+    if (e.keyword === 'pattern' && at(e.instancePath, 'format')) return false;
+    const dependent = e.keyword === 'dependentRequired' || /\/(dependentSchemas|then)\//.test(e.schemaPath);
+    if (dependent && at(e.instancePath, 'oneOf')) return false;
+    return true;
+  });
+}
+
+/** Every problem the schema finds in a parsed config document. */
+export function schemaProblems(doc: unknown): ConfigProblem[] {
+  if (validate(doc)) return [];
+  return relevant(validate.errors ?? []).map(toProblem);
+}
+
+function deref(node: SchemaNode | undefined): SchemaNode | undefined {
+  let n = node;
+  for (let hops = 0; n?.$ref && !n.properties && !n.items && hops < 10; hops++) n = configSchema.$defs[n.$ref.replace('#/$defs/', '')];
+  return n;
+}
+
+function childSchema(node: SchemaNode | undefined, segment: PathSegment): SchemaNode | undefined {
+  const n = deref(node);
+  if (!n) return undefined;
+  if (typeof segment === 'number') return n.items;
+  if (n.properties?.[segment]) return n.properties[segment];
+  const pattern = Object.keys(n.patternProperties ?? {}).find((p) => new RegExp(p, 'u').test(segment));
+  if (pattern) return n.patternProperties![pattern];
+  return typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined;
+}
+
+/**
+ * Where a problem goes in the list, as the file reads: an object's unknown fields first, then
+ * what is wrong with the object as a whole, then its fields in the schema's order (in the
+ * file's order where the schema leaves fields open); an array's items before what is wrong
+ * with the array as a whole.
+ */
+function sortKey(doc: unknown, problem: ConfigProblem): number[] {
+  const key: number[] = [];
+  let node: SchemaNode | undefined = configSchema;
+  let data: unknown = doc;
+  problem.path.forEach((segment, i) => {
+    if (typeof segment === 'number') {
+      key.push(segment);
+    } else if (problem.unknownField && i === problem.path.length - 1) {
+      key.push(-2);
+    } else {
+      const n = deref(node);
+      const known = Object.keys(n?.properties ?? {});
+      const present = data !== null && typeof data === 'object' ? Object.keys(data) : [];
+      if (n?.additionalProperties === false && known.includes(segment)) key.push(known.indexOf(segment));
+      else key.push(present.includes(segment) ? known.length + present.indexOf(segment) : Number.MAX_SAFE_INTEGER);
+    }
+    node = childSchema(node, segment);
+    data = data !== null && typeof data === 'object' ? (data as Record<PathSegment, unknown>)[segment] : undefined;
+  });
+  key.push(Array.isArray(data) ? Infinity : -1);
+  return key;
+}
+
+/** The problems in the order the file reads (stable for problems at one place). */
+export function orderProblems(doc: unknown, problems: ConfigProblem[]): ConfigProblem[] {
+  const keyed = problems.map((p) => ({ p, key: sortKey(doc, p) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.key.length, b.key.length); i++) if (a.key[i] !== b.key[i]) return a.key[i]! < b.key[i]! ? -1 : 1;
+    return a.key.length - b.key.length;
+  });
+  return keyed.map(({ p }) => p);
+}
+
+/** The fields the schema allows in the object at a path ("clients", 0 → a client's fields). */
+export function allowedFields(path: readonly PathSegment[]): string[] {
+  let node: SchemaNode | undefined = configSchema;
+  for (const segment of path) node = childSchema(node, segment);
+  return Object.keys(deref(node)?.properties ?? {});
+}
