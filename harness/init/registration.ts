@@ -48,7 +48,9 @@ export function planClients(caps: Capabilities, metadata: ServerMetadata): Plann
   const grant = (g: string) => caps.grantTypes.includes(g);
   const auth = (m: string) => caps.tokenEndpointAuthMethods.includes(m);
   const browserScope = caps.scopes.length ? caps.scopes.join(' ') : undefined;
-  const apiScopes = caps.scopes.filter((s) => !userScopes.has(s));
+  // A scope named after a claim releases that user claim (as OIDC Core §5.4's scopes do): not for a service.
+  const claims = new Set(Array.isArray(metadata.claims_supported) ? metadata.claims_supported : []);
+  const apiScopes = caps.scopes.filter((s) => !userScopes.has(s) && !claims.has(s));
   const serviceScope = apiScopes.length ? apiScopes.join(' ') : undefined;
   const code = grant('authorization_code') && supportsResponseType(caps, 'code');
   const withRefresh = (grants: string[]) => (grant('refresh_token') ? [...grants, 'refresh_token'] : grants);
