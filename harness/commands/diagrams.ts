@@ -12,6 +12,7 @@ import { findChromium } from '../browser/find-chromium.ts';
 import { extractSequenceDiagrams } from '../diagram/extract.ts';
 import { DiagramSyntaxError, parseSequenceDiagram } from '../diagram/parse.ts';
 import { readResults } from '../results/io.ts';
+import { projectRoot } from '../flow/runner.ts';
 import { diagramFormats, writeAnnotatedDiagrams, type DiagramFormat } from '../diagram/write.ts';
 
 const redrawHelp = `usage: nauthera diagrams --results FILE [--out DIR] [--format svg,png,md] [--root DIR] [--browser PATH]
@@ -25,7 +26,8 @@ options:
   --results FILE   the results.json of a run (required)
   --out DIR        where to write diagrams/ (default: the directory of FILE)
   --format LIST    which of svg,png,md to write (default: all three)
-  --root DIR       the project the run's diagram paths are relative to (default: .)
+  --root DIR       the project the run's diagram paths are relative to (default: nauthera's
+                   own directory, where \`nauthera run\` read them)
   --browser PATH   the Chromium that draws svg and png (default: NAUTHERA_CHROMIUM, else
                    one \`npx playwright install chromium\` installed, else a system one)
   -h, --help       this help
@@ -80,7 +82,7 @@ async function redraw(args: string[]): Promise<number> {
   const browser = drawn ? await launchChromium({ browser: values.browser }) : undefined;
   let written;
   try {
-    written = await writeAnnotatedDiagrams(runResult, outDir, { formats, projectRoot: values.root ?? process.cwd(), browser });
+    written = await writeAnnotatedDiagrams(runResult, outDir, { formats, projectRoot: values.root ?? projectRoot, browser });
   } finally {
     await browser?.close();
   }
