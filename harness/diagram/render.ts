@@ -13,7 +13,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumArgs, launchChromium } from '../browser/chromium.ts';
@@ -51,22 +50,15 @@ export const mermaidConfig = {
 
 const renderTimeoutMs = 30_000;
 
-/** Path of mermaid's browser bundle (a dependency of @mermaid-js/mermaid-cli). */
+/** Path of mermaid's browser bundle: mermaid is a dependency of nauthera, resolved from here. */
 export function mermaidBundlePath(): string {
-  const candidates: string[] = [];
+  let found: string | undefined;
   try {
-    candidates.push(fileURLToPath(import.meta.resolve('mermaid/dist/mermaid.min.js')));
+    found = fileURLToPath(import.meta.resolve('mermaid/dist/mermaid.min.js'));
   } catch {
-    // not hoisted: look beside mermaid-cli below
+    // reported below
   }
-  try {
-    const cli = createRequire(import.meta.url).resolve('@mermaid-js/mermaid-cli');
-    candidates.push(join(dirname(cli), '..', 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'));
-  } catch {
-    // mermaid-cli missing: reported below
-  }
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new DiagramRenderError('mermaid is not installed (node_modules/mermaid/dist/mermaid.min.js); run npm ci');
+  if (!found || !existsSync(found)) throw new DiagramRenderError('mermaid is not installed (mermaid/dist/mermaid.min.js, a dependency of nauthera): run `npm install` where nauthera is installed');
   return found;
 }
 
