@@ -1,0 +1,130 @@
+/**
+ * `nauthera init` as a vendor runs it, against real IdPs on loopback: node-oidc-provider
+ * (open registration, its users in the OpenLDAP fixture) and the reference server. The config
+ * it writes must run as written: `nauthera run` with it signs in and gets through the flows.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../fixtures/ldap/free-port.ts';
+import { oidcProviderConfigPath, startOidcProviderTarget } from '../../fixtures/targets/oidc-provider/start.ts';
+import { startReferenceServer } from '../../reference-server/index.ts';
+import { projectRoot } from '../../harness/flow/runner.ts';
+import { readResults } from '../../harness/results/io.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'nauthera-init-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Outcome { code: number | null; stdout: string; stderr: string }
+
+/** The CLI as a child process: the IdPs run in this process, so the call must not block it. */
+function nauthera(args: string[], timeoutMs = 150_000): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin/nauthera.js'), ...args], { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nauthera ${args[0]} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+/** Failed checks of a run, by id. */
+function failedChecks(out: string): string[] {
+  const run = readResults(join(out, 'results.json'));
+  return run.flows.flatMap((f) => f.steps.flatMap((s) => s.checks.filter((c) => c.status === 'failed').map((c) => c.id ?? c.name)));
+}
+
+describe('nauthera init: clear errors, exit 2', () => {
+  it('names an unreachable issuer, without a stack trace', async () => {
+    const port = await freePort();
+    const result = await nauthera(['init', '--issuer', `http://127.0.0.1:${port}`, '--out', join(work, 'unreachable.json')], 30_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/nauthera init: issuer http:\/\/127\.0\.0\.1:\d+ is unreachable/);
+    noStack(result.stderr);
+  });
+
+  it('keeps an existing file unless --force, and needs --issuer', async () => {
+    const file = join(work, 'existing.json');
+    writeFileSync(file, '{"kept": true}\n');
+    const refused = await nauthera(['init', '--issuer', 'http://127.0.0.1:9', '--out', file], 30_000);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${file} exists; give --force to overwrite it`);
+    expect(readFileSync(file, 'utf8')).toBe('{"kept": true}\n');
+    const missing = await nauthera(['init'], 30_000);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--issuer is required');
+  });
+});
+
+describe('nauthera init against node-oidc-provider (open registration)', () => {
+  it('registers the clients, finds and tries the sign-in and consent controls, and writes a config a run takes as written', async () => {
+    const op = await startOidcProviderTarget();
+    try {
+      const file = join(work, 'op.json');
+      const init = await nauthera(['init', '--issuer', op.issuer, '--out', file, '--user', 'alice', '--password', 'Alice-Passw0rd']);
+      expect(init.stderr).toBe('');
+      expect(init.code).toBe(0);
+      expect(init.stdout).toContain('signed in as alice with these locators');
+      expect(statSync(file).mode & 0o077).toBe(0); // it holds client secrets
+
+      const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+      expect(config.$schema).toMatch(/config\.schema\.json$/);
+      expect(config.issuer).toBe(op.issuer);
+      expect(config.clients.map((c: { role: string }) => c.role)).toEqual(['confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-confidential', 'service', 'service-post', 'service-jwt']);
+      for (const c of config.clients) expect(c.client_id).not.toMatch(/\$\{env:/);
+      expect(config.clients.find((c: { role: string }) => c.role === 'service-jwt').private_jwk.d).toBeTypeOf('string');
+      // The deployment's own pages (fixtures/targets/oidc-provider/pages.ts), as its hand-written config has them.
+      const written = JSON.parse(readFileSync(oidcProviderConfigPath, 'utf8')) as { login: Record<string, unknown> };
+      expect(config.login).toEqual({
+        username: written.login.username, password: written.login.password, submit: written.login.submit,
+        consent: (written.login.consent as Record<string, unknown>),
+      });
+      expect(config.users).toEqual([{ role: 'user', username: 'alice', password: 'Alice-Passw0rd' }]);
+
+      const out = join(work, 'op-report');
+      const run = await nauthera(['run', '--target', op.issuer, '--config', file, '--flows', 'authorization-code', '--out', out]);
+      noStack(run.stderr);
+      expect(run.code, run.stderr).not.toBe(2);
+      const results = readResults(join(out, 'results.json'));
+      const flow = results.flows.find((f) => f.id === 'authorization-code')!;
+      expect(flow.steps.find((s) => s.text.includes('Grants Authorization'))?.status).toBe('passed');
+      // What fails is oidc-provider's own departures from the specs, listed in its hand-written config, and nothing else.
+      const departures = new Set((JSON.parse(readFileSync(oidcProviderConfigPath, 'utf8')) as { expectedFailures: Array<{ id: string }> }).expectedFailures.map((x) => x.id));
+      expect(failedChecks(out).filter((id) => !departures.has(id))).toEqual([]);
+    } finally {
+      await op.stop();
+    }
+  }, 360_000);
+});
+
+describe('nauthera init against the reference server', () => {
+  it('writes a config that runs the browser and the client-credentials flows, all passing', async () => {
+    const ref = await startReferenceServer();
+    try {
+      const file = join(work, 'reference.json');
+      const init = await nauthera(['init', '--issuer', ref.issuer, '--out', file, '--user', 'alice', '--password', 'Alice-Passw0rd']);
+      expect(init.code, init.stderr).toBe(0);
+      const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+      expect(config.login.consent).toEqual({ approve: { role: 'button', name: 'Allow' }, deny: { role: 'button', name: 'Deny' } });
+
+      const out = join(work, 'reference-report');
+      const run = await nauthera(['run', '--target', ref.issuer, '--config', file, '--flows', 'authorization-code,client-credentials', '--out', out]);
+      expect(failedChecks(out)).toEqual([]);
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      await ref.stop();
+    }
+  }, 360_000);
+});
