@@ -74,11 +74,12 @@ async function redraw(args: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${redrawHelp}`);
   if (typeof values.results !== 'string') throw new UsageError(`--results FILE is required\n\n${redrawHelp}`);
   const formats = parseFormats(values.format);
+  // A --browser that is not there is named before anything is read.
+  if (values.browser !== undefined) findChromium({ browser: values.browser });
   const runResult = readResults(values.results);
   const outDir = values.out ?? dirname(values.results);
   // svg and png are drawn in Chromium: the one --browser names, else the one findChromium() finds.
   const drawn = runResult.flows.length > 0 && (formats.includes('svg') || formats.includes('png'));
-  if (values.browser !== undefined) findChromium({ browser: values.browser });
   const browser = drawn ? await launchChromium({ browser: values.browser }) : undefined;
   let written;
   try {

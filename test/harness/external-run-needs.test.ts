@@ -62,6 +62,11 @@ it('runs against an external IdP with no slapd and the browser given by --browse
   // The diagrams are drawn in the browser --browser gave.
   expect(existsSync(join(out, 'diagrams', 'discovery.svg'))).toBe(true);
   expect(existsSync(join(out, 'diagrams', 'client-credentials.png'))).toBe(true);
+  // And redrawn from results.json by `nauthera diagrams`, in the same browser.
+  const redrawn = join(work, 'redrawn');
+  const diagrams = await nauthera(['diagrams', '--results', join(out, 'results.json'), '--out', redrawn, '--root', root, '--format', 'svg', '--browser', browserLink]);
+  expect(diagrams.code, diagrams.stderr).toBe(0);
+  expect(existsSync(join(redrawn, 'diagrams', 'discovery.svg'))).toBe(true);
 }, 180_000);
 
 it('refuses a --browser or NAUTHERA_CHROMIUM path that does not exist, naming it (exit 2)', async () => {
@@ -72,4 +77,7 @@ it('refuses a --browser or NAUTHERA_CHROMIUM path that does not exist, naming it
   const env = await nauthera(['run', '--target', op.issuer, '--config', op.configPath, '--out', join(work, 'r-env'), '--flows', 'discovery'], { NAUTHERA_CHROMIUM: missing });
   expect(env.code).toBe(2);
   expect(env.stderr.trim()).toBe(`nauthera run: Chromium not found at ${missing} (given by NAUTHERA_CHROMIUM)`);
+  const diagrams = await nauthera(['diagrams', '--results', join(work, 'no-results.json'), '--browser', missing]);
+  expect(diagrams.code).toBe(2);
+  expect(diagrams.stderr.trim()).toBe(`nauthera diagrams: Chromium not found at ${missing} (given by --browser)`);
 }, 120_000);
