@@ -4,7 +4,7 @@
  * messages, one per problem, each naming its JSON path ($.clients[0].redirect_uris[1]). A
  * message the schema gives a keyword lives in the schema itself, under "x-messages".
  */
-import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { didYouMean } from '../commands/did-you-mean.ts';
 import schemaDocument from './config.schema.json' with { type: 'json' };
 
@@ -46,13 +46,19 @@ export function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false });
-ajv.addKeyword({ keyword: 'x-messages', schemaType: 'object' });
-// JSON Schema's "regex" is ECMA-262; the driver compiles these with new RegExp.
-ajv.addFormat('regex', (s: string) => regexError(s) === undefined);
-// Absolute URLs; which schemes a field takes is its "pattern".
-ajv.addFormat('uri', (s: string) => URL.canParse(s));
-const validate = ajv.compile(configSchema);
+/** Compiled on first use (a command that reads no config does not pay for it), each $defs entry once. */
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false, inlineRefs: false });
+  ajv.addKeyword({ keyword: 'x-messages', schemaType: 'object' });
+  // JSON Schema's "regex" is ECMA-262; the driver compiles these with new RegExp.
+  ajv.addFormat('regex', (s: string) => regexError(s) === undefined);
+  // Absolute URLs; which schemes a field takes is its "pattern".
+  ajv.addFormat('uri', (s: string) => URL.canParse(s));
+  compiled = ajv.compile(configSchema);
+  return compiled;
+}
 
 function regexError(source: string): string | undefined {
   try {
@@ -162,6 +168,7 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
 
 /** Every problem the schema finds in a parsed config document. */
 export function schemaProblems(doc: unknown): ConfigProblem[] {
+  const validate = validator();
   if (validate(doc)) return [];
   return relevant(validate.errors ?? []).map(toProblem);
 }
