@@ -13,7 +13,7 @@ import type { LoginAutomation, TargetUser } from '../target/model.ts';
 import type { ConfigClient } from './registration.ts';
 
 /** The schema as a vendor's project reaches it once nauthera is installed. */
-export const installedSchemaPath = './node_modules/nauthera/harness/target/config.schema.json';
+export const installedSchemaPath = './node_modules/nauthera/dist/harness/target/config.schema.json';
 const shippedSchema = fileURLToPath(new URL('../target/config.schema.json', import.meta.url));
 
 /** `$schema` for a config written to `file`: the schema this nauthera ships, relative to the file. */
