@@ -87,7 +87,7 @@ describe('exit 2: usage and config errors, with a clear message', () => {
     expect(out.stderr.trim()).toBe('nauthera run: unknown flow id "nope"; known: tiny');
     const bad = await nauthera(['run', '--bogus']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("Unknown option '--bogus'");
+    expect(bad.stderr).toContain("unknown option --bogus");
     expect(bad.stderr).toContain('usage: nauthera run');
     const help = await nauthera(['run', '--help']);
     expect(help.code).toBe(0);
