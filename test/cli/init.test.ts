@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../fixtures/ldap/free-port.ts';
 import { oidcProviderConfigPath, startOidcProviderTarget } from '../../fixtures/targets/oidc-provider/start.ts';
 import { startReferenceServer } from '../../reference-server/index.ts';
+import { defaultConfig } from '../../reference-server/config/default.ts';
 import { projectRoot } from '../../harness/flow/runner.ts';
 import { readResults } from '../../harness/results/io.ts';
 
@@ -127,4 +128,41 @@ describe('nauthera init against the reference server', () => {
       await ref.stop();
     }
   }, 360_000);
+});
+
+describe('nauthera init without open registration', () => {
+  it('writes ${env:…} placeholders a run names, finds the sign-in form with --client-id, and asks for an initial access token', async () => {
+    const closed = await startReferenceServer({ config: { ...defaultConfig, registration: { enabled: false } } });
+    const token = 'nauthera-init-initial-access-token-1';
+    const guarded = await startReferenceServer({ config: { ...defaultConfig, registration: { enabled: true, initialAccessToken: token } }, directory: closed.ldap });
+    try {
+      const file = join(work, 'closed.json');
+      // No user: the fields are filled and the button only checked, never pressed.
+      const init = await nauthera(['init', '--issuer', closed.issuer, '--out', file, '--client-id', 'public']);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toContain('no dynamic registration: register confidential, public,');
+      const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+      expect(config.clients.find((c: { role: string }) => c.role === 'confidential')).toMatchObject({
+        client_id: '${env:NAUTHERA_CONFIDENTIAL_CLIENT_ID}', client_secret: '${env:NAUTHERA_CONFIDENTIAL_CLIENT_SECRET}',
+      });
+      expect(config.clients.find((c: { role: string }) => c.role === 'service-jwt').private_jwk.d).toBeTypeOf('string');
+      expect(config.login).toEqual({ username: { label: 'Username' }, password: { label: 'Password' }, submit: { role: 'button', name: 'Sign in' } });
+      expect(config.users[0].username).toBe('${env:NAUTHERA_USER}');
+      const run = await nauthera(['run', '--target', closed.issuer, '--config', file, '--flows', 'discovery'], 60_000);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('environment variable NAUTHERA_CONFIDENTIAL_CLIENT_ID is not set');
+      noStack(run.stderr);
+
+      const refused = await nauthera(['init', '--issuer', guarded.issuer, '--out', join(work, 'guarded.json')], 60_000);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('refused every client; if it needs an initial access token (RFC 7591 §3), give it with --initial-access-token');
+      noStack(refused.stderr);
+      const registered = await nauthera(['init', '--issuer', guarded.issuer, '--out', join(work, 'guarded.json'), '--initial-access-token', token]);
+      expect(registered.code, registered.stderr).toBe(0);
+      expect(registered.stdout).toMatch(/registered 10 clients/);
+    } finally {
+      await guarded.stop();
+      await closed.stop();
+    }
+  }, 300_000);
 });
