@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { UsageError } from '../cli-errors.ts';
 import { launchChromium } from '../browser/chromium.ts';
+import { findChromium } from '../browser/find-chromium.ts';
 import { BrowserSession } from '../browser/session.ts';
 import { FlowBrowser } from '../browser/flow-browser.ts';
 import { listSuites } from '../flow/load-suites.ts';
@@ -105,6 +106,8 @@ export async function run(args: string[]): Promise<number> {
   const out = resolve(values.out ?? 'nauthera.config.json');
   const force = values.force === true;
   refuseOverwrite(out, force);
+  // A --browser that is not there is a usage error now, not after the registrations.
+  if (values.browser !== undefined) findChromium({ browser: values.browser });
   const user: TargetUser | undefined = values.user !== undefined ? { role: 'user', username: values.user, password: values.password! } : undefined;
   const log = (line = '') => console.log(line);
 
@@ -142,19 +145,24 @@ export async function run(args: string[]): Promise<number> {
     todo.push(`no client to open the sign-in page with: give --client-id (a client registered with redirect URI ${initRedirectUri}) to find "login", or write it by hand (docs/config.md)`);
   } else {
     const pkce = caps.codeChallengeMethods.includes('S256');
-    const browser = await launchChromium({ browser: values.browser });
+    // The clients are registered by now: a browser that fails leaves a to-do, never them unwritten.
     try {
-      const found = await findSignInForm(browser, authorizationUrl(metadata, clientId, pkce, caps.openid), initRedirectUri, user);
-      for (const note of found.notes) log(note);
-      todo.push(...found.problems);
-      login = found.login;
-      if (login && user) {
-        const failed = await verifySignIn(browser, login, authorizationUrl(metadata, clientId, pkce, caps.openid), user);
-        if (failed) todo.push(`${failed}: fix "login" (docs/vendor-guide.md)`);
-        else log(`signed in as ${user.username} with these locators through nauthera's own driver, and the client got a code`);
+      const browser = await launchChromium({ browser: values.browser });
+      try {
+        const found = await findSignInForm(browser, authorizationUrl(metadata, clientId, pkce, caps.openid), initRedirectUri, user);
+        for (const note of found.notes) log(note);
+        todo.push(...found.problems);
+        login = found.login;
+        if (login && user) {
+          const failed = await verifySignIn(browser, login, authorizationUrl(metadata, clientId, pkce, caps.openid), user);
+          if (failed) todo.push(`${failed}: fix "login" (docs/vendor-guide.md)`);
+          else log(`signed in as ${user.username} with these locators through nauthera's own driver, and the client got a code`);
+        }
+      } finally {
+        await browser.close().catch(() => {});
       }
-    } finally {
-      await browser.close().catch(() => {});
+    } catch (error) {
+      todo.push(`the sign-in page could not be examined (${(error as Error).message.split('\n')[0]}): write "login" by hand (docs/config.md), or run init again with a browser`);
     }
   }
 
@@ -162,7 +170,7 @@ export async function run(args: string[]): Promise<number> {
   todo.push(`users: only the "user" role is written; the suites use more (${userRoles.filter((r) => r !== 'user').join(', ')}) where the IdP has such users (docs/vendor-guide.md)`);
   todo.push('resourceServer, ldap, options and expectedFailures: fill what applies (docs/config.md)');
 
-  writeStarterConfig(out, starterConfig(out, { issuer: metadata.issuer === values.issuer ? metadata.issuer : values.issuer, clients, user, login, todo }), force);
+  writeStarterConfig(out, starterConfig(out, { issuer: values.issuer, clients, user, login, todo }), force);
   log('');
   log(`wrote ${out}`);
   log('left to do:');
