@@ -1,12 +1,14 @@
 /**
  * The target config's JSON Schema (config.schema.json, draft 2020-12), checked with ajv. The
- * schema is what editors read (a config's "$schema" line); ajv's errors become the loader's
- * messages, one per problem, each naming its JSON path ($.clients[0].redirect_uris[1]). A
- * message the schema gives a keyword lives in the schema itself, under "x-messages".
+ * schema is what editors read (a config's "$schema" line) and holds only standard keywords, so
+ * any validator takes it; ajv's errors become the loader's messages, one per problem, each
+ * naming its JSON path ($.clients[0].redirect_uris[1]), with the wording below where a schema
+ * location needs more than the keyword says.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { didYouMean } from '../commands/did-you-mean.ts';
 import schemaDocument from './config.schema.json' with { type: 'json' };
+import { interactionVerbs, locatorKinds } from './model.ts';
 
 export type PathSegment = string | number;
 
@@ -27,7 +29,6 @@ interface SchemaNode {
   additionalProperties?: boolean | SchemaNode;
   items?: SchemaNode;
   oneOf?: { required?: string[] }[];
-  'x-messages'?: Record<string, string>;
 }
 
 /** The schema as published: the file a config's "$schema" names. */
@@ -46,12 +47,60 @@ export function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
+const kinds = locatorKinds.join(', ');
+const positiveMs = 'must be a positive integer (milliseconds), got {got}';
+
+/**
+ * Messages by schema location (a JSON pointer into config.schema.json) and keyword;
+ * "oneOf-several" is a oneOf that more than one branch passes. Placeholders: {got} (what the
+ * value is), {value} (the value as JSON), {count} (items in it), {limit} (the keyword's),
+ * {present} (the branches a oneOf matched).
+ */
+export const schemaMessages: Record<string, Record<string, string>> = {
+  '#/$defs/httpUrl': { format: 'must be an absolute URL, got {value}', pattern: 'must be a http or https URL, got {value}' },
+  '#/$defs/ldapUrl': { format: 'must be an absolute URL, got {value}', pattern: 'must be a ldap or ldaps URL, got {value}' },
+  '#/$defs/milliseconds': { type: positiveMs, exclusiveMinimum: positiveMs },
+  '#/$defs/locatorKind': { oneOf: `must name exactly one of ${kinds}`, 'oneOf-several': `names {present}; a locator has exactly one of ${kinds}` },
+  '#/$defs/pageMatch': { anyOf: `must name the page: a locator (one of ${kinds}) visible on it, a "urlPattern" (a regular expression its URL matches), or both` },
+  '#/$defs/action': {
+    oneOf: `must name exactly one action: ${interactionVerbs.map((v) => `{"${v}": <locator>}`).join(', ')}`,
+    'oneOf-several': `names {present}; an action does exactly one of ${interactionVerbs.join(', ')} (use one action each)`,
+  },
+  '#/$defs/action/properties/value': { minItems: 'must name at least one option', type: 'must be a string or an array of strings, got {got}' },
+  '#/$defs/action/dependentSchemas/value': { anyOf: 'only goes with "fill" and "select"' },
+  '#/$defs/interaction/properties/actions': { minItems: 'must list at least one action', maxItems: 'has {count} actions; at most {limit}' },
+  '#/$defs/login': { required: `is required (a locator: one of ${locatorKinds.map((k) => `{"${k}": ...}`).join(', ')})` },
+  '#/$defs/login/properties/interactions': { maxItems: 'has {count} entries; at most {limit}' },
+  '#/$defs/metadata': { type: 'must be an object of discovery members (RFC 8414 §2), got {got}' },
+  '#/$defs/metadata/properties/issuer': { not: 'cannot be overridden: the issuer is --target or "issuer", and the discovery document must name it (RFC 8414 §3.3)' },
+  '#/$defs/expectedFailure': { anyOf: 'needs "id" (the check id, <flow>/<step-key>/<check-key>) or "check" (its name, deprecated)' },
+  '#/$defs/expectedFailure/properties/id': { pattern: '{value} is not a check id: <flow>/<step-key>/<check-key>, lower-case words joined by "-" (e.g. authorization-code/token/code-reuse-refused)' },
+  '#/$defs/expectedFailure/then': { required: 'is required with "check" (or give "id", which names the flow)' },
+};
+
+/**
+ * Where each node of the schema is, as a JSON pointer: ajv's schemaPath starts again at each
+ * $ref it did not inline, but its parentSchema is the node itself.
+ */
+let pointers: WeakMap<object, string> | undefined;
+function locations(): WeakMap<object, string> {
+  if (pointers) return pointers;
+  const map = new WeakMap<object, string>();
+  const walk = (node: unknown, pointer: string) => {
+    if (node === null || typeof node !== 'object') return;
+    if (!Array.isArray(node)) map.set(node, pointer);
+    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  };
+  walk(configSchema, '#');
+  pointers = map;
+  return map;
+}
+
 /** Compiled on first use (a command that reads no config does not pay for it), each $defs entry once. */
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (compiled) return compiled;
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false, inlineRefs: false });
-  ajv.addKeyword({ keyword: 'x-messages', schemaType: 'object' });
   // JSON Schema's "regex" is ECMA-262; the driver compiles these with new RegExp.
   ajv.addFormat('regex', (s: string) => regexError(s) === undefined);
   // Absolute URLs; which schemes a field takes is its "pattern".
@@ -107,7 +156,7 @@ function fill(template: string, error: ErrorObject, extra: Record<string, string
 function toProblem(error: ErrorObject): ConfigProblem {
   const at = pointerToPath(error.instancePath);
   const node = (error.parentSchema ?? {}) as SchemaNode;
-  const own = node['x-messages'] ?? {};
+  const own = schemaMessages[locations().get(node) ?? ''] ?? {};
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':

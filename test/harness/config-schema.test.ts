@@ -10,15 +10,15 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../harness/flow/runner.ts';
 import { ConfigValidationError, parseTargetConfig } from '../../harness/target/config.ts';
-import { configSchema } from '../../harness/target/config-schema.ts';
+import { configSchema, schemaMessages } from '../../harness/target/config-schema.ts';
 import { checkIdPattern, clientRoles, interactionLimits, interactionVerbs, locatorKinds, userRoles } from '../../harness/target/model.ts';
 import { fakeIdpConfig, type FakeIdp } from './fixtures/fake-idp.ts';
 
 const schemaFile = join(projectRoot, 'harness', 'target', 'config.schema.json');
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
 
-/** The schema compiled by a plain ajv, without the loader: formats are named, not checked, as in most editors. */
-const editorAjv = new Ajv2020({ allErrors: true, strictTypes: false, keywords: ['x-messages'], formats: { uri: true, regex: true } });
+/** The schema compiled by a plain ajv in strict mode, without the loader: formats are named, not checked, as in most editors. */
+const editorAjv = new Ajv2020({ allErrors: true, strictTypes: false, formats: { uri: true, regex: true } });
 editorAjv.addSchema(schema);
 
 function editorValidator(ref = '') {
@@ -97,6 +97,14 @@ describe('the config schema', () => {
     expect(schema.$defs.login.properties.interactions.maxItems).toBe(interactionLimits.interactions);
     expect(defs.interaction.properties.actions.maxItems).toBe(interactionLimits.actionsPerPage);
     expect(defs.expectedFailure.properties.id.pattern).toBe(checkIdPattern.source);
+  });
+
+  it('has, at each location the loader words a message for, the keyword it words', () => {
+    const missing = Object.entries(schemaMessages).flatMap(([location, messages]) => {
+      const node = location.slice(2).split('/').reduce((n, key) => n?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], schema);
+      return Object.keys(messages).filter((keyword) => node?.[keyword.replace('-several', '')] === undefined).map((keyword) => `${location} ${keyword}`);
+    });
+    expect(missing).toEqual([]);
   });
 
   it('describes every field an editor offers', () => {
