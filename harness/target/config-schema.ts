@@ -118,11 +118,15 @@ function regexError(source: string): string | undefined {
   }
 }
 
-function pointerToPath(pointer: string): PathSegment[] {
+/** ajv's instancePath (a JSON pointer) as path segments: an index where the value is an array. */
+function pointerToPath(pointer: string, doc: unknown): PathSegment[] {
   if (pointer === '') return [];
+  let data = doc;
   return pointer.slice(1).split('/').map((raw) => {
-    const s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const segment = Array.isArray(data) ? Number(key) : key;
+    data = data !== null && typeof data === 'object' ? (data as Record<PathSegment, unknown>)[segment] : undefined;
+    return segment;
   });
 }
 
@@ -153,8 +157,8 @@ function fill(template: string, error: ErrorObject, extra: Record<string, string
 }
 
 /** ajv's error as a problem of the config, with the schema's message for it when it has one. */
-function toProblem(error: ErrorObject): ConfigProblem {
-  const at = pointerToPath(error.instancePath);
+function toProblem(error: ErrorObject, doc: unknown): ConfigProblem {
+  const at = pointerToPath(error.instancePath, doc);
   const node = (error.parentSchema ?? {}) as SchemaNode;
   const own = schemaMessages[locations().get(node) ?? ''] ?? {};
   const params = error.params as Record<string, unknown>;
@@ -219,7 +223,7 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
 export function schemaProblems(doc: unknown): ConfigProblem[] {
   const validate = validator();
   if (validate(doc)) return [];
-  return relevant(validate.errors ?? []).map(toProblem);
+  return relevant(validate.errors ?? []).map((e) => toProblem(e, doc));
 }
 
 function deref(node: SchemaNode | undefined): SchemaNode | undefined {

@@ -151,8 +151,9 @@ describe('schema errors as loader messages', () => {
     ]);
   });
 
-  it('refuses a document that is not an object, and a private JWK member that is not a string', () => {
+  it('refuses a document that is not an object, a key that looks like an index, and a private JWK member that is not a string', () => {
     expect(problems([])).toEqual(['$: must be an object, got an array']);
+    expect(problems({ timeouts: { 0: 1 } })).toEqual(['$.timeouts.0: unknown field; allowed: discoveryMs, httpMs, stepMs']);
     expect(problems({ clients: [{ role: 'service-jwt', client_id: 's', private_jwk: { kty: 'EC', d: 1, kid: 'k' } }] }))
       .toEqual(['$.clients[0].private_jwk.d: must be a string, got number 1']);
   });
