@@ -75,8 +75,8 @@ describe('nauthera init against node-oidc-provider (open registration)', () => {
     try {
       const file = join(work, 'op.json');
       const init = await nauthera(['init', '--issuer', op.issuer, '--out', file, '--user', 'alice', '--password', 'Alice-Passw0rd']);
-      expect(init.stderr).toBe('');
-      expect(init.code).toBe(0);
+      noStack(init.stderr);
+      expect(init.code, init.stderr).toBe(0);
       expect(init.stdout).toContain('signed in as alice with these locators');
       expect(statSync(file).mode & 0o077).toBe(0); // it holds client secrets
 
