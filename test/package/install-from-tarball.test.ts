@@ -48,9 +48,9 @@ function userEnv(): NodeJS.ProcessEnv {
   return { ...env, NO_COLOR: '1' };
 }
 
-function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<Ran> {
+function run(command: string, args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...userEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -157,6 +157,14 @@ describe('the package installed from its tarball', () => {
     expect(svg).toMatch(/<svg [^>]*aria-roledescription="sequence"/);
     expect(svg, 'the redrawn diagram marks the passed arrows').toContain('data-status="passed"');
   }, 600_000);
+
+  it('names `npm install testcontainers` when the container provider is chosen without it (an optional peer)', async () => {
+    const env = { NAUTHERA_LDAP_PROVIDER: 'container' };
+    const ran = await run('npx', ['--no', '--', 'nauthera', 'ldap'], app, 120_000, env);
+    expect(ran.code, explain('NAUTHERA_LDAP_PROVIDER=container nauthera ldap', ran)).toBe(2);
+    expect(ran.stderr).toContain('npm install testcontainers');
+    expect(ran.stderr).not.toMatch(/^\s+at /m);
+  });
 
   it('runs the reference target (server and directory) from the package', async () => {
     const ran = await nauthera(['run', '--flows', 'discovery', '--out', 'reports/reference']);
