@@ -120,6 +120,27 @@ describe('the package installed from its tarball', () => {
     expect(existsSync(join(modules, 'mermaid', 'dist', 'mermaid.esm.min.mjs')), 'mermaid, which the renderer loads into the browser').toBe(true);
   });
 
+  it('exports the suite API, the results model and their declaration files', async () => {
+    const imported = await run(process.execPath, ['--input-type=module', '-e',
+      "import { defineFlow, step } from 'nauthera'; import 'nauthera/results'; import schema from 'nauthera/results.schema.json' with { type: 'json' }; console.log(typeof defineFlow, typeof step, typeof schema)"], app, 60_000);
+    expect(imported.code, explain('import from nauthera', imported)).toBe(0);
+    expect(imported.stdout.trim()).toBe('function function object');
+    // A vendor's own suite, type-checked against the installed declaration files (this checkout's tsc).
+    writeFileSync(join(app, 'my-flow.suite.mts'), [
+      "import { defineFlow, step, type FlowDefinition } from 'nauthera';",
+      "import type { RunResult } from 'nauthera/results';",
+      "export const flow: FlowDefinition = defineFlow({ id: 'mine', title: 'Mine', diagram: 'diagrams/mine.mmd', steps: [",
+      "  step('Client', 'Authorization Server', 'hello', async (ctx) => { await ctx.check('one-is-one', (c) => c.expect(1, 'one').toBe(1)); }),",
+      ']});',
+      'export const none: RunResult | undefined = undefined;',
+      '',
+    ].join('\n'));
+    const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const typeRoots = join(projectRoot, 'node_modules', '@types');
+    const checked = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', '--types', 'node', '--typeRoots', typeRoots, 'my-flow.suite.mts'], app, 120_000);
+    expect(checked.code, explain('tsc on a suite importing nauthera', checked)).toBe(0);
+  });
+
   it(`installs in at most ${installedSizeCeilingMb} MB`, () => {
     expect(installedSizeMb).toBeGreaterThan(0);
     expect(installedSizeMb).toBeLessThanOrEqual(installedSizeCeilingMb);
