@@ -245,9 +245,12 @@ describe('implicit tokens and revocation', () => {
     try {
       const token = callback.params.get('access_token')!;
       expect(await userinfoStatus(shared.ref, token)).toBe(200);
-      await visit.page.goto(`${shared.ref.issuer}/account/consents`);
-      await visit.page.getByRole('button', { name: 'Revoke Implicit client' }).click();
-      await visit.page.getByRole('heading', { name: 'Applications you allowed' }).waitFor();
+      // The account page in a tab of its own, with alice's session: the first tab may still be
+      // settling on the browser's error page for the client's unresolvable host.
+      const account = await visit.context.newPage();
+      await account.goto(`${shared.ref.issuer}/account/consents`);
+      await account.getByRole('button', { name: 'Revoke Implicit client' }).click();
+      await account.getByRole('heading', { name: 'Applications you allowed' }).waitFor();
       expect(await userinfoStatus(shared.ref, token)).toBe(401);
       // The public implicit client cannot introspect; the resource server's own credentials can.
       const rs = client(shared.ref, 'resource-server');

@@ -2,7 +2,7 @@
  * The sign-in and consent pages in a real Chromium, found the way the harness finds them:
  * getByLabel('Username'), getByLabel('Password'), getByRole('button', { name: 'Sign in' }),
  * and the consent buttons "Allow" and "Deny". The client's redirect_uri
- * (https://rp.nauthera.test) is intercepted by the browser, never fetched.
+ * (https://rp.nauthera.test) is caught in the browser, never reached.
  */
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -28,6 +28,11 @@ async function startAuthorization(role = 'confidential', extra: Record<string, s
   await context.route(`${rpOrigin}/**`, async (route) => {
     resolveCallback(new URL(route.request().url()));
     await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>client callback</title>' });
+  });
+  // Playwright never routes the target of an HTTP redirect (and the client's host does not
+  // resolve): the AS's redirect to the client is caught as a request instead.
+  context.on('request', (request) => {
+    if (request.redirectedFrom() && request.url().startsWith(`${rpOrigin}/`)) resolveCallback(new URL(request.url()));
   });
   const { verifier, challenge } = pkce();
   const params = new URLSearchParams({ client_id: role, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile groups', state: 'browser-state', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256', ...extra });
