@@ -67,4 +67,15 @@ for (const tree of dataTrees) {
   assets += walk(join(root, tree)).length;
 }
 
+// mermaid's browser builds, the only part of mermaid the renderer loads (into Chromium), with its
+// licence: the npm package brings 84 MB of other builds and source maps and 70 MB of Node
+// dependencies (d3, cytoscape, katex, ...) that a user of nauthera would install for nothing.
+const mermaidDist = dirname(createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'));
+const vendored = join(dist, 'vendor', 'mermaid');
+for (const part of ['mermaid.min.js', 'mermaid.esm.min.mjs', 'chunks/mermaid.esm.min']) {
+  cpSync(join(mermaidDist, part), join(vendored, part), { recursive: true, filter: (f) => !f.endsWith('.map') });
+}
+cpSync(join(dirname(mermaidDist), 'LICENSE'), join(vendored, 'LICENSE'));
+assets += walk(vendored).length;
+
 console.log(`build-dist: ${emitted.filter((f) => f.endsWith('.js')).length} modules and ${assets} assets in ${relative(process.cwd(), dist) || dist}/`);

@@ -50,15 +50,20 @@ export const mermaidConfig = {
 
 const renderTimeoutMs = 30_000;
 
-/** Path of mermaid's browser bundle: mermaid is a dependency of nauthera, resolved from here. */
+/**
+ * Path of mermaid's browser bundle (its ESM build sits beside it): the copy the package build
+ * vendors into dist/vendor/mermaid/, else mermaid from node_modules (a checkout).
+ */
 export function mermaidBundlePath(): string {
+  const vendored = fileURLToPath(new URL('../../vendor/mermaid/mermaid.min.js', import.meta.url));
+  if (existsSync(vendored)) return vendored;
   let found: string | undefined;
   try {
     found = fileURLToPath(import.meta.resolve('mermaid/dist/mermaid.min.js'));
   } catch {
     // reported below
   }
-  if (!found || !existsSync(found)) throw new DiagramRenderError('mermaid is not installed (mermaid/dist/mermaid.min.js, a dependency of nauthera): run `npm install` where nauthera is installed');
+  if (!found || !existsSync(found)) throw new DiagramRenderError('mermaid\'s browser build is missing (dist/vendor/mermaid in the package, node_modules/mermaid in a checkout): reinstall nauthera, or run `npm install` in the checkout');
   return found;
 }
 
