@@ -127,7 +127,7 @@ export interface MetadataOverride {
 export interface RunPhases {
   /** From the command's start to the first flow: systemCheckMs + targetStartMs + suitesLoadMs and the gaps. */
   setupMs: number;
-  /** Looking for slapd and Chromium. */
+  /** Finding Chromium (and, for the reference target, slapd). */
   systemCheckMs: number;
   /** The target resolved: for the reference target, OpenLDAP and the reference server started. */
   targetStartMs: number;
