@@ -1,8 +1,12 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
-/** The slowest files first: the fault catalogue's two halves, then the third-party targets. */
-const slowest = [/\/test\/faults\/catalogue-\d\.test\.ts$/, /\/test\/third-party\/[^/]+\.test\.ts$/];
+/** The slowest files first: the fault catalogue's two halves, the third-party targets, then the full runs and installs. */
+const slowest = [
+  /\/test\/faults\/catalogue-\d\.test\.ts$/,
+  /\/test\/third-party\/[^/]+\.test\.ts$/,
+  /\/test\/(report\/no-secret-in-outputs|harness\/cli-run|cli\/init|package\/install-from-tarball)\.test\.ts$/,
+];
 const rank = (spec: TestSpecification) => {
   const i = slowest.findIndex((re) => re.test(spec.moduleId));
   return i < 0 ? slowest.length : i;
