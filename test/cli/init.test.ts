@@ -3,7 +3,6 @@
  * (open registration, its users in the OpenLDAP fixture) and the reference server. The config
  * it writes must run as written: `nauthera run` with it signs in and gets through the flows.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,30 +13,13 @@ import { startReferenceServer } from '../../reference-server/index.ts';
 import { defaultConfig } from '../../reference-server/config/default.ts';
 import { projectRoot } from '../../harness/flow/runner.ts';
 import { readResults } from '../../harness/results/io.ts';
+import { runNauthera } from '../support/run-command.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'nauthera-init-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
-
 /** The CLI as a child process: the IdPs run in this process, so the call must not block it. */
-function nauthera(args: string[], timeoutMs = 150_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/nauthera.js'), ...args], { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`nauthera ${args[0]} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const nauthera = (args: string[], timeoutMs = 150_000) => runNauthera(args, { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' }, timeoutMs });
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 

@@ -2,7 +2,6 @@
  * `nauthera run` as a user runs it: a child process, real HTTP on loopback, real Chromium.
  * Exit codes 0 / 1 / 2, clean messages (no stack traces, no hangs), and the reports.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,32 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResults } from '../../harness/results/schema.ts';
 import { readResults } from '../../harness/results/io.ts';
 import { fakeIdpConfig, startFakeIdp, type FakeIdp } from './fixtures/fake-idp.ts';
+import { runNauthera } from '../support/run-command.ts';
 
 const root = join(import.meta.dirname, '../..');
 const fixtureSuites = join(import.meta.dirname, 'fixtures/suites');
 const work = mkdtempSync(join(tmpdir(), 'nauthera-cli-'));
 let idp: FakeIdp;
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
-
-function nauthera(args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/nauthera.js'), ...args], { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    // A hang is a failure of its own: kill the child and say so.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`nauthera ${args.join(' ')} did not finish within 50 s\n${stderr}`));
-    }, 50_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** A hang is a failure of its own: the child is killed and the test says so. */
+const nauthera = (args: string[]) => runNauthera(args, { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' }, timeoutMs: 50_000 });
 
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);

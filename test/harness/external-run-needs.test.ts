@@ -3,7 +3,6 @@
  * real third-party IdP, started here) with no slapd to be found (NAUTHERA_SLAPD names a
  * missing file), no NAUTHERA_CHROMIUM, and the browser given by --browser as a symlink.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { startOidcProviderTarget } from '../../fixtures/targets/oidc-provider/st
 import type { OidcProviderTarget } from '../../fixtures/targets/oidc-provider/start.ts';
 import { findChromium } from '../../harness/browser/find-chromium.ts';
 import type { RunResult } from '../../harness/results/model.ts';
+import { runNauthera, type Ran } from '../support/run-command.ts';
 
 const root = join(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'nauthera-external-needs-'));
@@ -19,25 +19,12 @@ const browserLink = join(work, 'my-chromium');
 const noSlapd = join(work, 'no-such-slapd');
 let op: OidcProviderTarget;
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
 
 /** The CLI in an environment without slapd and without NAUTHERA_CHROMIUM. */
-function nauthera(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Outcome> {
+function nauthera(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Ran> {
   const env: NodeJS.ProcessEnv = { ...process.env, NAUTHERA_DEBUG: '', NO_COLOR: '1', NAUTHERA_SLAPD: noSlapd, ...extraEnv };
   if (!('NAUTHERA_CHROMIUM' in extraEnv)) delete env.NAUTHERA_CHROMIUM;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/nauthera.js'), ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`nauthera ${args.join(' ')} did not finish within 120 s\n${stderr}`));
-    }, 120_000);
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
-    child.once('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
+  return runNauthera(args, { cwd: work, env, timeoutMs: 120_000 });
 }
 
 beforeAll(async () => {

@@ -7,7 +7,6 @@
  * by its issuer and config file) and against the reference target, then `diagrams` redraws the
  * run's diagrams. The installed size is measured and printed (README, "Install").
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../harness/flow/runner.ts';
 import type { RunResult } from '../../harness/results/model.ts';
 import { startOidcProviderTarget, type OidcProviderTarget } from '../../fixtures/targets/oidc-provider/start.ts';
+import { runCommand, type Ran } from '../support/run-command.ts';
 
 /** The installed size the README states is checked against this ceiling (the aim the package is held to). */
 const installedSizeCeilingMb = 150;
@@ -27,12 +27,6 @@ let app: string;
 let installedSizeMb = 0;
 let cachesBefore: Record<string, string[]>;
 let op: OidcProviderTarget | undefined;
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * The environment of a user's shell: without the npm_* variables `npm test` sets (they would
@@ -48,21 +42,7 @@ function userEnv(): NodeJS.ProcessEnv {
   return { ...env, NO_COLOR: '1' };
 }
 
-function run(command: string, args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...userEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`${command} ${args.join(' ')} did not finish within ${timeoutMs / 1000} s\n${stderr.slice(-4000)}`));
-    }, timeoutMs);
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
-    child.once('close', (code) => { clearTimeout(timer); resolvePromise({ code, stdout, stderr }); });
-  });
-}
+const run = (command: string, args: string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Ran> => runCommand(command, args, { cwd, env: { ...userEnv(), ...env }, timeoutMs });
 
 /** The installed command, as a user types it in their folder (`--no`: never fetched from the registry; `--`: the flags are nauthera's). */
 const nauthera = (args: string[], timeoutMs = 300_000) => run('npx', ['--no', '--', 'nauthera', ...args], app, timeoutMs);

@@ -11,7 +11,6 @@
  * what that file cannot name (the API and the directory on free ports) must be not
  * applicable, with the reason, never a pass.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -24,6 +23,7 @@ import { isBlocking } from '../../harness/results/status.ts';
 import { openExternalTarget } from '../../harness/target/external.ts';
 import type { Target } from '../../harness/target/model.ts';
 import { startOidcProviderTarget, type OidcProviderTarget } from '../../fixtures/targets/oidc-provider/start.ts';
+import { runCommand } from '../support/run-command.ts';
 
 const suites = listSuites(join(projectRoot, 'suites'));
 
@@ -121,18 +121,4 @@ describe('oidc-provider as a third-party target', () => {
 });
 
 /** Runs node with args from the project root; kills it (and reports) past the deadline. */
-function runNode(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`nauthera run did not finish within ${timeoutMs} ms\n${stderr.slice(-4000)}`));
-    }, timeoutMs);
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
-    child.once('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
+const runNode = (args: string[], timeoutMs: number) => runCommand(process.execPath, args, { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' }, timeoutMs });
