@@ -18,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'nauthera-cli-'));
 let idp: FakeIdp;
 
 /** A hang is a failure of its own: the child is killed and the test says so. */
-const nauthera = (args: string[]) => runNauthera(args, { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' }, timeoutMs: 50_000 });
+const nauthera = (args: string[], timeoutMs = 50_000) => runNauthera(args, { cwd: work, env: { ...process.env, NAUTHERA_DEBUG: '' }, timeoutMs });
 
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
@@ -107,7 +107,9 @@ describe('a run', () => {
       writeFileSync(join(dir, `${id}.suite.ts`), `import tiny from ${tiny};\nimport { defineFlow } from ${define};\nexport default defineFlow({ ...tiny, id: ${JSON.stringify(id)} });\n`);
     }
     const outDir = join(work, 'r-workers');
-    const out = await nauthera(['run', '--config', writeConfig('fake-workers.json'), '--suites', dir, '--out', outDir, '--workers', '3']);
+    // Three Chromium pages at once beside the rest of the test suite: a loaded CI machine took
+    // 43 s for what takes 5 s alone, so this deadline is for a hang, not for speed.
+    const out = await nauthera(['run', '--config', writeConfig('fake-workers.json'), '--suites', dir, '--out', outDir, '--workers', '3'], 150_000);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toContain(', 3 suites, 3 at a time');
     expect(out.stdout).toMatch(/flows \d+\.\ds \(3 at a time\)/);
@@ -125,7 +127,7 @@ describe('a run', () => {
       const own = lines.slice(at + 1, at + 7).map((l) => l.match(/^ {2}✔ (\d)\./)?.[1]);
       expect(own, id).toEqual(['1', '2', '3', '4', '5', '6']);
     }
-  });
+  }, 180_000);
 
   it('exits 1 on a failed check, printing progress and a summary, and 0 once it is an expected failure', async () => {
     idp.faults.add('token-type');
