@@ -119,7 +119,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const provider: Provider = {
       issuer,
       config,
-      clients: registry,
+      clients: registry.attach(storage),
       keys,
       storage,
       accounts,
@@ -132,7 +132,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     asServer.on('request', createAuthorizationServer(provider, [randomToken()]).callback());
 
     const rsCredentials = issued.find((c) => c.client_id === config.resourceServer.clientId);
-    const rsClient = registry.find(config.resourceServer.clientId);
+    const rsClient = registry.configuredClient(config.resourceServer.clientId);
     rsServer.on(
       'request',
       createResourceServer({
@@ -162,7 +162,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
           response_types: [...c.response_types],
           redirect_uris: [...c.redirect_uris],
           token_endpoint_auth_method: c.token_endpoint_auth_method,
-          scope: [...registry.find(c.client_id)!.scopes].join(' '),
+          scope: [...registry.configuredClient(c.client_id)!.scopes].join(' '),
           ...(credentials?.private_jwk ? { private_jwk: credentials.private_jwk } : {}),
           ...(c.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
         };

@@ -19,11 +19,11 @@ export const accountConsents: Endpoint = {
       const session = await loadSession(ctx, provider);
       if (!session) throw new InteractionError('sign in through an application first', 403);
       const { account, csrf } = session.record;
-      const consents = (await listConsents(provider, account.sub)).map((c) => ({
+      const consents = await Promise.all((await listConsents(provider, account.sub)).map(async (c) => ({
         clientId: c.clientId,
-        clientName: provider.clients.find(c.clientId)?.clientName ?? c.clientId,
+        clientName: (await provider.clients.find(c.clientId))?.clientName ?? c.clientId,
         scopes: c.scopes,
-      }));
+      })));
       sendPage(ctx, 200, consentsPage({ csrf, userName: account.name ?? account.username, consents }));
     });
     router.post('/account/consents/revoke', htmlErrors, async (ctx) => {

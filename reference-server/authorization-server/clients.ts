@@ -8,6 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { ClientConfig, SigningAlg, TokenEndpointAuthMethod } from '../config/types.ts';
+import type { Storage, StoredPayload } from './storage/adapter.ts';
 
 export interface Client {
   clientId: string;
@@ -49,76 +50,126 @@ export function secretMatches(client: Client, presented: string): boolean {
   return timingSafeEqual(hashSecret(presented), client.secretSha256);
 }
 
+/** A registered client as stored (JSON: the hash as base64url, the scopes as a list). */
+interface StoredClient extends StoredPayload {
+  client: Omit<Client, 'scopes' | 'secretSha256'> & { scopes: string[]; secretSha256?: string };
+}
+
+/**
+ * The configured clients live in memory (every instance reads the same config); registered
+ * ones (RFC 7591) live in the storage, so that every instance on a shared store sees them and
+ * a restart keeps them.
+ */
 export class ClientRegistry {
-  private readonly clients = new Map<string, Client>();
+  private readonly configured = new Map<string, Client>();
+  private storage?: Storage;
 
   private constructor() {}
+
+  /** Where registered clients are kept; until attached, they are kept with the configured ones. */
+  attach(storage: Storage): this {
+    this.storage = storage;
+    return this;
+  }
 
   static async create(configs: ClientConfig[], options: { scopes: string[]; defaultConsentGroup: string }): Promise<{ registry: ClientRegistry; issued: IssuedCredentials[] }> {
     const registry = new ClientRegistry();
     const issued: IssuedCredentials[] = [];
     for (const c of configs) {
-      const credentials: IssuedCredentials = { client_id: c.client_id };
-      let secretSha256: Buffer | undefined;
-      if (c.token_endpoint_auth_method === 'client_secret_basic' || c.token_endpoint_auth_method === 'client_secret_post') {
-        if (c.client_secret_sha256) {
-          secretSha256 = Buffer.from(c.client_secret_sha256, 'base64url');
-        } else {
-          const secret = c.client_secret ?? randomBytes(32).toString('base64url');
-          secretSha256 = hashSecret(secret);
-          credentials.client_secret = secret;
-        }
-      }
-      let jwks = c.jwks;
-      if (c.token_endpoint_auth_method === 'private_key_jwt' && !jwks) {
-        const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-        const kid = `${c.client_id}-key-1`;
-        jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] };
-        credentials.private_jwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
-      }
-      const isPublic = c.token_endpoint_auth_method === 'none';
-      registry.clients.set(c.client_id, {
-        clientId: c.client_id,
-        clientName: c.client_name ?? c.client_id,
-        role: c.role,
-        authMethod: c.token_endpoint_auth_method,
-        isPublic,
-        grantTypes: [...c.grant_types],
-        responseTypes: [...c.response_types],
-        redirectUris: [...c.redirect_uris],
-        scopes: new Set(c.scope ? c.scope.split(' ') : options.scopes),
-        accessTokenFormat: c.access_token_format ?? 'jwt',
-        accessTokenAlg: c.access_token_signed_response_alg ?? 'RS256',
-        idTokenAlg: c.id_token_signed_response_alg ?? 'RS256',
-        accessTokenTtl: c.access_token_ttl,
-        deviceCodeTtl: c.device_code_ttl,
-        // RFC 9700 §2.1.1: public clients MUST use PKCE.
-        requirePkce: isPublic || c.require_pkce === true,
-        consentGroup: c.consent_group ?? options.defaultConsentGroup,
-        requirePushedAuthorizationRequests: c.require_pushed_authorization_requests === true,
-        jwks,
-        secretSha256,
-      });
+      const { client, credentials } = await buildClient(c, options);
+      registry.configured.set(c.client_id, client);
       issued.push(credentials);
     }
     return { registry, issued };
   }
 
-  find(clientId: string): Client | undefined {
-    return this.clients.get(clientId);
+  /** A configured client, synchronously (start-up wiring only). */
+  configuredClient(clientId: string): Client | undefined {
+    return this.configured.get(clientId);
   }
 
-  /** Adds or replaces a client: dynamic registration and its updates (registration.ts, RFC 7591 / 7592). */
-  set(client: Client): void {
-    this.clients.set(client.clientId, client);
+  async find(clientId: string): Promise<Client | undefined> {
+    const configured = this.configured.get(clientId);
+    if (configured || !this.storage) return configured;
+    const stored = await this.storage.find<StoredClient>('Client', clientId);
+    return stored ? fromStored(stored) : undefined;
+  }
+
+  /** Adds or replaces a registered client (registration.ts, RFC 7591 / 7592) for ttlSeconds. */
+  async set(client: Client, ttlSeconds: number): Promise<void> {
+    if (!this.storage) {
+      this.configured.set(client.clientId, client);
+      return;
+    }
+    await this.storage.upsert('Client', client.clientId, toStored(client), ttlSeconds);
   }
 
   /** Removes a registered client (RFC 7592 §2.3). */
-  delete(clientId: string): boolean {
-    return this.clients.delete(clientId);
+  async delete(clientId: string): Promise<void> {
+    if (this.storage && !this.configured.has(clientId)) await this.storage.destroy('Client', clientId);
+    else this.configured.delete(clientId);
   }
 
+  /** The configured clients. */
   all(): Client[] {
-    return [...this.clients.values()];
+    return [...this.configured.values()];
   }
+}
+
+function toStored(client: Client): StoredClient {
+  const { scopes, secretSha256, ...rest } = client;
+  return { client: { ...rest, scopes: [...scopes], ...(secretSha256 ? { secretSha256: secretSha256.toString('base64url') } : {}) } };
+}
+
+function fromStored(stored: StoredClient): Client {
+  const { scopes, secretSha256, ...rest } = stored.client;
+  return { ...rest, scopes: new Set(scopes), ...(secretSha256 ? { secretSha256: Buffer.from(secretSha256, 'base64url') } : {}) };
+}
+
+/** A client from its config: a generated secret or key pair when the config gives none. */
+export async function buildClient(c: ClientConfig, options: { scopes: string[]; defaultConsentGroup: string }): Promise<{ client: Client; credentials: IssuedCredentials }> {
+  const credentials: IssuedCredentials = { client_id: c.client_id };
+  let secretSha256: Buffer | undefined;
+  if (c.token_endpoint_auth_method === 'client_secret_basic' || c.token_endpoint_auth_method === 'client_secret_post') {
+    if (c.client_secret_sha256) {
+      secretSha256 = Buffer.from(c.client_secret_sha256, 'base64url');
+    } else {
+      const secret = c.client_secret ?? randomBytes(32).toString('base64url');
+      secretSha256 = hashSecret(secret);
+      credentials.client_secret = secret;
+    }
+  }
+  let jwks = c.jwks;
+  if (c.token_endpoint_auth_method === 'private_key_jwt' && !jwks) {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const kid = `${c.client_id}-key-1`;
+    jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] };
+    credentials.private_jwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
+  }
+  const isPublic = c.token_endpoint_auth_method === 'none';
+  const client: Client = {
+    clientId: c.client_id,
+    clientName: c.client_name ?? c.client_id,
+    role: c.role,
+    authMethod: c.token_endpoint_auth_method,
+    isPublic,
+    grantTypes: [...c.grant_types],
+    responseTypes: [...c.response_types],
+    redirectUris: [...c.redirect_uris],
+    scopes: new Set(c.scope ? c.scope.split(' ') : options.scopes),
+    accessTokenFormat: c.access_token_format ?? 'jwt',
+    accessTokenAlg: c.access_token_signed_response_alg ?? 'RS256',
+    idTokenAlg: c.id_token_signed_response_alg ?? 'RS256',
+    accessTokenTtl: c.access_token_ttl,
+    deviceCodeTtl: c.device_code_ttl,
+    // RFC 9700 §2.1.1: public clients MUST use PKCE.
+    requirePkce: isPublic || c.require_pkce === true,
+    consentGroup: c.consent_group ?? options.defaultConsentGroup,
+    requirePushedAuthorizationRequests: c.require_pushed_authorization_requests === true,
+    jwks,
+    secretSha256,
+  };
+  // JSON has no undefined: leave absent fields absent, so a stored client reads back the same.
+  for (const key of Object.keys(client) as Array<keyof Client>) if (client[key] === undefined) delete client[key];
+  return { client, credentials };
 }

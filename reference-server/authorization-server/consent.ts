@@ -18,7 +18,7 @@ import { consentPage } from './views/consent-page.ts';
 export async function renderConsent(ctx: Context, provider: Provider, uid: string, record: InteractionRecord): Promise<void> {
   const session = await loadSession(ctx, provider);
   if (!session) throw new InteractionError('you are not signed in; start again from the application', 403);
-  const client = provider.clients.find(record.clientId);
+  const client = await provider.clients.find(record.clientId);
   const scopes = parseScope(record.params.scope).map((scope) => ({ scope, description: provider.config.scopes[scope] ?? '' }));
   const account = session.record.account;
   sendPage(ctx, 200, consentPage({ uid, csrf: record.csrf, clientName: client?.clientName ?? record.clientId, userName: account.name ?? account.username, scopes }));
@@ -36,7 +36,7 @@ export const consent: Endpoint = {
       const session = await loadSession(ctx, provider);
       if (!session) throw new InteractionError('you are not signed in; start again from the application', 403);
       const decision = form.get('decision');
-      const client = provider.clients.find(record.clientId);
+      const client = await provider.clients.find(record.clientId);
       if (!client) throw new InteractionError('the client is no longer registered');
       if (decision === 'deny') {
         record.result = { ...record.result, denied: 'the user denied the request' };

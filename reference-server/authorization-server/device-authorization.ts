@@ -23,7 +23,7 @@ export const deviceAuthorization: Endpoint = {
       const form = await readForm(ctx);
       // FAULT deviceClientIdAloneAuthenticates (config/faults.ts, only to prove the harness): a client_id with no secret is taken as authentication.
       const claimed = provider.config.faults.deviceClientIdAloneAuthenticates ? presentedCredentials(ctx, form) : undefined;
-      const unauthenticated = claimed?.method === 'none' ? provider.clients.find(claimed.clientId) : undefined;
+      const unauthenticated = claimed?.method === 'none' ? await provider.clients.find(claimed.clientId) : undefined;
       const client = unauthenticated ?? await authenticateClient(provider, ctx, form, endpointUrl(provider, '/device_authorization'));
       if (!client.grantTypes.includes(deviceCodeGrantType)) throw new UnauthorizedClient('the client may not use the device authorization grant');
       // Required, as at /authorize (RFC 6749 §3.3 lets the server choose between a default and an error).

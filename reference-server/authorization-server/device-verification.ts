@@ -93,7 +93,7 @@ export const deviceVerification: Endpoint = {
       const uid = ctx.params.uid!;
       const record = await loadInteraction(ctx, provider, uid);
       if (record.returnTo !== resumePath(uid) || !record.params.user_code) throw new InteractionError('this sign-in is not a device verification');
-      const clientName = provider.clients.find(record.clientId)?.clientName ?? record.clientId;
+      const clientName = (await provider.clients.find(record.clientId))?.clientName ?? record.clientId;
       const found = await findByUserCode(provider, record.params.user_code);
       if (!found || isExpired(provider, found.record) || found.record.status !== 'pending') {
         await provider.storage.destroy('Interaction', uid);

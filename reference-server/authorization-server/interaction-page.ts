@@ -11,7 +11,7 @@ export const interactionPage: Endpoint = {
     router.get('/interaction/:uid', htmlErrors, async (ctx) => {
       const uid = ctx.params.uid!;
       const record = await loadInteraction(ctx, provider, uid);
-      if (record.prompt === 'login') renderLogin(ctx, provider, uid, record);
+      if (record.prompt === 'login') await renderLogin(ctx, provider, uid, record);
       else await renderConsent(ctx, provider, uid, record);
     });
   },

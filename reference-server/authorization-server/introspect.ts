@@ -72,7 +72,7 @@ export const introspect: Endpoint = {
       const record = await provider.storage.find<RefreshTokenRecord>('RefreshToken', token);
       if (!record || record.consumed !== undefined || record.familyExp <= provider.now()) return undefined;
       // RFC 7592 §2.3: the tokens of a deleted client stop working with it.
-      if (!provider.clients.find(record.clientId)) return undefined;
+      if (!(await provider.clients.find(record.clientId))) return undefined;
       return {
         active: true,
         token_type: 'refresh_token',

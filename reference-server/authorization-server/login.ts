@@ -15,8 +15,8 @@ import { startSession } from './interaction/session.ts';
 import { DirectoryUnavailable } from './accounts/ldap-connection.ts';
 import { loginPage } from './views/login-page.ts';
 
-export function renderLogin(ctx: Context, provider: Provider, uid: string, record: InteractionRecord, extra: { username?: string; error?: string; status?: number } = {}): void {
-  const client = provider.clients.find(record.clientId);
+export async function renderLogin(ctx: Context, provider: Provider, uid: string, record: InteractionRecord, extra: { username?: string; error?: string; status?: number } = {}): Promise<void> {
+  const client = await provider.clients.find(record.clientId);
   sendPage(
     ctx,
     extra.status ?? 200,

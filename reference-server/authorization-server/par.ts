@@ -27,7 +27,7 @@ export const par: Endpoint = {
       const { faults } = provider.config;
       // FAULT parClientIdAloneAuthenticates (config/faults.ts, only to prove the harness): a client_id with no secret is taken as authentication.
       const claimed = faults.parClientIdAloneAuthenticates ? presentedCredentials(ctx, form) : undefined;
-      const unauthenticated = claimed?.method === 'none' ? provider.clients.find(claimed.clientId) : undefined;
+      const unauthenticated = claimed?.method === 'none' ? await provider.clients.find(claimed.clientId) : undefined;
       const client = unauthenticated ?? await authenticateClient(provider, ctx, form, endpointUrl(provider, '/par'));
       const params = Object.fromEntries(Object.entries(form.toRecord()).filter(([name]) => !clientAuthenticationParams.has(name)));
       if (form.has('request_uri')) {

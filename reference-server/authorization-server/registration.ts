@@ -15,7 +15,7 @@ import type { Context } from 'koa';
 import type { Endpoint } from './endpoint.ts';
 import type { Provider } from './provider.ts';
 import { endpointUrl } from './provider.ts';
-import { ClientRegistry, secretMatches } from './clients.ts';
+import { buildClient, secretMatches, type Client } from './clients.ts';
 import { InvalidRequest } from './errors.ts';
 import { randomToken } from './tokens/random.ts';
 import { authMethods } from './client-auth/index.ts';
@@ -26,6 +26,7 @@ import { checkClientMetadata, type SupportedMetadata } from './registration/clie
 import {
   checkInitialAccessToken,
   issueRegistrationAccessToken,
+  registrationLifetimeSeconds,
   registrationOf,
   revokeRegistrationAccessToken,
   saveRegistration,
@@ -51,16 +52,15 @@ function supported(provider: Provider): SupportedMetadata {
 
 /** Builds the Client the way the config's clients are built (secret generated and hashed). */
 async function addClient(provider: Provider, config: ClientConfig): Promise<string | undefined> {
-  const { registry, issued } = await ClientRegistry.create([config], {
+  const { client, credentials } = await buildClient(config, {
     scopes: Object.keys(provider.config.scopes),
     defaultConsentGroup: provider.config.consent.defaultGroup,
   });
-  provider.clients.set(registry.find(config.client_id)!);
-  return issued[0]?.client_secret;
+  await provider.clients.set(client, registrationLifetimeSeconds);
+  return credentials.client_secret;
 }
 
-function information(provider: Provider, record: RegistrationRecord, extra: { client_secret?: string; registration_access_token?: string }) {
-  const client = provider.clients.find(record.clientId);
+function information(provider: Provider, client: Client | undefined, record: RegistrationRecord, extra: { client_secret?: string; registration_access_token?: string }) {
   const faults = provider.config.faults;
   const metadata: Record<string, unknown> = { ...record.metadata };
   // FAULT registeredClientUriDropped (config/faults.ts, only to prove the harness): client_uri is kept but not returned.
@@ -95,13 +95,13 @@ export const registration: Endpoint = {
       const record: RegistrationRecord = { clientId, clientIdIssuedAt: provider.now(), metadata, ...(input.token_endpoint_auth_method === undefined ? { authMethodDefaulted: true } : {}) };
       const token = await issueRegistrationAccessToken(provider, record);
       ctx.status = 201;
-      ctx.body = information(provider, record, { client_secret: clientSecret, registration_access_token: token });
+      ctx.body = information(provider, await provider.clients.find(clientId), record, { client_secret: clientSecret, registration_access_token: token });
     });
 
     router.get(`${registrationPath}/:clientId`, async (ctx) => {
       const { token, record } = await registrationOf(ctx, provider, clientIdOf(ctx));
       // The secret is kept hashed, so a read cannot return it (RFC 7592 §3 makes it optional).
-      ctx.body = information(provider, record, { registration_access_token: token });
+      ctx.body = information(provider, await provider.clients.find(record.clientId), record, { registration_access_token: token });
     });
 
     router.put(`${registrationPath}/:clientId`, async (ctx) => {
@@ -111,7 +111,7 @@ export const registration: Endpoint = {
       const owned = serverOwnedFields.find((f) => f in input);
       if (owned) throw new InvalidRequest(`an update must not include ${owned} (RFC 7592 §2.2)`);
       if (input.client_id !== clientId) throw new InvalidRequest('client_id must be the client\'s own client_id (RFC 7592 §2.2)');
-      const current = provider.clients.find(clientId)!;
+      const current = (await provider.clients.find(clientId))!;
       // FAULT updateAcceptsChosenSecret (config/faults.ts, only to prove the harness): a client_secret that is not the current one becomes the secret.
       const chosenSecret = provider.config.faults.updateAcceptsChosenSecret && typeof input.client_secret === 'string' && !secretMatches(current, input.client_secret) ? input.client_secret : undefined;
       if (chosenSecret === undefined && input.client_secret !== undefined && (typeof input.client_secret !== 'string' || !secretMatches(current, input.client_secret))) {
@@ -126,19 +126,19 @@ export const registration: Endpoint = {
       const updated: RegistrationRecord = { ...record, metadata, authMethodDefaulted: input.token_endpoint_auth_method === undefined || undefined };
       // FAULT updateNotSaved (config/faults.ts, only to prove the harness): the update is answered but neither the client nor its registration changes.
       if (provider.config.faults.updateNotSaved) {
-        ctx.body = information(provider, updated, { registration_access_token: token });
+        ctx.body = information(provider, current, updated, { registration_access_token: token });
         return;
       }
       const clientSecret = await addClient(provider, config);
       await saveRegistration(provider, token, updated);
-      ctx.body = information(provider, updated, { client_secret: clientSecret, registration_access_token: token });
+      ctx.body = information(provider, await provider.clients.find(clientId), updated, { client_secret: clientSecret, registration_access_token: token });
     });
 
     router.delete(`${registrationPath}/:clientId`, async (ctx) => {
       const clientId = clientIdOf(ctx);
       const { token } = await registrationOf(ctx, provider, clientId);
       // FAULT keepDeletedClients (config/faults.ts, only to prove the harness): the registration goes, the client stays.
-      if (!provider.config.faults.keepDeletedClients) provider.clients.delete(clientId);
+      if (!provider.config.faults.keepDeletedClients) await provider.clients.delete(clientId);
       await revokeRegistrationAccessToken(provider, token);
       ctx.status = 204;
       ctx.body = null;

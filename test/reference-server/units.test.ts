@@ -116,7 +116,7 @@ describe('memory storage', () => {
     const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: jwk.kid }).setIssuer('svc').setSubject('svc').setAudience(issuer)
       .setJti('once').setIssuedAt().setExpirationTime('2m').sign(await importJWK(jwk, 'ES256'));
     const presented = { method: 'private_key_jwt' as const, clientId: 'svc', assertion: signed };
-    const outcomes = await Promise.allSettled([1, 2].map(() => privateKeyJwt(registry.find('svc')!, presented, provider, `${issuer}/token`)));
+    const outcomes = await Promise.allSettled([1, 2].map(() => privateKeyJwt(registry.configuredClient('svc')!, presented, provider, `${issuer}/token`)));
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(String((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason)).toContain('client_assertion jti was already used');
     await storage.close();
@@ -173,7 +173,7 @@ describe('client secrets', () => {
   it('keeps only a hash of each secret and compares in constant time', async () => {
     const config: ClientConfig = { client_id: 'c', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], client_secret: 'the-secret' };
     const { registry } = await ClientRegistry.create([config], { scopes: ['api:read'], defaultConsentGroup: 'cn=g' });
-    const client = registry.find('c')!;
+    const client = registry.configuredClient('c')!;
     expect(JSON.stringify(client)).not.toContain('the-secret');
     expect(secretMatches(client, 'the-secret')).toBe(true);
     expect(secretMatches(client, 'the-secreT')).toBe(false);
@@ -186,7 +186,7 @@ describe('client secrets', () => {
       [{ client_id: 'c', token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], client_secret_sha256: hash }],
       { scopes: [], defaultConsentGroup: 'cn=g' },
     );
-    expect(secretMatches(registry.find('c')!, 's3cret')).toBe(true);
+    expect(secretMatches(registry.configuredClient('c')!, 's3cret')).toBe(true);
     expect(issued[0]!.client_secret).toBeUndefined();
   });
 

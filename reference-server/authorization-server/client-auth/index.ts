@@ -26,7 +26,7 @@ export const authMethods: Record<TokenEndpointAuthMethod, AuthMethod> = {
 
 export async function authenticateClient(provider: Provider, ctx: Context, form: Params, endpointUrl: string): Promise<Client> {
   const presented = presentedCredentials(ctx, form, provider.config.faults);
-  const client = provider.clients.find(presented.clientId);
+  const client = await provider.clients.find(presented.clientId);
   if (!client) throw new InvalidClient('unknown client');
   if (client.authMethod !== presented.method) {
     throw new InvalidClient(`the client must authenticate with ${client.authMethod}, not ${presented.method}`);

@@ -23,8 +23,9 @@ export interface RegistrationRecord extends StoredPayload {
   authMethodDefaulted?: boolean;
 }
 
-/** Registered clients live as long as the server; their tokens nearly so. */
-const lifetimeSeconds = 365 * 24 * 3600;
+/** How long a registered client and its registration access token are kept, seconds. */
+export const registrationLifetimeSeconds = 365 * 24 * 3600;
+const lifetimeSeconds = registrationLifetimeSeconds;
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -69,7 +70,7 @@ export async function registrationOf(ctx: Context, provider: Provider, clientId:
   // FAULT registrationTokenNotBoundToClient (config/faults.ts, only to prove the harness): any valid registration access token manages any client.
   const bound = provider.config.faults.registrationTokenNotBoundToClient || record?.clientId === clientId;
   if (!record || !bound) throw new InvalidToken('the registration access token is invalid or is not the one of this client');
-  if (!provider.clients.find(clientId)) {
+  if (!(await provider.clients.find(clientId))) {
     // RFC 7592 §2.1: the client is gone, so the token SHOULD be revoked.
     await revokeRegistrationAccessToken(provider, token);
     throw new InvalidToken('the client no longer exists');

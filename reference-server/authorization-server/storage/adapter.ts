@@ -13,10 +13,16 @@ export type ModelName =
   | 'Interaction'
   | 'Consent'
   | 'ClientAssertion'
-  // Models the endpoints of issue 5 bring (PAR, device authorization, registration).
+  // PAR, device authorization and registration.
   | 'PushedAuthorizationRequest'
   | 'DeviceCode'
-  | 'RegistrationAccessToken';
+  | 'RegistrationAccessToken'
+  // What every instance on a shared store must agree on: registered clients, the signing keys,
+  // and the secrets made at the first start (cookie keys, generated client credentials).
+  | 'Client'
+  | 'SigningKeys'
+  | 'KeyRotation'
+  | 'ServerSecrets';
 
 export interface StoredPayload {
   /** Records of one grant are revoked together by revokeByGrant(). */

@@ -100,7 +100,7 @@ export async function findAccessToken(provider: Provider, token: string): Promis
   const record = await provider.storage.find<AccessTokenRecord>('AccessToken', id);
   if (!record || record.exp <= provider.now()) return undefined;
   // RFC 7592 §2.3: the tokens of a deleted client stop working with it.
-  if (!provider.clients.find(record.clientId)) return undefined;
+  if (!(await provider.clients.find(record.clientId))) return undefined;
   // A JWT's jti must not be usable as an opaque token, nor the reverse.
   if ((record.format === 'jwt') !== (id !== token)) return undefined;
   return record;

@@ -3,7 +3,7 @@ import type { Provider } from '../../provider.ts';
 import type { AuthorizationRequest } from '../request.ts';
 import { UnverifiedAuthorizationRequest } from '../../errors.ts';
 
-export function checkClient(request: AuthorizationRequest, provider: Provider): void {
+export async function checkClient(request: AuthorizationRequest, provider: Provider): Promise<void> {
   let clientId: string | undefined;
   try {
     clientId = request.params.get('client_id');
@@ -11,7 +11,7 @@ export function checkClient(request: AuthorizationRequest, provider: Provider): 
     throw new UnverifiedAuthorizationRequest('invalid_request', 'client_id is included more than once');
   }
   if (!clientId) throw new UnverifiedAuthorizationRequest('invalid_request', 'client_id is missing');
-  const client = provider.clients.find(clientId);
+  const client = await provider.clients.find(clientId);
   if (!client) throw new UnverifiedAuthorizationRequest('invalid_client', 'the client_id is not registered');
   if (client.responseTypes.length === 0) throw new UnverifiedAuthorizationRequest('unauthorized_client', 'the client may not use the authorization endpoint');
   request.client = client;
