@@ -3,8 +3,11 @@
  * model (AuthorizationCode, AccessToken, RefreshToken, Session, Interaction, Consent, ...),
  * has an id and a time to live, and may belong to a grant so that one call revokes every
  * token of that grant (code reuse, refresh token reuse, revocation, consent withdrawal).
- * The in-memory default is storage/memory.ts; a database adapter implements the same six calls.
+ * The in-memory default is storage/memory.ts; storage/redis.ts keeps the same records in Redis,
+ * shared by every instance that uses it.
  */
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+
 export type ModelName =
   | 'AuthorizationCode'
   | 'AccessToken'
@@ -51,6 +54,22 @@ export interface Storage {
   destroy(model: ModelName, id: string): Promise<void>;
   /** Destroys every record (of any model) that carries this grantId. */
   revokeByGrant(grantId: string): Promise<void>;
+  /**
+   * A rate limiter (rate-limiter-flexible) whose counters live where this storage keeps its
+   * records, so that every instance on a shared store counts together. keyPrefix names it.
+   */
+  limiter(options: LimiterOptions): RateLimiterAbstract;
   /** Releases timers or connections. */
   close?(): Promise<void>;
+}
+
+export interface LimiterOptions {
+  /** Unique per limiter: the counters of two limiters never mix. */
+  keyPrefix: string;
+  /** Points a key may consume per window. */
+  points: number;
+  /** The window, seconds. */
+  duration: number;
+  /** Seconds a key stays blocked once it has consumed more than points (0: until the window ends). */
+  blockDuration?: number;
 }

@@ -2,7 +2,8 @@
  * The in-memory storage: a Map per process, expiry checked on read and swept once a minute.
  * Enough for the reference server, which lives as long as one harness run.
  */
-import type { ModelName, Storage, StoredPayload } from './adapter.ts';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterOptions, ModelName, Storage, StoredPayload } from './adapter.ts';
 
 interface Entry {
   payload: StoredPayload;
@@ -63,6 +64,10 @@ export class MemoryStorage implements Storage {
     if (!keys) return;
     for (const key of [...keys]) this.forget(key);
     this.byGrant.delete(grantId);
+  }
+
+  limiter(options: LimiterOptions): RateLimiterAbstract {
+    return new RateLimiterMemory(options);
   }
 
   async close(): Promise<void> {
