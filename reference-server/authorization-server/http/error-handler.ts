@@ -6,6 +6,7 @@
  */
 import type { Context, Next } from 'koa';
 import { MethodNotAllowed, OAuthError } from '../errors.ts';
+import { StorageUnavailable } from '../storage/adapter.ts';
 
 export function errorHandler(log: (message: string) => void = (m) => console.error(m)) {
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {
@@ -29,6 +30,12 @@ export function toOAuthError(error: unknown, log: (message: string) => void): OA
   const status = (error as { status?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new OAuthError('invalid_request', (error as { expose?: boolean }).expose ? String((error as Error).message) : 'the request is malformed', status);
+  }
+  if (error instanceof StorageUnavailable) {
+    // Not a bug but an outage: RFC 6749 §4.1.2.1's temporarily_unavailable, with the 503 and
+    // Retry-After of RFC 9110 §15.6.4, so that a client may try again.
+    log(`nauthera reference server: ${error.message}`);
+    return new OAuthError('temporarily_unavailable', 'the authorization server\'s store is unavailable; try again shortly', 503, { 'Retry-After': '1' });
   }
   log(`nauthera reference server: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return new OAuthError('server_error', 'the authorization server encountered an unexpected condition', 500);

@@ -73,3 +73,8 @@ export interface LimiterOptions {
   /** Seconds a key stays blocked once it has consumed more than points (0: until the window ends). */
   blockDuration?: number;
 }
+
+/** The store cannot be reached: the request fails with a 503 the caller may retry. */
+export class StorageUnavailable extends Error {
+  override name = 'StorageUnavailable';
+}

@@ -14,6 +14,7 @@ export class MemoryStorage implements Storage {
   private readonly entries = new Map<string, Entry>();
   private readonly byGrant = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
 
   constructor(private readonly now: () => number = Date.now) {
     this.sweeper = setInterval(() => this.sweep(), 60_000);
@@ -67,7 +68,12 @@ export class MemoryStorage implements Storage {
   }
 
   limiter(options: LimiterOptions): RateLimiterAbstract {
-    return new RateLimiterMemory(options);
+    // One limiter per name and settings, as Redis would share one set of counters: two parts of
+    // the server asking for the same limiter count together.
+    const key = JSON.stringify([options.keyPrefix, options.points, options.duration, options.blockDuration]);
+    let limiter = this.limiters.get(key);
+    if (!limiter) this.limiters.set(key, (limiter = new RateLimiterMemory(options)));
+    return limiter;
   }
 
   async close(): Promise<void> {
