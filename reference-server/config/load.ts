@@ -28,7 +28,9 @@ export interface ResolvedConfig extends EndpointSettings {
   users: NonNullable<ReferenceConfig['users']>;
   scopes: Record<string, string>;
   ttl: Required<NonNullable<ReferenceConfig['ttl']>>;
-  keys: { algorithms: SigningAlg[]; jwks?: { keys: import('jose').JWK[] }; retireAfterSeconds: number };
+  keys: { algorithms: SigningAlg[]; jwks?: { keys: import('jose').JWK[] }; retireAfterSeconds: number; rotateEverySeconds?: number };
+  /** "memory" or a redis:// / rediss:// URL. */
+  store: string;
   ldap: NonNullable<ReferenceConfig['ldap']>;
   consent: { defaultGroup: string };
   groups: { dns: string[] };
@@ -114,7 +116,9 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
       algorithms,
       jwks: keys.jwks,
       retireAfterSeconds: keys.retireAfterSeconds === undefined ? ttl.idToken : positiveInteger(keys.retireAfterSeconds, 'keys.retireAfterSeconds'),
+      ...(keys.rotateEverySeconds === undefined ? {} : { rotateEverySeconds: positiveInteger(keys.rotateEverySeconds, 'keys.rotateEverySeconds') }),
     },
+    store: storeUrl(config.store),
     ldap,
     consent: { defaultGroup: config.consent?.defaultGroup === undefined ? consentGroupDN : string(config.consent.defaultGroup, 'consent.defaultGroup') },
     groups: { dns: (config.groups?.dns ?? []).map((dn, i) => string(dn, `groups.dns[${i}]`)) },
@@ -127,6 +131,18 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     faults,
     ...resolveEndpointSettings(config, (message) => new ReferenceConfigError(message)),
   };
+}
+
+/** The store: "memory", or a Redis URL that new URL() can read. */
+export function storeUrl(value: unknown, at = 'store'): string {
+  if (value === undefined || value === 'memory') return 'memory';
+  const text = string(value, at);
+  let url: URL | undefined;
+  try { url = new URL(text); } catch { /* named below */ }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
+    throw new ReferenceConfigError(`${at} must be "memory" or a redis:// URL (redis://[user:password@]host:port[/db]), not ${JSON.stringify(text.replace(/\/\/[^@/]*@/, '//***@'))}`);
+  }
+  return text;
 }
 
 function checkClient(raw: unknown, at: string, scopes: Record<string, string>): ClientConfig {

@@ -83,6 +83,8 @@ export interface KeysConfig {
   jwks?: { keys: JWK[] };
   /** How long a rotated-out key keeps verifying, seconds (default: ttl.idToken, so issued tokens stay valid). */
   retireAfterSeconds?: number;
+  /** A new current key per algorithm this often, seconds (default: never on its own). */
+  rotateEverySeconds?: number;
 }
 
 /**
@@ -100,6 +102,12 @@ export interface ReferenceConfig extends EndpointSettingsConfig {
   scopes?: Record<string, string>;
   ttl?: TtlConfig;
   keys?: KeysConfig;
+  /**
+   * Where codes, tokens, sessions, registered clients, keys and limits are kept: "memory" (the
+   * default: one process, gone at exit) or a redis:// URL, shared by every instance that names it
+   * and kept across restarts.
+   */
+  store?: string;
   ldap?: LdapConfig;
   consent?: {
     /** DN of the group whose members may consent, for clients without consent_group. */
