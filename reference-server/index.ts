@@ -14,11 +14,14 @@ import type { Duplex } from 'node:stream';
 import type { JWK } from 'jose';
 import { startDirectory, type Directory, type DirectoryInfo } from '../fixtures/ldap/index.ts';
 import type { ReferenceConfig } from './config/types.ts';
-import { loadConfig, ReferenceConfigError } from './config/load.ts';
+import { loadConfig, ReferenceConfigError, storeUrl } from './config/load.ts';
 import { faultWarning } from './config/faults.ts';
 import { KeyStore } from './authorization-server/keys/keystore.ts';
 import { ClientRegistry } from './authorization-server/clients.ts';
 import { MemoryStorage } from './authorization-server/storage/memory.ts';
+import { RedisStorage } from './authorization-server/storage/redis.ts';
+import { StorageUnavailable, type Storage } from './authorization-server/storage/adapter.ts';
+import { agreed } from './authorization-server/storage/agreed.ts';
 import { LdapAccounts } from './authorization-server/accounts/ldap-accounts.ts';
 import { WorkerGroupSource } from './authorization-server/accounts/group-source.ts';
 import { ConsentPolicy } from './authorization-server/accounts/consent-policy.ts';
@@ -43,6 +46,10 @@ export interface StartReferenceOptions {
   host?: '127.0.0.1';
   /** Port of the authorization server (default: a free one). The resource server always takes a free port. */
   port?: number;
+  /** Port of the resource server (default: a free one). */
+  resourcePort?: number;
+  /** Where the server keeps its state: "memory" or a redis:// URL (default: the config's store). */
+  store?: string;
 }
 
 export interface ReferenceClient {
@@ -103,15 +110,21 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const answerMalformed = (server: Server) => server.on('clientError', answerClientError);
     const asServer = await listenHttp(host, options.port ?? 0, answerMalformed);
     cleanups.push(() => closeHttp(asServer));
-    const rsServer = await listenHttp(host, 0, answerMalformed);
+    const rsServer = await listenHttp(host, options.resourcePort ?? 0, answerMalformed);
     cleanups.push(() => closeHttp(rsServer));
     const issuer = `http://${host}:${(asServer.address() as AddressInfo).port}`;
     const resourceServer = `http://${host}:${(rsServer.address() as AddressInfo).port}`;
 
-    const storage = new MemoryStorage();
-    cleanups.push(() => storage.close());
-    const keys = await KeyStore.create(config.keys);
-    const { registry, issued } = await ClientRegistry.create(config.clients, { scopes: Object.keys(config.scopes), defaultConsentGroup: config.consent.defaultGroup });
+    const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'the store option'));
+    cleanups.push(async () => storage.close?.());
+    const keys = await KeyStore.create({ ...config.keys, storage });
+    cleanups.push(async () => keys.close());
+    const { registry, issued } = await ClientRegistry.create(config.clients, {
+      scopes: Object.keys(config.scopes),
+      defaultConsentGroup: config.consent.defaultGroup,
+      keep: (clientId, make) => agreed(storage, `client:${clientId}`, make),
+    });
+    const cookieKeys = await agreed(storage, 'cookie-keys', async () => ({ keys: [randomToken()] }));
     const ldap = ldapSettingsFor(directory, config.ldap);
     const groupSource = new WorkerGroupSource(ldap, config.faults);
     const accounts = new LdapAccounts(ldap, config.faults);
@@ -129,7 +142,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       metadata: {},
       now: () => Math.floor(Date.now() / 1000),
     };
-    asServer.on('request', createAuthorizationServer(provider, [randomToken()]).callback());
+    asServer.on('request', createAuthorizationServer(provider, cookieKeys.keys).callback());
 
     const rsCredentials = issued.find((c) => c.client_id === config.resourceServer.clientId);
     const rsClient = registry.configuredClient(config.resourceServer.clientId);
@@ -173,6 +186,17 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     };
   } catch (error) {
     await stop();
+    throw error;
+  }
+}
+
+/** The storage the config names; an unreachable Redis is a config error naming it, at start. */
+async function openStorage(store: string): Promise<Storage> {
+  if (store === 'memory') return new MemoryStorage();
+  try {
+    return await RedisStorage.connect({ url: store });
+  } catch (error) {
+    if (error instanceof StorageUnavailable) throw new ReferenceConfigError(error.message);
     throw error;
   }
 }

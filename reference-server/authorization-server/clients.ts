@@ -72,7 +72,7 @@ export class ClientRegistry {
     return this;
   }
 
-  static async create(configs: ClientConfig[], options: { scopes: string[]; defaultConsentGroup: string }): Promise<{ registry: ClientRegistry; issued: IssuedCredentials[] }> {
+  static async create(configs: ClientConfig[], options: BuildOptions): Promise<{ registry: ClientRegistry; issued: IssuedCredentials[] }> {
     const registry = new ClientRegistry();
     const issued: IssuedCredentials[] = [];
     for (const c of configs) {
@@ -126,25 +126,56 @@ function fromStored(stored: StoredClient): Client {
   return { ...rest, scopes: new Set(scopes), ...(secretSha256 ? { secretSha256: Buffer.from(secretSha256, 'base64url') } : {}) };
 }
 
+/** What is generated for a configured client that has no secret or key in the config. */
+interface Generated extends StoredPayload {
+  client_secret?: string;
+  private_jwk?: JWK;
+  public_jwk?: JWK;
+}
+
+export interface BuildOptions {
+  scopes: string[];
+  defaultConsentGroup: string;
+  /**
+   * Keeps what is generated for a client, so that every instance on a shared store hands out
+   * the same credentials (storage/agreed.ts). Default: generated afresh.
+   */
+  keep?: (clientId: string, make: () => Promise<Generated>) => Promise<Generated>;
+}
+
+async function generate(c: ClientConfig, needs: { secret: boolean; key: boolean }): Promise<Generated> {
+  const generated: Generated = {};
+  if (needs.secret) generated.client_secret = randomBytes(32).toString('base64url');
+  if (needs.key) {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const kid = `${c.client_id}-key-1`;
+    generated.public_jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+    generated.private_jwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
+  }
+  return generated;
+}
+
 /** A client from its config: a generated secret or key pair when the config gives none. */
-export async function buildClient(c: ClientConfig, options: { scopes: string[]; defaultConsentGroup: string }): Promise<{ client: Client; credentials: IssuedCredentials }> {
+export async function buildClient(c: ClientConfig, options: BuildOptions): Promise<{ client: Client; credentials: IssuedCredentials }> {
   const credentials: IssuedCredentials = { client_id: c.client_id };
+  const secretBased = c.token_endpoint_auth_method === 'client_secret_basic' || c.token_endpoint_auth_method === 'client_secret_post';
+  const needs = { secret: secretBased && !c.client_secret_sha256 && c.client_secret === undefined, key: c.token_endpoint_auth_method === 'private_key_jwt' && !c.jwks };
+  const make = () => generate(c, needs);
+  const generated = needs.secret || needs.key ? await (options.keep ? options.keep(c.client_id, make) : make()) : {};
   let secretSha256: Buffer | undefined;
-  if (c.token_endpoint_auth_method === 'client_secret_basic' || c.token_endpoint_auth_method === 'client_secret_post') {
+  if (secretBased) {
     if (c.client_secret_sha256) {
       secretSha256 = Buffer.from(c.client_secret_sha256, 'base64url');
     } else {
-      const secret = c.client_secret ?? randomBytes(32).toString('base64url');
+      const secret = c.client_secret ?? generated.client_secret!;
       secretSha256 = hashSecret(secret);
       credentials.client_secret = secret;
     }
   }
   let jwks = c.jwks;
-  if (c.token_endpoint_auth_method === 'private_key_jwt' && !jwks) {
-    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    const kid = `${c.client_id}-key-1`;
-    jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] };
-    credentials.private_jwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
+  if (needs.key) {
+    jwks = { keys: [generated.public_jwk!] };
+    credentials.private_jwk = generated.private_jwk!;
   }
   const isPublic = c.token_endpoint_auth_method === 'none';
   const client: Client = {

@@ -11,6 +11,8 @@ export const jwks: Endpoint = {
       ctx.set('Cache-Control', 'public, max-age=60');
       ctx.remove('Pragma');
       ctx.type = 'application/jwk-set+json';
+      // A key another instance made (a rotation) is published here too.
+      await provider.keys.refresh();
       const jwks = provider.keys.jwks();
       // FAULT jwksPrivateRsaMembers, jwksSymmetricKey, jwksShortRsaKey, jwksEcKeyWithoutY, jwksContradictoryKeyOps, jwksDuplicateKid
       // (config/faults.ts, only to prove the harness): an extra key breaking one key-set rule each.
