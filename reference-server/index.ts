@@ -50,6 +50,12 @@ export interface StartReferenceOptions {
   resourcePort?: number;
   /** Where the server keeps its state: "memory" or a redis:// URL (default: the config's store). */
   store?: string;
+  /**
+   * The public URLs, when the instance sits behind a load balancer with others on the same
+   * store (reference-server/cluster/): the issuer every instance names, and the resource server's.
+   * Default: this instance's own addresses.
+   */
+  publicUrls?: { issuer: string; resourceServer: string };
 }
 
 export interface ReferenceClient {
@@ -74,6 +80,8 @@ export interface RunningReference {
   ldap: { url: string; baseDN: string; bindDN: string; password: string };
   clients: ReferenceClient[];
   users: Array<{ username: string; password: string; role: string }>;
+  /** This instance's own addresses (the same as issuer and resourceServer unless publicUrls were given). */
+  listening: { authorizationServer: string; resourceServer: string };
   /** Rotates the signing keys: new tokens use new kids, the old keys keep verifying until they retire. */
   rotateKeys(): Promise<void>;
   stop(): Promise<void>;
@@ -112,8 +120,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     cleanups.push(() => closeHttp(asServer));
     const rsServer = await listenHttp(host, options.resourcePort ?? 0, answerMalformed);
     cleanups.push(() => closeHttp(rsServer));
-    const issuer = `http://${host}:${(asServer.address() as AddressInfo).port}`;
-    const resourceServer = `http://${host}:${(rsServer.address() as AddressInfo).port}`;
+    const issuer = options.publicUrls?.issuer ?? `http://${host}:${(asServer.address() as AddressInfo).port}`;
+    const resourceServer = options.publicUrls?.resourceServer ?? `http://${host}:${(rsServer.address() as AddressInfo).port}`;
 
     const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'the store option'));
     cleanups.push(async () => storage.close?.());
@@ -181,6 +189,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
         };
       }),
       users: config.users.map((u) => ({ ...u })),
+      listening: { authorizationServer: `http://${host}:${(asServer.address() as AddressInfo).port}`, resourceServer: `http://${host}:${(rsServer.address() as AddressInfo).port}` },
       rotateKeys: () => keys.rotate(),
       stop,
     };

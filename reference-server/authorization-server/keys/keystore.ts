@@ -81,7 +81,9 @@ export class KeyStore {
       for (const alg of options.algorithms) store.keys.push(await generate(alg, store.now()));
     }
     if (options.storage || options.rotateEverySeconds) {
-      store.timer = setInterval(() => void store.tick(), refreshEveryMs);
+      // Often enough that a scheduled rotation is not late by more than half its period.
+      const every = Math.min(refreshEveryMs, (options.rotateEverySeconds ?? Infinity) * 500);
+      store.timer = setInterval(() => void store.tick(), every);
       store.timer.unref();
     }
     return store;
