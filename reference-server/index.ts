@@ -123,7 +123,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const issuer = options.publicUrls?.issuer ?? `http://${host}:${(asServer.address() as AddressInfo).port}`;
     const resourceServer = options.publicUrls?.resourceServer ?? `http://${host}:${(rsServer.address() as AddressInfo).port}`;
 
-    const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'the store option'));
+    const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'store'));
     cleanups.push(async () => storage.close?.());
     const keys = await KeyStore.create({ ...config.keys, storage });
     cleanups.push(async () => keys.close());

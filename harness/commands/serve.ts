@@ -1,5 +1,5 @@
 /**
- * `nauthera serve [--config FILE] [--json] [--ldap-url URL]`: the reference server (AS, RS)
+ * `nauthera serve [--config FILE] [--json] [--ldap-url URL] [--store URL] ...`: the reference server (AS, RS)
  * with the OpenLDAP fixture, or with the directory named by --ldap-url, on loopback. Prints
  * how to reach it once ready and runs until SIGINT/SIGTERM, then stops everything it started.
  */
@@ -9,7 +9,8 @@ import { ConfigError, UsageError } from '../cli-errors.ts';
 import { parseCommandArgs } from './command-args.ts';
 import { runUntilSignal } from './until-signal.ts';
 
-const help = `usage: nauthera serve [--config FILE] [--json] [--ldap-url URL] [--port PORT]
+const help = `usage: nauthera serve [--config FILE] [--json] [--ldap-url URL] [--port PORT] [--store URL]
+                      [--issuer URL --resource-url URL] [--resource-port PORT]
 
 Starts the reference authorization server and resource server on 127.0.0.1, signing users
 in against the OpenLDAP fixture (started here), and runs until SIGINT/SIGTERM.
@@ -18,7 +19,14 @@ in against the OpenLDAP fixture (started here), and runs until SIGINT/SIGTERM.
   --json           print one line {issuer, resourceServer, ldap, clients, users} once ready
   --ldap-url URL   use this directory instead of starting the fixture, as a JDBC-like URL:
                    ldap://host:port/<baseDN>?user=<bindDN>&password=<percent-encoded>
-  --port PORT      port of the authorization server (default: a free one)`;
+  --port PORT      port of the authorization server (default: a free one)
+  --resource-port PORT  port of the resource server (default: a free one)
+  --store URL      where codes, tokens, sessions, clients, keys and limits are kept: memory (the
+                   default) or redis://host:port[/db]; instances on one Redis act as one server,
+                   and a restart loses nothing
+  --issuer URL     the public issuer, when this instance runs behind a load balancer with others
+                   on the same --store (with --resource-url, the balancer of the resource servers)
+  --resource-url URL  the resource server's public URL (with --issuer)`;
 
 function directoryFromUrl(raw: string): DirectoryInfo {
   let url;
@@ -38,19 +46,22 @@ export async function run(args: string[]): Promise<number> {
     json: { type: 'boolean' },
     'ldap-url': { type: 'string' },
     port: { type: 'string' },
+    'resource-port': { type: 'string' },
+    store: { type: 'string' },
+    issuer: { type: 'string' },
+    'resource-url': { type: 'string' },
   }, help);
   if (!values) return 0;
-  let port: number | undefined;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
-  }
+  const port = portOf(values.port, '--port');
+  const resourcePort = portOf(values['resource-port'], '--resource-port');
+  if ((values.issuer === undefined) !== (values['resource-url'] === undefined)) throw new UsageError('--issuer and --resource-url go together: the public URLs of the authorization and resource servers');
+  const publicUrls = values.issuer !== undefined ? { issuer: publicUrl(values.issuer, '--issuer'), resourceServer: publicUrl(values['resource-url']!, '--resource-url') } : undefined;
   const directory = values['ldap-url'] !== undefined ? directoryFromUrl(values['ldap-url']) : undefined;
 
   await runUntilSignal(
     async () => {
       try {
-        return await startReferenceServer({ config: values.config, directory, port });
+        return await startReferenceServer({ config: values.config, directory, port, resourcePort, store: values.store, publicUrls });
       } catch (error) {
         if (error instanceof ReferenceConfigError) throw new ConfigError(error.message);
         throw error;
@@ -75,4 +86,19 @@ export async function run(args: string[]): Promise<number> {
     },
   );
   return 0;
+}
+
+function portOf(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} must be a port number, got "${value}"`);
+  return port;
+}
+
+/** RFC 8414 §2: an issuer is an https (here also http, loopback) URL without query or fragment. */
+function publicUrl(value: string, flag: string): string {
+  let url: URL;
+  try { url = new URL(value); } catch { throw new UsageError(`${flag} must be a URL, got "${value}"`); }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) throw new UsageError(`${flag} must be an http(s) URL without query or fragment, got "${value}"`);
+  return value.replace(/\/$/, '');
 }
