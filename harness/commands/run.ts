@@ -30,7 +30,7 @@ import { ensureSystemParts } from './setup.ts';
 export const defaultWorkers = { reference: 4, external: 1 } as const;
 
 const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id] [--workers N]
-                   [--warnings-as-failures] [--browser PATH]
+                   [--warnings-as-failures] [--browser PATH] [--instances N] [--store URL]
 
 Runs the flow suites against a target and writes the reports.
 
@@ -50,6 +50,10 @@ Runs the flow suites against a target and writes the reports.
   --browser  the Chromium (or Chrome) to run; default NAUTHERA_CHROMIUM, else
              one \`npx playwright install chromium\` installed, else a system one
              (/usr/bin/chromium, Chrome...)
+  --instances  the reference target as N instances on one store behind a round-robin
+             balancer, so every flow's requests alternate between them (default 1)
+  --store    the reference target's store: memory (default) or redis://host:port;
+             with --instances > 1 and no --store, a private redis-server is started
 
 Writes results.json, junit.xml, report.html and diagrams/<flow>.{svg,png,md}.
 Exit 0 when every applicable failure check passed or is an expected failure,
@@ -60,6 +64,13 @@ function parseWorkers(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 32) throw new UsageError(`--workers must be a whole number from 1 to 32, not "${value}"`);
+  return n;
+}
+
+function parseInstances(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 8) throw new UsageError(`--instances must be a whole number from 1 to 8, not "${value}"`);
   return n;
 }
 
@@ -120,9 +131,12 @@ export async function run(args: string[]): Promise<number> {
     workers: { type: 'string' },
     'warnings-as-failures': { type: 'boolean' },
     browser: { type: 'string' },
+    instances: { type: 'string' },
+    store: { type: 'string' },
   }, usage);
   if (!values) return 0;
   const workersOption = parseWorkers(values.workers);
+  const instances = parseInstances(values.instances);
   const warningsAsFailures = values['warnings-as-failures'] === true;
   // Console lines are scrubbed of the secrets the run handled, as the reports are.
   const log = (line: string) => process.stderr.write(`${scrubHandledSecrets(line)}\n`);
@@ -139,7 +153,7 @@ export async function run(args: string[]): Promise<number> {
   const selected = selectSuites(entries, values.flows);
   // The target first: an unreachable issuer or a bad config fails fast, before any suite loads.
   t = performance.now();
-  const target = await resolveTarget({ target: values.target, config: values.config });
+  const target = await resolveTarget({ target: values.target, config: values.config, instances, store: values.store });
   const targetStartMs = since(t);
   t = performance.now();
   const suites: LoadedSuite[] = [];

@@ -8,10 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { MissingSystemPartError } from '../cli-errors.ts';
+import { redisServerPath } from '../../fixtures/redis/start-redis.ts';
 import { findChromium } from '../browser/find-chromium.ts';
 import { parseCommandArgs } from './command-args.ts';
 
-export type PartName = 'slapd' | 'ldap-utils' | 'chromium' | 'fonts-noto-color-emoji';
+export type PartName = 'slapd' | 'ldap-utils' | 'chromium' | 'fonts-noto-color-emoji' | 'redis-server';
 
 export interface SystemPart {
   /** Debian package that provides it. */
@@ -45,10 +46,19 @@ export function partsByName(options: { browser?: string; env?: NodeJS.ProcessEnv
     'ldap-utils': { pkg: 'ldap-utils', why: 'ldapsearch, to inspect the fixture by hand', probe: '/usr/bin/ldapsearch' },
     chromium: { pkg: 'chromium', why: 'the browser for sign-in steps and diagram rendering', probe: '/usr/bin/chromium', present: () => chromiumFound(options.browser) },
     'fonts-noto-color-emoji': { pkg: 'fonts-noto-color-emoji', why: 'emoji marks in rendered diagrams', probe: '/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf' },
+    'redis-server': { pkg: 'redis-server', why: 'the shared store of a reference target run as several instances (run --instances)', probe: redisServerPath(options.env) },
   };
 }
 
-export const systemParts: SystemPart[] = Object.values(partsByName());
+/** What `nauthera setup` checks by default: what every quick-start run needs (not Redis). */
+export const defaultPartNames: PartName[] = ['slapd', 'ldap-utils', 'chromium', 'fonts-noto-color-emoji'];
+
+/** What a reference target of several instances needs when no --store is given: a redis-server to start. */
+export function redisParts(): PartName[] {
+  return ['redis-server'];
+}
+
+export const systemParts: SystemPart[] = defaultPartNames.map((name) => partsByName()[name]);
 
 /**
  * What the reference target's own directory needs: slapd and ldap-utils, unless
@@ -100,6 +110,7 @@ const packagesOf: Record<PartName, { fedora: string; alpine: string[]; plain: st
   'ldap-utils': { fedora: 'openldap-clients', alpine: ['openldap-clients'], plain: 'ldapsearch (the OpenLDAP clients)' },
   chromium: { fedora: 'chromium', alpine: ['chromium'], plain: 'Chromium or Chrome' },
   'fonts-noto-color-emoji': { fedora: 'google-noto-color-emoji-fonts', alpine: ['font-noto-emoji'], plain: 'the Noto Color Emoji font' },
+  'redis-server': { fedora: 'redis', alpine: ['redis'], plain: 'redis-server (Redis)' },
 };
 
 const chromiumWays = 'or give a Chromium with --browser PATH or NAUTHERA_CHROMIUM=PATH, or run `npx playwright install chromium`';
@@ -118,6 +129,7 @@ export function installHint(family: SystemFamily, parts: SystemPart[]): string {
     case 'macos': {
       const lines: string[] = [];
       if (names.includes('slapd') || names.includes('ldap-utils')) lines.push('brew install openldap');
+      if (names.includes('redis-server')) lines.push('brew install redis');
       if (names.includes('chromium')) lines.push('npx playwright install chromium   (or brew install --cask chromium; or give one with --browser PATH or NAUTHERA_CHROMIUM=PATH)');
       return lines.join('\n  ');
     }
@@ -145,7 +157,7 @@ export interface EnsureOptions {
 /** Ensures the parts are present; installs on Debian/Ubuntu as root, otherwise throws naming the command. */
 export async function ensureSystemParts(options: EnsureOptions = {}): Promise<void> {
   const log = (line: string) => { if (!options.quiet) console.error(line); };
-  const names = options.parts ?? (Object.keys(partsByName()) as PartName[]);
+  const names = options.parts ?? defaultPartNames;
   // A browser named explicitly that is not there is an error of its own, never installed over.
   if (names.includes('chromium') && (options.browser || process.env.NAUTHERA_CHROMIUM)) findChromium({ browser: options.browser });
   const family = systemFamily();

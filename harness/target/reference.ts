@@ -34,6 +34,14 @@ export interface ReferenceTargetOptions {
   /** skipFlows, expectedFailures, timeouts and options from a config file. */
   config?: TargetConfig;
   configPath?: string;
+  /**
+   * Instances of the server on one shared store, behind a round-robin balancer
+   * (reference-server/cluster/): the suites then prove that nothing the server keeps lives in one
+   * process. Default 1.
+   */
+  instances?: number;
+  /** "memory" or a redis:// URL; with instances > 1 and no store, a private redis-server is started. */
+  store?: string;
 }
 
 /**
@@ -90,9 +98,15 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   const { startDirectory } = await import('../../fixtures/ldap/index.ts');
   // A variable specifier keeps this file type-checking while the reference server is absent.
   const referenceServerModule = '../../reference-server/index.ts';
-  const { startReferenceServer } = await import(referenceServerModule) as {
-    startReferenceServer: (options: Record<string, unknown>) => Promise<ReferenceServerInfo>;
-  };
+  const clusterModule = '../../reference-server/cluster/start-cluster.ts';
+  const instances = options.instances ?? 1;
+  const { startReferenceServer } = instances > 1
+    ? { startReferenceServer: (await import(clusterModule) as { startReferenceCluster: (options: Record<string, unknown>) => Promise<ReferenceServerInfo> }).startReferenceCluster }
+    : await import(referenceServerModule) as { startReferenceServer: (options: Record<string, unknown>) => Promise<ReferenceServerInfo> };
+  if (instances > 1) {
+    const { redisParts, ensureSystemParts: ensure } = await import('../commands/setup.ts');
+    if (!options.store) await ensure({ quiet: true, parts: redisParts() });
+  }
   const directory = await startDirectory();
   let server: ReferenceServerInfo | undefined;
   const stopAll = async () => {
@@ -104,7 +118,8 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   };
   try {
     const faulty = options.faults ? { config: await withFaults(options.serverOptions?.config, options.faults) } : {};
-    server = await startReferenceServer({ ...options.serverOptions, ...faulty, directory });
+    const shape = instances > 1 ? { instances, ...(options.store ? { store: options.store } : {}) } : options.store ? { store: options.store } : {};
+    server = await startReferenceServer({ ...options.serverOptions, ...faulty, directory, ...shape });
     return await targetFromReferenceServer(server, { config: options.config, configPath: options.configPath, close: stopAll });
   } catch (error) {
     await stopAll().catch(() => {});
