@@ -130,7 +130,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const { registry, issued } = await ClientRegistry.create(config.clients, {
       scopes: Object.keys(config.scopes),
       defaultConsentGroup: config.consent.defaultGroup,
-      keep: (clientId, make) => agreed(storage, `client:${clientId}`, make),
+      keep: (name, make) => agreed(storage, `client:${name}`, make),
     });
     const cookieKeys = await agreed(storage, 'cookie-keys', async () => ({ keys: [randomToken()] }));
     const ldap = ldapSettingsFor(directory, config.ldap);

@@ -140,7 +140,7 @@ export interface BuildOptions {
    * Keeps what is generated for a client, so that every instance on a shared store hands out
    * the same credentials (storage/agreed.ts). Default: generated afresh.
    */
-  keep?: (clientId: string, make: () => Promise<Generated>) => Promise<Generated>;
+  keep?: (name: string, make: () => Promise<Generated>) => Promise<Generated>;
 }
 
 async function generate(c: ClientConfig, needs: { secret: boolean; key: boolean }): Promise<Generated> {
@@ -161,7 +161,9 @@ export async function buildClient(c: ClientConfig, options: BuildOptions): Promi
   const secretBased = c.token_endpoint_auth_method === 'client_secret_basic' || c.token_endpoint_auth_method === 'client_secret_post';
   const needs = { secret: secretBased && !c.client_secret_sha256 && c.client_secret === undefined, key: c.token_endpoint_auth_method === 'private_key_jwt' && !c.jwks };
   const make = () => generate(c, needs);
-  const generated = needs.secret || needs.key ? await (options.keep ? options.keep(c.client_id, make) : make()) : {};
+  // Kept by what was generated too: a client whose method changed since gets what it needs now.
+  const kept = `${c.client_id}#${needs.secret ? 'secret' : ''}${needs.key ? 'key' : ''}`;
+  const generated = needs.secret || needs.key ? await (options.keep ? options.keep(kept, make) : make()) : {};
   let secretSha256: Buffer | undefined;
   if (secretBased) {
     if (c.client_secret_sha256) {
