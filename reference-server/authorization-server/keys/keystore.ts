@@ -127,7 +127,9 @@ export class KeyStore {
     if (this.storage) {
       await this.refresh();
       // One rotation per version, whichever instance asks first: the others load its keys.
-      if (!(await this.storage.insert('KeyRotation', String(this.version), {}, keySetTtlSeconds))) {
+      // The mark only has to outlive the moment of the race (the loser then loads the new
+      // version), so it expires in an hour: scheduled rotations leave no trail in the store.
+      if (!(await this.storage.insert('KeyRotation', String(this.version), {}, 3600))) {
         await this.refresh();
         return;
       }
