@@ -18,7 +18,7 @@ import { loadConfig, ReferenceConfigError, storeUrl } from './config/load.ts';
 import { faultWarning } from './config/faults.ts';
 import { KeyStore } from './authorization-server/keys/keystore.ts';
 import { ClientRegistry } from './authorization-server/clients.ts';
-import { MemoryStorage } from './authorization-server/storage/memory.ts';
+import { MemoryStorage, type MemoryStorageOptions } from './authorization-server/storage/memory.ts';
 import { RedisStorage } from './authorization-server/storage/redis.ts';
 import { StorageUnavailable, type Storage } from './authorization-server/storage/adapter.ts';
 import { agreed } from './authorization-server/storage/agreed.ts';
@@ -82,6 +82,8 @@ export interface RunningReference {
   users: Array<{ username: string; password: string; role: string }>;
   /** This instance's own addresses (the same as issuer and resourceServer unless publicUrls were given). */
   listening: { authorizationServer: string; resourceServer: string };
+  /** What the server keeps its records in (tests count them). */
+  storage: Storage;
   /** Rotates the signing keys: new tokens use new kids, the old keys keep verifying until they retire. */
   rotateKeys(): Promise<void>;
   stop(): Promise<void>;
@@ -123,7 +125,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const issuer = options.publicUrls?.issuer ?? `http://${host}:${(asServer.address() as AddressInfo).port}`;
     const resourceServer = options.publicUrls?.resourceServer ?? `http://${host}:${(rsServer.address() as AddressInfo).port}`;
 
-    const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'store'));
+    const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'store'), config.memoryStore);
     cleanups.push(async () => storage.close?.());
     const keys = await KeyStore.create({ ...config.keys, storage });
     cleanups.push(async () => keys.close());
@@ -190,6 +192,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       }),
       users: config.users.map((u) => ({ ...u })),
       listening: { authorizationServer: `http://${host}:${(asServer.address() as AddressInfo).port}`, resourceServer: `http://${host}:${(rsServer.address() as AddressInfo).port}` },
+      storage,
       rotateKeys: () => keys.rotate(),
       stop,
     };
@@ -200,8 +203,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
 }
 
 /** The storage the config names; an unreachable Redis is a config error naming it, at start. */
-async function openStorage(store: string): Promise<Storage> {
-  if (store === 'memory') return new MemoryStorage();
+async function openStorage(store: string, memory: MemoryStorageOptions): Promise<Storage> {
+  if (store === 'memory') return new MemoryStorage(Date.now, memory);
   try {
     return await RedisStorage.connect({ url: store });
   } catch (error) {

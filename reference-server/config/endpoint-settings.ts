@@ -22,6 +22,16 @@ export interface RegistrationConfig {
   enabled?: boolean;
   /** When set, POST /register needs `Authorization: Bearer <this>` (RFC 7591 §3). */
   initialAccessToken?: string;
+  /**
+   * Open registration only (no initialAccessToken): seconds an anonymously registered client
+   * (and its registration access token) is kept once it is no longer used; every use renews it.
+   * Default 86400 (24 h). Clients registered with the initial access token are kept 365 days.
+   */
+  unusedClientTtl?: number;
+  /** Open registration only: registrations one client address may make per hour (default 100). */
+  perAddressPerHour?: number;
+  /** Open registration only: registrations from all addresses together per hour (default 1000). */
+  perHour?: number;
 }
 
 export interface EndpointSettingsConfig {
@@ -33,7 +43,7 @@ export interface EndpointSettingsConfig {
 export interface EndpointSettings {
   pushedAuthorizationRequests: { required: boolean };
   deviceAuthorization: { interval: number; userCodeAttempts: number };
-  registration: { enabled: boolean; initialAccessToken?: string };
+  registration: { enabled: boolean; initialAccessToken?: string; unusedClientTtl: number; perAddressPerHour: number; perHour: number };
 }
 
 /** Default lifetimes, seconds: RFC 9126 §2.2 suggests a short one (its example says 60); RFC 8628 §3.2 example 1800, shorter here. */
@@ -67,18 +77,26 @@ export function resolveEndpointSettings(config: EndpointSettingsConfig, fail: (m
     throw fail('deviceAuthorization.userCodeAttempts must be an integer from 1 to 1000 (wrong codes per minute)');
   }
   const registration = section(config.registration, 'registration');
-  known(registration, 'registration', ['enabled', 'initialAccessToken']);
+  known(registration, 'registration', ['enabled', 'initialAccessToken', 'unusedClientTtl', 'perAddressPerHour', 'perHour']);
   const iat = registration.initialAccessToken;
   if (iat !== undefined && (typeof iat !== 'string' || !/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(iat))) {
     // RFC 6750 §2.1 b64token syntax; at least 16 characters so that it cannot be guessed.
     throw fail('registration.initialAccessToken must be a bearer token of at least 16 characters (RFC 6750 b64token)');
   }
+  const count = (value: unknown, at: string, fallback: number, max: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) throw fail(`${at} must be an integer from 1 to ${max}`);
+    return value;
+  };
   return {
     pushedAuthorizationRequests: { required: boolean(par.required, 'pushedAuthorizationRequests.required', false) },
     deviceAuthorization: { interval, userCodeAttempts },
     registration: {
       enabled: boolean(registration.enabled, 'registration.enabled', true),
       ...(iat !== undefined ? { initialAccessToken: iat as string } : {}),
+      unusedClientTtl: count(registration.unusedClientTtl, 'registration.unusedClientTtl', 24 * 3600, 365 * 24 * 3600),
+      perAddressPerHour: count(registration.perAddressPerHour, 'registration.perAddressPerHour', 100, 1_000_000),
+      perHour: count(registration.perHour, 'registration.perHour', 1000, 1_000_000),
     },
   };
 }

@@ -8,6 +8,7 @@ import { defaultConfig } from './default.ts';
 import { consentGroupDN } from '../../fixtures/ldap/seed.ts';
 import { endpointLifetimes, resolveEndpointSettings, type EndpointSettings } from './endpoint-settings.ts';
 import { resolveFaults } from './faults.ts';
+import { defaultMaxRecords } from '../authorization-server/storage/memory.ts';
 
 export class ReferenceConfigError extends Error {
   override name = 'ReferenceConfigError';
@@ -31,6 +32,7 @@ export interface ResolvedConfig extends EndpointSettings {
   keys: { algorithms: SigningAlg[]; jwks?: { keys: import('jose').JWK[] }; retireAfterSeconds: number; rotateEverySeconds?: number };
   /** "memory" or a redis:// / rediss:// URL. */
   store: string;
+  memoryStore: { maxRecords: number };
   ldap: NonNullable<ReferenceConfig['ldap']>;
   consent: { defaultGroup: string };
   groups: { dns: string[] };
@@ -119,6 +121,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
       ...(keys.rotateEverySeconds === undefined ? {} : { rotateEverySeconds: positiveInteger(keys.rotateEverySeconds, 'keys.rotateEverySeconds') }),
     },
     store: storeUrl(config.store),
+    memoryStore: memoryStore(config.memoryStore),
     ldap,
     consent: { defaultGroup: config.consent?.defaultGroup === undefined ? consentGroupDN : string(config.consent.defaultGroup, 'consent.defaultGroup') },
     groups: { dns: (config.groups?.dns ?? []).map((dn, i) => string(dn, `groups.dns[${i}]`)) },
@@ -131,6 +134,16 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     faults,
     ...resolveEndpointSettings(config, (message) => new ReferenceConfigError(message)),
   };
+}
+
+/** memoryStore: the cap on live records of the in-memory store (storage/memory.ts). */
+function memoryStore(value: unknown): { maxRecords: number } {
+  const section = object(value ?? {}, 'memoryStore') as Record<string, unknown>;
+  for (const name of Object.keys(section)) if (name !== 'maxRecords') throw new ReferenceConfigError(`memoryStore.${name} is not a known field (maxRecords)`);
+  if (section.maxRecords === undefined) return { maxRecords: defaultMaxRecords };
+  const maxRecords = positiveInteger(section.maxRecords, 'memoryStore.maxRecords');
+  if (maxRecords < 100) throw new ReferenceConfigError('memoryStore.maxRecords must be at least 100');
+  return { maxRecords };
 }
 
 /** The store: "memory", or a Redis URL that new URL() can read. */

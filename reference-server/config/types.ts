@@ -108,6 +108,8 @@ export interface ReferenceConfig extends EndpointSettingsConfig {
    * and kept across restarts.
    */
   store?: string;
+  /** The in-memory store (store "memory"): live records at most (default 100000); a Redis store is bounded by Redis's maxmemory. */
+  memoryStore?: { maxRecords?: number };
   ldap?: LdapConfig;
   consent?: {
     /** DN of the group whose members may consent, for clients without consent_group. */

@@ -1,9 +1,39 @@
 /**
  * The in-memory storage: a Map per process, expiry checked on read and swept once a minute.
  * Enough for the reference server, which lives as long as one harness run.
+ *
+ * Every record has a TTL, and the number of live records has a cap (maxRecords). When the cap
+ * is reached, a new record is refused (StorageFull: the request gets a 503 temporarily_unavailable
+ * with Retry-After) rather than another one evicted: evicting the soonest-expiring record would
+ * let a flood of anonymous requests silently end other people's codes, tokens and sign-ins. A
+ * replacement of an existing record is never refused (it does not grow the store). What an
+ * anonymous caller can create (an interaction, a registered client, a PAR request, a device
+ * code) is refused earlier, at anonymousShare of the cap, so that such a flood leaves room for
+ * what only a signed-in user or an authenticated client can create (sessions, consents, codes,
+ * tokens). The server's own few records (keys, secrets) are never refused. All of it is O(1)
+ * per write: a full store is swept at most once a second before it refuses.
  */
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { LimiterOptions, ModelName, Storage, StoredPayload } from './adapter.ts';
+import { StorageUnavailable, type LimiterOptions, type ModelName, type Storage, type StoredPayload } from './adapter.ts';
+
+export interface MemoryStorageOptions {
+  /** Live records at most (default 100,000, about 50 to 200 MB). */
+  maxRecords?: number;
+  /** The share of maxRecords that records an anonymous caller can create may fill (default 0.8). */
+  anonymousShare?: number;
+}
+
+export const defaultMaxRecords = 100_000;
+
+/** What a caller without credentials or a sign-in can make the server keep. */
+const anonymousModels = new Set<ModelName>(['Interaction', 'Client', 'RegistrationAccessToken', 'PushedAuthorizationRequest', 'DeviceCode']);
+/** The server's own records, a handful, which must never be refused. */
+const serverModels = new Set<ModelName>(['SigningKeys', 'KeyRotation', 'ServerSecrets']);
+
+/** The store holds maxRecords live records: the request fails with a 503 the caller may retry. */
+export class StorageFull extends StorageUnavailable {
+  override name = 'StorageFull';
+}
 
 interface Entry {
   payload: StoredPayload;
@@ -15,10 +45,20 @@ export class MemoryStorage implements Storage {
   private readonly byGrant = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly maxRecords: number;
+  private readonly maxAnonymous: number;
+  private lastSweep = 0;
 
-  constructor(private readonly now: () => number = Date.now) {
+  constructor(private readonly now: () => number = Date.now, options: MemoryStorageOptions = {}) {
+    this.maxRecords = options.maxRecords ?? defaultMaxRecords;
+    this.maxAnonymous = Math.floor(this.maxRecords * (options.anonymousShare ?? 0.8));
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
+  }
+
+  /** Records held now, expired ones not yet swept included: what the process's memory holds. */
+  get size(): number {
+    return this.entries.size;
   }
 
   async upsert(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): Promise<void> {
@@ -34,6 +74,7 @@ export class MemoryStorage implements Storage {
 
   private write(model: ModelName, id: string, payload: StoredPayload, ttlSeconds: number): void {
     const key = keyOf(model, id);
+    if (!this.entries.has(key)) this.makeRoom(model);
     this.forget(key);
     // A copy, so that callers mutating their object cannot change what is stored.
     this.entries.set(key, { payload: structuredClone(payload), expiresAt: this.now() + ttlSeconds * 1000 });
@@ -104,8 +145,20 @@ export class MemoryStorage implements Storage {
     }
   }
 
+  /** Throws StorageFull when a new record of this model would pass its cap. */
+  private makeRoom(model: ModelName): void {
+    if (serverModels.has(model)) return;
+    const cap = anonymousModels.has(model) ? this.maxAnonymous : this.maxRecords;
+    if (this.entries.size < cap) return;
+    // Expired records may be what fills it: sweep, at most once a second so that a flood
+    // against a full store does not make every write walk the whole map.
+    if (this.now() - this.lastSweep >= 1000) this.sweep();
+    if (this.entries.size >= cap) throw new StorageFull(`the in-memory store is full (${this.entries.size} records; ${model} refused; memoryStore.maxRecords ${this.maxRecords})`);
+  }
+
   private sweep(): void {
     const now = this.now();
+    this.lastSweep = now;
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.forget(key);
   }
 }
