@@ -8,7 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { ClientConfig, SigningAlg, TokenEndpointAuthMethod } from '../config/types.ts';
-import type { Storage, StoredPayload } from './storage/adapter.ts';
+import type { ModelName, Storage, StoredPayload } from './storage/adapter.ts';
 
 export interface Client {
   clientId: string;
@@ -50,9 +50,22 @@ export function secretMatches(client: Client, presented: string): boolean {
   return timingSafeEqual(hashSecret(presented), client.secretSha256);
 }
 
+/**
+ * A registered client kept only while it is used (open registration, registration/lifetime.ts):
+ * each look-up renews it for ttl seconds, written at most once per renewEvery seconds so that a
+ * use does not write every time; the records named in alongWith (its registration access token)
+ * are renewed with it.
+ */
+export interface ClientLease {
+  ttl: number;
+  renewEvery: number;
+  alongWith?: Array<{ model: ModelName; id: string }>;
+}
+
 /** A registered client as stored (JSON: the hash as base64url, the scopes as a list). */
 interface StoredClient extends StoredPayload {
   client: Omit<Client, 'scopes' | 'secretSha256'> & { scopes: string[]; secretSha256?: string };
+  lease?: ClientLease & { renewedAt: number };
 }
 
 /**
@@ -63,12 +76,14 @@ interface StoredClient extends StoredPayload {
 export class ClientRegistry {
   private readonly configured = new Map<string, Client>();
   private storage?: Storage;
+  private now: () => number = () => Math.floor(Date.now() / 1000);
 
   private constructor() {}
 
   /** Where registered clients are kept; until attached, they are kept with the configured ones. */
-  attach(storage: Storage): this {
+  attach(storage: Storage, now?: () => number): this {
     this.storage = storage;
+    if (now) this.now = now;
     return this;
   }
 
@@ -92,16 +107,36 @@ export class ClientRegistry {
     const configured = this.configured.get(clientId);
     if (configured || !this.storage) return configured;
     const stored = await this.storage.find<StoredClient>('Client', clientId);
-    return stored ? fromStored(stored) : undefined;
+    if (!stored) return undefined;
+    if (stored.lease && this.now() - stored.lease.renewedAt >= stored.lease.renewEvery) await this.renew(clientId, stored, stored.lease);
+    return fromStored(stored);
   }
 
-  /** Adds or replaces a registered client (registration.ts, RFC 7591 / 7592) for ttlSeconds. */
-  async set(client: Client, ttlSeconds: number): Promise<void> {
+  /**
+   * Adds or replaces a registered client (registration.ts, RFC 7591 / 7592) for ttlSeconds, or,
+   * with a lease, for as long as it is used.
+   */
+  async set(client: Client, ttlSeconds: number, lease?: ClientLease): Promise<void> {
     if (!this.storage) {
       this.configured.set(client.clientId, client);
       return;
     }
-    await this.storage.upsert('Client', client.clientId, toStored(client), ttlSeconds);
+    const stored: StoredClient = { ...toStored(client), ...(lease ? { lease: { ...lease, renewedAt: this.now() } } : {}) };
+    await this.storage.upsert('Client', client.clientId, stored, lease?.ttl ?? ttlSeconds);
+  }
+
+  /**
+   * A use: the client and what lives with it are kept lease.ttl more seconds. (Rewritten from the
+   * record just read: an update landing in between would be lost, but renewals are at least
+   * renewEvery apart and a management call reads, and so renews, before it writes.)
+   */
+  private async renew(clientId: string, stored: StoredClient, lease: ClientLease & { renewedAt: number }): Promise<void> {
+    const storage = this.storage!;
+    await storage.upsert('Client', clientId, { ...stored, lease: { ...lease, renewedAt: this.now() } }, lease.ttl);
+    for (const { model, id } of lease.alongWith ?? []) {
+      const record = await storage.find(model, id);
+      if (record) await storage.upsert(model, id, record, lease.ttl);
+    }
   }
 
   /** Removes a registered client (RFC 7592 §2.3). */

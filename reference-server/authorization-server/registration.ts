@@ -9,6 +9,8 @@
  *   DELETE /register/:client_id  delete the client (§2.3): 204; its registration token and its access and refresh tokens stop working
  * The management calls need the registration access token of that client. Registered clients
  * join the same registry as the configured ones (secrets hashed, role "registered").
+ * Open registration (no initial access token) is rate-limited (registration/rate-limits.ts) and
+ * keeps a client only while it is used (registration/lifetime.ts).
  * registration.enabled: false leaves all of this unmounted and out of the discovery document.
  */
 import type { Context } from 'koa';
@@ -25,13 +27,15 @@ import { readJsonObject } from './registration/json-body.ts';
 import { checkClientMetadata, type SupportedMetadata } from './registration/client-metadata.ts';
 import {
   checkInitialAccessToken,
-  issueRegistrationAccessToken,
-  registrationLifetimeSeconds,
+  newRegistrationAccessToken,
+  registrationTokenId,
   registrationOf,
   revokeRegistrationAccessToken,
   saveRegistration,
   type RegistrationRecord,
 } from './registration/access-tokens.ts';
+import { registrationTerms, type RegistrationTerms } from './registration/lifetime.ts';
+import { RegistrationRateLimits } from './registration/rate-limits.ts';
 import type { ClientConfig } from '../config/types.ts';
 
 const registrationPath = '/register';
@@ -51,12 +55,12 @@ function supported(provider: Provider): SupportedMetadata {
 }
 
 /** Builds the Client the way the config's clients are built (secret generated and hashed). */
-async function addClient(provider: Provider, config: ClientConfig): Promise<string | undefined> {
+async function addClient(provider: Provider, config: ClientConfig, terms: RegistrationTerms): Promise<string | undefined> {
   const { client, credentials } = await buildClient(config, {
     scopes: Object.keys(provider.config.scopes),
     defaultConsentGroup: provider.config.consent.defaultGroup,
   });
-  await provider.clients.set(client, registrationLifetimeSeconds);
+  await provider.clients.set(client, terms.ttl, terms.lease);
   return credentials.client_secret;
 }
 
@@ -85,15 +89,26 @@ export const registration: Endpoint = {
   name: 'registration',
   register(router, provider) {
     if (!provider.config.registration.enabled) return;
+    const rateLimits = new RegistrationRateLimits(provider);
 
     router.post(registrationPath, async (ctx) => {
       checkInitialAccessToken(ctx, provider);
       const input = await readJsonObject(ctx);
       const clientId = randomToken(16);
       const { config, metadata } = checkClientMetadata(input, clientId, supported(provider), provider.config.faults);
-      const clientSecret = await addClient(provider, config);
-      const record: RegistrationRecord = { clientId, clientIdIssuedAt: provider.now(), metadata, ...(input.token_endpoint_auth_method === undefined ? { authMethodDefaulted: true } : {}) };
-      const token = await issueRegistrationAccessToken(provider, record);
+      const anonymous = provider.config.registration.initialAccessToken === undefined;
+      if (anonymous) await rateLimits.take(ctx.ip);
+      const { token, id: tokenId } = newRegistrationAccessToken();
+      const terms = registrationTerms(provider, anonymous, tokenId);
+      const clientSecret = await addClient(provider, config, terms);
+      const record: RegistrationRecord = {
+        clientId,
+        clientIdIssuedAt: provider.now(),
+        metadata,
+        ...(input.token_endpoint_auth_method === undefined ? { authMethodDefaulted: true } : {}),
+        ...(anonymous ? { anonymous: true } : {}),
+      };
+      await saveRegistration(provider, token, record, terms.ttl);
       ctx.status = 201;
       ctx.body = information(provider, await provider.clients.find(clientId), record, { client_secret: clientSecret, registration_access_token: token });
     });
@@ -129,8 +144,10 @@ export const registration: Endpoint = {
         ctx.body = information(provider, current, updated, { registration_access_token: token });
         return;
       }
-      const clientSecret = await addClient(provider, config);
-      await saveRegistration(provider, token, updated);
+      // Kept on the terms it was registered on: an anonymous client stays one.
+      const terms = registrationTerms(provider, record.anonymous === true, registrationTokenId(token));
+      const clientSecret = await addClient(provider, config, terms);
+      await saveRegistration(provider, token, updated, terms.ttl);
       ctx.body = information(provider, await provider.clients.find(clientId), updated, { client_secret: clientSecret, registration_access_token: token });
     });
 

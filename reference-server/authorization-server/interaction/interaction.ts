@@ -10,6 +10,7 @@ import type { VerifiedRequest } from '../authorize/request.ts';
 import { OAuthError } from '../errors.ts';
 import { randomToken } from '../tokens/random.ts';
 import { interactionCookie, readCookie, setCookie } from './cookies.ts';
+import { admitNewInteraction } from './new-interactions.ts';
 
 export type InteractionPrompt = 'login' | 'consent';
 
@@ -47,6 +48,7 @@ export async function startInteraction(
   prompt: InteractionPrompt,
   existing?: { uid: string; record: InteractionRecord },
 ): Promise<void> {
+  if (!existing) await admitNewInteraction(ctx, provider);
   const uid = existing?.uid ?? randomToken(24);
   const record: InteractionRecord = existing
     ? { ...existing.record, prompt }

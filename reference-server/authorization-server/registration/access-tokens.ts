@@ -21,11 +21,9 @@ export interface RegistrationRecord extends StoredPayload {
   metadata: RegisteredMetadata;
   /** The client left token_endpoint_auth_method out, so the server provisioned it (RFC 7591 §2). */
   authMethodDefaulted?: boolean;
+  /** Registered without an initial access token: kept only while used (registration/lifetime.ts). */
+  anonymous?: boolean;
 }
-
-/** How long a registered client and its registration access token are kept, seconds. */
-export const registrationLifetimeSeconds = 365 * 24 * 3600;
-const lifetimeSeconds = registrationLifetimeSeconds;
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -45,18 +43,24 @@ export function checkInitialAccessToken(ctx: Context, provider: Provider): void 
   if (!timingSafeEqual(sha256(headerBearer(ctx)), sha256(expected))) throw new InvalidToken('the initial access token is invalid');
 }
 
-export async function issueRegistrationAccessToken(provider: Provider, record: RegistrationRecord): Promise<string> {
+/** A new registration access token (RFC 7592 §3) and the id its record is stored under (its hash). */
+export function newRegistrationAccessToken(): { token: string; id: string } {
   const token = randomToken();
-  await provider.storage.upsert('RegistrationAccessToken', sha256(token).toString('base64url'), record, lifetimeSeconds);
-  return token;
+  return { token, id: registrationTokenId(token) };
 }
 
-export async function saveRegistration(provider: Provider, token: string, record: RegistrationRecord): Promise<void> {
-  await provider.storage.upsert('RegistrationAccessToken', sha256(token).toString('base64url'), record, lifetimeSeconds);
+/** The id a registration access token's record is stored under: its SHA-256, never the token. */
+export function registrationTokenId(token: string): string {
+  return sha256(token).toString('base64url');
+}
+
+/** Stores the registration under its token for ttlSeconds (registration/lifetime.ts). */
+export async function saveRegistration(provider: Provider, token: string, record: RegistrationRecord, ttlSeconds: number): Promise<void> {
+  await provider.storage.upsert('RegistrationAccessToken', registrationTokenId(token), record, ttlSeconds);
 }
 
 export async function revokeRegistrationAccessToken(provider: Provider, token: string): Promise<void> {
-  await provider.storage.destroy('RegistrationAccessToken', sha256(token).toString('base64url'));
+  await provider.storage.destroy('RegistrationAccessToken', registrationTokenId(token));
 }
 
 /**
@@ -66,7 +70,7 @@ export async function revokeRegistrationAccessToken(provider: Provider, token: s
 export async function registrationOf(ctx: Context, provider: Provider, clientId: string): Promise<{ token: string; record: RegistrationRecord }> {
   const token = headerBearer(ctx);
   if (token.length > 512) throw new InvalidToken('the registration access token is invalid');
-  const record = await provider.storage.find<RegistrationRecord>('RegistrationAccessToken', sha256(token).toString('base64url'));
+  const record = await provider.storage.find<RegistrationRecord>('RegistrationAccessToken', registrationTokenId(token));
   // FAULT registrationTokenNotBoundToClient (config/faults.ts, only to prove the harness): any valid registration access token manages any client.
   const bound = provider.config.faults.registrationTokenNotBoundToClient || record?.clientId === clientId;
   if (!record || !bound) throw new InvalidToken('the registration access token is invalid or is not the one of this client');
