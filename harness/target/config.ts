@@ -54,6 +54,7 @@ function defaultGrants(role: ClientRole): string[] {
     case 'device': return ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'];
     case 'device-expiring': case 'device-confidential': return ['urn:ietf:params:oauth:grant-type:device_code'];
     case 'service': case 'service-post': case 'service-jwt': return ['client_credentials'];
+    case 'exchanger': return ['urn:ietf:params:oauth:grant-type:token-exchange'];
     case 'implicit': return ['implicit'];
     case 'hybrid': return ['authorization_code', 'implicit', 'refresh_token'];
     default: return ['authorization_code', 'refresh_token'];
@@ -62,7 +63,7 @@ function defaultGrants(role: ClientRole): string[] {
 
 function defaultResponseTypes(role: ClientRole): string[] {
   switch (role) {
-    case 'device': case 'device-expiring': case 'device-confidential': case 'service': case 'service-post': case 'service-jwt': return [];
+    case 'device': case 'device-expiring': case 'device-confidential': case 'service': case 'service-post': case 'service-jwt': case 'exchanger': return [];
     case 'implicit': return ['id_token token', 'token', 'id_token'];
     case 'hybrid': return ['code id_token', 'code token', 'code id_token token'];
     default: return ['code'];

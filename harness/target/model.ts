@@ -20,10 +20,11 @@ export type ClientRole =
   | 'service' // client_credentials, client_secret_basic
   | 'service-post' // client_credentials, client_secret_post
   | 'service-jwt' // client_credentials, private_key_jwt (RFC 7523)
-  | 'opaque'; // issues opaque (non-JWT) access tokens
+  | 'opaque' // issues opaque (non-JWT) access tokens
+  | 'exchanger'; // the API Service of token exchange (RFC 8693): urn:ietf:params:oauth:grant-type:token-exchange, client_secret_basic
 
 export const clientRoles: readonly ClientRole[] = [
-  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-expiring', 'service', 'service-post', 'service-jwt', 'opaque', 'device-confidential',
+  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-expiring', 'service', 'service-post', 'service-jwt', 'opaque', 'device-confidential', 'exchanger',
 ];
 
 /** The token_endpoint_auth_method a role implies when the config does not name one. */
@@ -40,6 +41,7 @@ export const defaultAuthMethod: Record<ClientRole, string> = {
   'service-post': 'client_secret_post',
   'service-jwt': 'private_key_jwt',
   opaque: 'client_secret_basic',
+  exchanger: 'client_secret_basic',
 };
 
 export type UserRole =

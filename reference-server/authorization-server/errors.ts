@@ -89,6 +89,14 @@ export class AccessDenied extends OAuthError {
   }
 }
 
+/** RFC 8707 §2, RFC 8693 §2.2.2: the requested resource or audience is invalid, unknown or not served. */
+export class InvalidTarget extends OAuthError {
+  override name = 'InvalidTarget';
+  constructor(description = 'the authorization server does not issue tokens for the requested target') {
+    super('invalid_target', description);
+  }
+}
+
 // RFC 7009 §2.2.1
 export class UnsupportedTokenType extends OAuthError {
   override name = 'UnsupportedTokenType';

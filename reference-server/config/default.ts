@@ -43,6 +43,11 @@ export const defaultConfig: ReferenceConfig = {
     // A second "service" client whose client_id holds characters form-urlencoding changes (RFC 6749 §2.3.1).
     service({ client_id: 'service:reserved+/%', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),
     code({ client_id: 'opaque', role: 'opaque', client_name: 'Opaque-token client', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], access_token_format: 'opaque' }),
+    // The API Service of the token-exchange flow (RFC 8693): it exchanges the user's token it received, and its own
+    // client_credentials token is the actor of a delegation. Its tokens live seconds, so an expired one is quick to get.
+    { client_id: 'exchanger', role: 'exchanger', client_name: 'API Service (token exchange)', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange', 'client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read api:write', access_token_ttl: 5 },
+    // The Downstream API of the token-exchange flow: a resource (no grants), so its client_id is an audience tokens are exchanged for.
+    { client_id: 'downstream-api', role: 'downstream-api', token_endpoint_auth_method: 'client_secret_basic', grant_types: [], response_types: [], redirect_uris: [] },
     // The resource server's own credentials, for token introspection (RFC 7662 §2.1).
     { client_id: 'resource-server', role: 'resource-server', token_endpoint_auth_method: 'client_secret_basic', grant_types: [], response_types: [], redirect_uris: [] },
   ],

@@ -11,6 +11,7 @@ import { ldapFaults } from './faults/ldap.ts';
 import { openIdConnectFaults } from './faults/openid-connect.ts';
 import { registrationFaults } from './faults/registration.ts';
 import { tokenFaults } from './faults/tokens.ts';
+import { tokenExchangeFaults } from './faults/token-exchange.ts';
 
 /**
  * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
@@ -20,6 +21,7 @@ export const faultDescriptions = {
   ...authorizationFaults,
   ...openIdConnectFaults,
   ...tokenFaults,
+  ...tokenExchangeFaults,
   ...deviceAndParFaults,
   ...registrationFaults,
   ...ldapFaults,

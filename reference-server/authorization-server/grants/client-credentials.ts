@@ -4,17 +4,9 @@
  * name the resource server this AS issues tokens for: anything else is invalid_target.
  */
 import type { GrantHandler } from './grant.ts';
-import { InvalidScope, OAuthError } from '../errors.ts';
+import { InvalidScope, InvalidTarget } from '../errors.ts';
 import { formatScope, parseScope, userScopes } from '../scopes.ts';
 import { issueAccessToken } from '../tokens/access-token.ts';
-
-/** RFC 8707 §2: the requested resource is invalid, unknown or malformed. */
-class InvalidTarget extends OAuthError {
-  override name = 'InvalidTarget';
-  constructor(description: string) {
-    super('invalid_target', description);
-  }
-}
 
 export const clientCredentials: GrantHandler = async ({ provider, form, client }) => {
   const allowed = [...client.scopes].filter((s) => !userScopes.has(s));

@@ -33,7 +33,13 @@ export interface IssuedAccessToken {
 
 export async function issueAccessToken(
   provider: Provider,
-  input: { client: Client; scope: string; sub?: string; accountDn?: string; grantId?: string; authTime?: number },
+  input: {
+    client: Client; scope: string; sub?: string; accountDn?: string; grantId?: string; authTime?: number;
+    /** The aud when not the resource server's (a token exchange for another audience, RFC 8693 §2.1). */
+    audience?: string;
+    /** RFC 8693 §4.1: the actor a delegated token was issued to. */
+    act?: Record<string, unknown>;
+  },
 ): Promise<IssuedAccessToken> {
   const { client } = input;
   const ttl = client.accessTokenTtl ?? provider.config.ttl.accessToken;
@@ -43,7 +49,7 @@ export async function issueAccessToken(
     sub: input.sub,
     accountDn: input.accountDn,
     scope: input.scope,
-    audience: provider.resourceAudience,
+    audience: input.audience ?? provider.resourceAudience,
     format: client.accessTokenFormat,
     iat,
     exp: iat + ttl,
@@ -69,6 +75,7 @@ export async function issueAccessToken(
       client_id: client.clientId,
       scope: input.scope,
       ...(input.authTime ? { auth_time: input.authTime } : {}),
+      ...(input.act ? { act: input.act } : {}),
     }, signer);
     await provider.storage.upsert('AccessToken', record.jti, record, ttl);
   } else {
