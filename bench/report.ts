@@ -7,6 +7,8 @@ import type { EndpointFigures } from './nauthera-endpoints.ts';
 import type { DiagramFigures } from './diagrams.ts';
 import type { LdapFigures } from './ldap.ts';
 import type { FullRunFigures } from './full-run.ts';
+import type { StoreFigures } from './store.ts';
+import { storeMarkdown } from './store-table.ts';
 import { ratio, target, type Target } from './stats.ts';
 import { fmtMs, fmtRange, fmtRate, fmtRatio, markdownTable } from './table.ts';
 
@@ -15,9 +17,10 @@ export interface BenchReport {
   startedAt: string;
   durationMs: number;
   machine: { cpus: number; model: string; node: string; platform: string; /** 1-minute load average at the start and the end: other work on the machine. */ loadAverage: { start: number; end: number } };
-  settings: { durationSeconds: number; rounds: number; warmupSeconds: number; connections: number[]; endpointConnections: number; codes: number; sections: string[] };
+  settings: { durationSeconds: number; rounds: number; warmupSeconds: number; connections: number[]; endpointConnections: number; codes: number; storeConnections?: number; sections: string[] };
   token?: TokenComparison;
   endpoints?: EndpointFigures;
+  store?: StoreFigures;
   diagrams?: DiagramFigures;
   ldap?: LdapFigures;
   fullRun?: FullRunFigures;
@@ -44,6 +47,24 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): Target[] {
       '<',
       20_000,
       'ms',
+    ),
+    ...storeTargets(report.store),
+  ];
+}
+
+/** Per-instance throughput with the Redis store: at least 0.8× what the in-memory store serves. */
+function storeTargets(store: StoreFigures | undefined): Target[] {
+  const c = store ? `${store.connections} connections, median of rounds` : 'not run';
+  return [
+    target('Redis store, /token', `one instance on Redis ÷ one on the in-memory store, req/s of POST /token client_credentials (${c})`, store?.token.ratio, '>=', 0.8, '×'),
+    target('Redis store, code exchange', `one instance on Redis ÷ one on the in-memory store, req/s of the code exchange (${c})`, store?.codeExchange.ratio, '>=', 0.8, '×'),
+    target(
+      'two instances on one Redis, per instance',
+      `(two instances' total req/s ÷ 2) ÷ one instance's, both on Redis behind the balancer, /token (${c}); the instances share the machine's cores, so a lower bound`,
+      store?.pair.perInstanceRatio,
+      '>=',
+      0.8,
+      '×',
     ),
   ];
 }
@@ -181,6 +202,7 @@ export function benchMarkdown(report: BenchReport): string {
     const p = report.endpoints.codePool;
     out.push('', `**nauthera endpoints**, ${report.endpoints.connections} connections (codes prepared: ${p.count} in ${fmtMs(p.elapsedMs)}, ${fmtRate(p.perSecond)}/s via ${p.via}):`, '', endpointsTable(report.endpoints, report.token));
   }
+  if (report.store) out.push('', ...storeMarkdown(report.store, m.cpus));
   if (report.diagrams) out.push('', `**Diagram rendering**, the ${report.diagrams.diagrams} annotated diagrams, median of ${report.diagrams.rounds} alternating rounds (browser launch not included: Chromium ${fmtMs(report.diagrams.browserLaunchMs.playwright)}):`, '', diagramsTable(report.diagrams));
   if (report.ldap) out.push('', '**LDAP** (native slapd fixture; sign-ins through `LdapAccounts.authenticate`, the reference server\'s sign-in module, users in turn: ' + report.ldap.users.join(', ') + '):', '', ldapTable(report.ldap));
   if (report.fullRun) {

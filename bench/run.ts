@@ -8,8 +8,10 @@
  *   BENCH_WARMUP                seconds of warm-up per server (2)
  *   BENCH_CONNECTIONS           token-endpoint connection counts (1,10,50)
  *   BENCH_ENDPOINT_CONNECTIONS  connections for userinfo / introspection / code exchange (10)
- *   BENCH_CODES                 authorization codes prepared for the exchange run (2000)
- *   BENCH_SECTIONS              any of token,endpoints,diagrams,ldap,run (all)
+ *   BENCH_CODES                 authorization codes prepared for the exchange run (2000), and per
+ *                               server for the store section's
+ *   BENCH_STORE_CONNECTIONS     connections of the store section (10)
+ *   BENCH_SECTIONS              any of token,endpoints,store,diagrams,ldap,run (all)
  *   BENCH_COLD                  0 skips mermaid-cli with a new browser per diagram (~40 s)
  * Targets are reported as met / not met; the bench never fails on them. It exits 1 only when
  * a section could not be measured at all.
@@ -23,11 +25,12 @@ import { measureEndpoints, prepareCodePool } from './nauthera-endpoints.ts';
 import { measureDiagrams } from './diagrams.ts';
 import { measureLdap } from './ldap.ts';
 import { measureFullRun } from './full-run.ts';
+import { measureStore } from './store.ts';
 import { benchMarkdown, targetsOf, type BenchReport } from './report.ts';
 import { credentials, startNauthera, type ServeInfo } from './servers/nauthera.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const sectionNames = ['token', 'endpoints', 'diagrams', 'ldap', 'run'] as const;
+const sectionNames = ['token', 'endpoints', 'store', 'diagrams', 'ldap', 'run'] as const;
 type Section = (typeof sectionNames)[number];
 
 function intSetting(name: string, fallback: number, min: number): number {
@@ -53,6 +56,7 @@ const settings = {
   connections: listSetting('BENCH_CONNECTIONS', ['1', '10', '50']).map(Number),
   endpointConnections: intSetting('BENCH_ENDPOINT_CONNECTIONS', 10, 1),
   codes: intSetting('BENCH_CODES', 2000, 50),
+  storeConnections: intSetting('BENCH_STORE_CONNECTIONS', 10, 1),
   sections: listSetting('BENCH_SECTIONS', [...sectionNames]),
 };
 if (settings.connections.some((c) => !Number.isInteger(c) || c < 1)) {
@@ -67,7 +71,7 @@ if (unknown.length) {
 const wanted = (s: Section) => settings.sections.includes(s);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const children: Array<Child<unknown>> = [];
+const children: Array<Pick<Child<unknown>, 'stop'>> = [];
 const stopChildren = async () => {
   await Promise.allSettled(children.splice(0).map((c) => c.stop()));
 };
@@ -122,6 +126,24 @@ if (wanted('token') || wanted('endpoints')) {
         const pool = await prepareCodePool(info, settings.codes);
         report.endpoints = await measureEndpoints(info, pool, { connections: settings.endpointConnections, duration: settings.durationSeconds, log });
       }
+    } finally {
+      await stopChildren();
+    }
+  });
+}
+
+if (wanted('store')) {
+  await section('store', async () => {
+    try {
+      report.store = await measureStore(root, {
+        connections: settings.storeConnections,
+        duration: settings.durationSeconds,
+        rounds: settings.rounds,
+        warmup: settings.warmupSeconds,
+        codes: settings.codes,
+        log,
+        track: (started) => children.push(started),
+      });
     } finally {
       await stopChildren();
     }

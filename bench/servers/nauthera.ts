@@ -27,14 +27,15 @@ export function benchConfig(): ReferenceConfig {
   return config;
 }
 
-export async function startNauthera(root: string, options: { nodeArgs?: string[] } = {}): Promise<Child<ServeInfo>> {
+/** options.args: more `nauthera serve` options (--store, --ldap-url, --port, --issuer, ...). */
+export async function startNauthera(root: string, options: { nodeArgs?: string[]; args?: string[]; label?: string } = {}): Promise<Child<ServeInfo>> {
   const dir = mkdtempSync(join(tmpdir(), 'nauthera-bench-'));
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(benchConfig()));
   try {
-    const child = await startChild<ServeInfo>(process.execPath, [...(options.nodeArgs ?? []), join(root, 'bin', 'nauthera.js'), 'serve', '--json', '--config', file], {
+    const child = await startChild<ServeInfo>(process.execPath, [...(options.nodeArgs ?? []), join(root, 'bin', 'nauthera.js'), 'serve', '--json', '--config', file, ...(options.args ?? [])], {
       cwd: root,
-      label: 'nauthera serve',
+      label: options.label ?? 'nauthera serve',
     });
     return {
       ...child,

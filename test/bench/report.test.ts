@@ -9,6 +9,8 @@ import { mergeRounds, type LoadResult } from '../../bench/load.ts';
 import { phasesFrom, type TimedLine } from '../../bench/full-run.ts';
 import { benchMarkdown, targetsOf, tokenTable, type BenchReport } from '../../bench/report.ts';
 import type { TokenComparison } from '../../bench/token-endpoint.ts';
+import { alternate, type MeasuredRun } from '../../bench/alternating.ts';
+import type { StoreFigures } from '../../bench/store.ts';
 
 function loadResult(ok: number, elapsedMs: number, latency: number[], connections = 50): LoadResult {
   return { connections, elapsedMs, ok, failed: 0, errors: 0, statuses: {}, rps: (ok * 1000) / elapsedMs, latencyMs: distribution(latency), samples: latency };
@@ -118,6 +120,9 @@ describe('tables', () => {
       ['token p99', 'not met'],
       ['11 SVGs', 'not measured'],
       ['full run', 'not measured'],
+      ['Redis store, /token', 'not measured'],
+      ['Redis store, code exchange', 'not measured'],
+      ['two instances on one Redis, per instance', 'not measured'],
     ]);
     const md = benchMarkdown({ ...base, targets });
     expect(md).toContain('| token p99 | nauthera /token p99 latency, 50 connections | 30.0 ms | < 20.0 ms | ❌ not met |');
@@ -165,5 +170,59 @@ describe('phases of nauthera run, from its stamped lines', () => {
     const none = phasesFrom([line(1500, 'nauthera run: reference target http://127.0.0.1:1, 0 suites (none in suites)'), line(1700, 'reports: x', 'stdout')], 1750);
     expect(none.phases).toEqual({ setupMs: 1500, flowsMs: 0, reportsMs: 200, exitMs: 50 });
     expect(phasesFrom([line(10, 'error: no such target')], 20).phases).toEqual({ setupMs: null, flowsMs: null, reportsMs: null, exitMs: null });
+  });
+});
+
+describe('the store section', () => {
+  const run = (ok: number, elapsedMs: number, serverCpuMs: number, sides: Record<string, number> = {}): MeasuredRun => ({ load: loadResult(ok, elapsedMs, [1, 2, 3], 10), serverCpuMs, sideCpuMs: sides });
+
+  it('alternates which variant goes first and takes the median of the rounds\' ratios', async () => {
+    const order: string[] = [];
+    const rates = { baseline: [1000, 1000, 1000], candidate: [900, 500, 700] };
+    const c = await alternate({ baseline: 'memory', candidate: 'redis' }, { rounds: 3, log: () => {} }, async (which, round) => {
+      order.push(`${which}${round}`);
+      return run(rates[which][round]!, 1000, 500, which === 'candidate' ? { 'redis-server': 100 } : {});
+    });
+    expect(order).toEqual(['baseline0', 'candidate0', 'candidate1', 'baseline1', 'baseline2', 'candidate2']);
+    expect(c.roundRatios).toEqual([0.9, 0.5, 0.7]);
+    expect(c.ratio).toBe(0.7);
+    expect(c.pooledRatio).toBeCloseTo(2100 / 3000, 5);
+    // Requests per CPU-second of the server: 3000 in 1.5 s against 2100 in 1.5 s.
+    expect(c.baseline.perServerCpuSecond).toBe(2000);
+    expect(c.cpuRatio).toBeCloseTo(0.7, 5);
+    expect(c.candidate.sideCpuMs).toEqual({ 'redis-server': 300 });
+  });
+
+  it('judges Redis ÷ in-memory and the pair per instance against 0.8×, and says what each compares', async () => {
+    const comparison = (baseline: number, candidate: number) =>
+      alternate({ baseline: 'a', candidate: 'b' }, { rounds: 1, log: () => {} }, async (which) => run(which === 'baseline' ? baseline : candidate, 1000, 400, { 'redis-server': 50 }));
+    const [token, codeExchange, pair] = await Promise.all([comparison(1000, 850), comparison(1000, 700), comparison(1000, 1700)]);
+    const store: StoreFigures = {
+      connections: 10, durationSeconds: 5, rounds: 1, warmupSeconds: 2, tokenRequest: 'POST /token', codeRequest: 'code exchange',
+      loadAverage: { start: 1, end: 2 },
+      token,
+      codeExchange: { ...codeExchange, codesPerRun: 666, preparation: { memory: { codes: 666, perSecond: 200 }, redis: { codes: 666, perSecond: 180 }, ratio: 0.9, roundRatios: [0.9] } },
+      pair: { ...pair, perInstanceRatio: 0.85, perInstanceRoundRatios: [0.85], loadAverage: { start: 1.5, end: 2 } },
+    };
+    const report: Omit<BenchReport, 'targets'> = {
+      version: 1, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1,
+      machine: { cpus: 2, model: 'test cpu', node: 'v20', platform: 'linux x64', loadAverage: { start: 1, end: 2 } },
+      settings: { durationSeconds: 5, rounds: 1, warmupSeconds: 2, connections: [50], endpointConnections: 10, codes: 2000, storeConnections: 10, sections: ['store'] },
+      store,
+      errors: {},
+    };
+    const targets = targetsOf(report).filter((t) => /Redis/.test(t.name));
+    expect(targets.map((t) => [t.name, t.value, t.verdict])).toEqual([
+      ['Redis store, /token', 0.85, 'met'],
+      ['Redis store, code exchange', 0.7, 'not met'],
+      ['two instances on one Redis, per instance', 0.85, 'met'],
+    ]);
+    expect(targets[0]!.figure).toContain('one instance on Redis ÷ one on the in-memory store');
+    expect(targets[2]!.figure).toContain("(two instances' total req/s ÷ 2) ÷ one instance's");
+    const md = benchMarkdown({ ...report, targets: targetsOf(report) });
+    expect(md).toContain('| /token client_credentials: req/s | 1,000 | 850 | **0.85×** | 0.85× |');
+    expect(md).toContain('| **req/s per instance** (two: total ÷ 2) | 1,000 | 850 | **0.85×** | 0.85× |');
+    expect(md).toContain('| /token client_credentials: CPU of redis-server per 1,000 requests | 50.0 ms | 58.8 ms | – | – |');
+    expect(md).toContain('so the per-instance req/s is a lower bound');
   });
 });
