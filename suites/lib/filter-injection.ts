@@ -3,7 +3,8 @@
  * §3: in an assertion value, `*`, `(`, `)`, `\` and NUL are written as `\XX`). Each is built
  * from a real username so that, put into the filter unescaped, it matches exactly that user:
  *   wildcard      `alic*`                      a substring filter matching alice
- *   filter-close  `alice)(objectClass=*`       closes the assertion and adds one that always holds
+ *   filter-close  `alice)(objectClass=top`     closes the assertion and adds one every entry meets
+ *                                              (no `*`: a server that escapes only `*` must not pass)
  *   hex-escape    `\61lice`                    the filter escape of "a": equality with alice
  * Typed with that user's password, an escaping server finds no such user and refuses the
  * sign-in; a server that does not escape signs the user in. (NUL cannot be typed in a form.)
@@ -17,7 +18,7 @@ export function injectedUsername(kind: InjectionKind, username: string): string 
     case 'wildcard':
       return `${username.slice(0, Math.max(1, username.length - 1))}*`;
     case 'filter-close':
-      return `${username})(objectClass=*`;
+      return `${username})(objectClass=top`;
     case 'hex-escape':
       return `\\${username.charCodeAt(0).toString(16).padStart(2, '0')}${username.slice(1)}`;
   }

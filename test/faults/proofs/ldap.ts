@@ -24,7 +24,7 @@ export const ldapProofs: FaultProof[] = [
     expected: [{
       id: `${consent}/authorize/filter-closing-username-does-not-sign-in`,
       step: 'Request authorization',
-      detail: /^the sign-in as "\w+\)\(objectClass=\*" with \w+'s password was accepted/,
+      detail: /^the sign-in as "\w+\)\(objectClass=top" with \w+'s password was accepted/,
     }, {
       // The metacharacter user's own username no longer makes a valid filter.
       id: `${consent}/authorize/metacharacter-username-signs-in`,
