@@ -48,33 +48,60 @@ function flowsOf(proof: FaultProof): readonly FlowId[] {
 }
 
 /**
- * Greedy batches of at most `size`: two faults share a batch only when they expect no check
- * in common (expected checks are soft, so one fault's failure never hides another's check,
- * and each failure must carry its own fault's detail). A fault marked `alone` gets a batch of
- * its own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one. Faults are taken in the order of
- * the flows they run, so a batch's faults mostly share their flows: a run costs about as much
- * as its slowest flows, and a fault of the token endpoint alone no longer pulls the browser
- * flows into a batch of client-credentials faults.
+ * Relative run time of each flow on the reference (seconds, as test/suites measures them on a
+ * loaded CI machine): only their proportions matter. A flow not listed counts as 10.
+ */
+const flowSeconds: Partial<Record<FlowId, number>> = {
+  'authorization-code-ldap-consent': 52, 'openid-connect': 38, 'device-code': 33, hybrid: 32, 'refresh-token': 20,
+  implicit: 20, 'pushed-authorization': 19, 'authorization-code': 12, 'registered-app-jwt': 8, 'client-credentials': 3,
+  'ldap-worker': 2, discovery: 1,
+};
+/** A batch's own cost: a reference server, its directory and a browser to start and stop. */
+const batchStartSeconds = 6;
+const workers = () => Number(process.env.NAUTHERA_FAULTS_WORKERS ?? 3);
+const secondsOf = (flow: FlowId) => flowSeconds[flow] ?? 10;
+
+/** About how long one run of these flows takes, `workers` at a time: the longest flow, or the total shared out. */
+export function runSeconds(flows: Iterable<FlowId>): number {
+  const times = [...flows].map(secondsOf);
+  if (times.length === 0) return 0;
+  return batchStartSeconds + Math.max(Math.max(...times), times.reduce((a, b) => a + b, 0) / workers());
+}
+
+/**
+ * Batches of at most `size`, planned for time: two faults share a batch only when they expect no
+ * check in common (expected checks are soft, so one fault's failure never hides another's check,
+ * and each failure must carry its own fault's detail). A fault marked `alone` gets a batch of its
+ * own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one. The faults with the costliest flows are
+ * placed first; each then joins the batch whose run it lengthens least, or starts a new one when
+ * that is cheaper, so the faults of one mechanism share the runs of their flows and a fault of
+ * the token endpoint alone never pulls the browser flows into a batch of its own.
  */
 export function planBatches(proofs: FaultProof[], size = Number(process.env.NAUTHERA_FAULTS_BATCH ?? 12)): FaultBatch[] {
   const alone = process.env.NAUTHERA_FAULTS_ALONE === '1';
-  const batches: Array<{ proofs: FaultProof[]; checks: Set<string> }> = [];
+  const batches: Array<{ proofs: FaultProof[]; checks: Set<string>; flows: Set<FlowId> }> = [];
   const flowSet = (p: FaultProof) => [...flowsOf(p)].sort().join(',');
-  const ordered = [...proofs].sort((a, b) => flowSet(a).localeCompare(flowSet(b)));
+  const ordered = [...proofs].sort((a, b) => runSeconds(flowsOf(b)) - runSeconds(flowsOf(a)) || flowSet(a).localeCompare(flowSet(b)) || a.fault.localeCompare(b.fault));
   for (const proof of ordered) {
     for (const e of proof.expected) if (!flowsOf(proof).includes(flowOf(e))) throw new Error(`${proof.fault}: expected flow ${flowOf(e)} is not in the proof's flows`);
     const checks = new Set(proof.expected.map((e) => e.id));
-    const home = alone || proof.alone ? undefined : batches.find((b) =>
-      b.proofs.length < size && !b.proofs.some((p) => p.alone || (proof.group !== undefined && p.group === proof.group))
-      && ![...checks].some((id) => b.checks.has(id)));
+    const fits = (b: (typeof batches)[number]) => b.proofs.length < size && !b.proofs.some((p) => p.alone || (proof.group !== undefined && p.group === proof.group))
+      && ![...checks].some((id) => b.checks.has(id));
+    const added = (b: (typeof batches)[number]) => runSeconds(new Set([...b.flows, ...flowsOf(proof)])) - runSeconds(b.flows);
+    let home: (typeof batches)[number] | undefined;
+    if (!alone && !proof.alone) {
+      for (const b of batches.filter(fits)) if (!home || added(b) < added(home)) home = b;
+      if (home && added(home) > runSeconds(flowsOf(proof))) home = undefined;
+    }
     if (home) {
       home.proofs.push(proof);
       for (const id of checks) home.checks.add(id);
+      for (const flow of flowsOf(proof)) home.flows.add(flow);
     } else {
-      batches.push({ proofs: [proof], checks });
+      batches.push({ proofs: [proof], checks, flows: new Set(flowsOf(proof)) });
     }
   }
-  return batches.map((b) => ({ proofs: b.proofs, flows: allFlows.filter((id) => b.proofs.some((p) => flowsOf(p).includes(id))) }));
+  return batches.map((b) => ({ proofs: b.proofs, flows: allFlows.filter((id) => b.flows.has(id)) }));
 }
 
 /** The proofs named in NAUTHERA_FAULTS (comma-separated), or all of them. */
@@ -101,8 +128,10 @@ export async function runBatch(batch: FaultBatch, options: { workers?: number } 
   });
   const browser = new BrowserSession();
   try {
-    const suites = await Promise.all(batch.flows.map((id) => importSuite({ id, file: join(projectRoot, 'suites', `${id}.suite.ts`) })));
-    const run = await runSuites(suites, { target, browser, stepTimeoutMs: 120_000 }, { workers: options.workers ?? Number(process.env.NAUTHERA_FAULTS_WORKERS ?? 3) });
+    // The longest flows start first, so the last worker is not left with one long flow.
+    const longestFirst = [...batch.flows].sort((a, b) => secondsOf(b) - secondsOf(a));
+    const suites = await Promise.all(longestFirst.map((id) => importSuite({ id, file: join(projectRoot, 'suites', `${id}.suite.ts`) })));
+    const run = await runSuites(suites, { target, browser, stepTimeoutMs: 120_000 }, { workers: options.workers ?? workers() });
     return { batch, results: run.flows, unpassed: run.flows.flatMap(unpassedOf) };
   } finally {
     try {
