@@ -7,11 +7,13 @@ import { ldapProofs } from './ldap.ts';
 import { openIdConnectProofs } from './openid-connect.ts';
 import { registrationProofs } from './registration.ts';
 import { tokenProofs } from './tokens.ts';
+import { tokenExchangeProofs } from './token-exchange.ts';
 
 export const faultProofs: FaultProof[] = [
   ...authorizationProofs,
   ...openIdConnectProofs,
   ...tokenProofs,
+  ...tokenExchangeProofs,
   ...deviceAndParProofs,
   ...registrationProofs,
   ...ldapProofs,
