@@ -243,7 +243,7 @@ export async function measureStore(root: string, options: StoreOptions): Promise
       rounds,
       warmupSeconds: warmup,
       tokenRequest: `POST /token ${tokenBody} (client_secret_basic), ES256 JWT access token`,
-      codeRequest: 'POST /token grant_type=authorization_code + PKCE, client_secret_basic → ES256 access token, RS256 ID token, refresh token; codes prepared through the real /authorize',
+      codeRequest: 'POST /token grant_type=authorization_code + PKCE, client_secret_basic → ES256 access token, RS256 ID token, refresh token',
       loadAverage: { start: loadStart, end: loadavg()[0]! },
       token,
       codeExchange: { ...codeExchange, codesPerRun: perRun, preparation },
