@@ -13,6 +13,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   run: { summary: 'run the suites against a target and write reports/', load: () => import('./commands/run.ts') },
+  merge: { summary: 'combine the reports of the shards of one run (run --shard i/n) into one', load: () => import('./commands/merge.ts') },
   checks: { summary: 'list every check with its stable id, spec, severity and arrow', load: () => import('./commands/checks.ts') },
   diagrams: { summary: 'redraw annotated diagrams from a results.json, or extract diagrams from Markdown', load: () => import('./commands/diagrams.ts') },
   serve: { summary: 'start the reference server (AS, RS and OpenLDAP) on loopback', load: () => import('./commands/serve.ts') },

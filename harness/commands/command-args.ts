@@ -39,3 +39,18 @@ function unknownOptionMessage(error: Error & { code?: string }, options: Options
   const flags = [...Object.keys(options), 'help'].map((name) => `--${name}`);
   return `unknown option ${typed}${didYouMean(typed, flags, (s) => s)}`;
 }
+
+/** The same, for a command that also takes operands (`nauthera merge DIR...`): the flags and the operands. */
+export function parseCommandArgsAndOperands<O extends Options>(args: string[], options: O, help: string): { values: Values<O>; operands: string[] } | undefined {
+  let parsed: { values: Values<O>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { ...options, ...helpOption }, allowPositionals: true }) as unknown as { values: Values<O>; positionals: string[] };
+  } catch (error) {
+    throw new UsageError(`${unknownOptionMessage(error as Error, options) ?? (error as Error).message}\n\n${help}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(help);
+    return undefined;
+  }
+  return { values: parsed.values, operands: parsed.positionals };
+}

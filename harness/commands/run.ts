@@ -25,12 +25,13 @@ import { parseCommandArgs } from './command-args.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { scrubHandledSecrets } from '../http/handled-secrets.ts';
 import { ensureSystemParts } from './setup.ts';
+import { parseShard, shareOf } from '../results/shard.ts';
 
 /** The reference server's flows share nothing but the server; an external IdP's may (lockouts, rate limits). */
 export const defaultWorkers = { reference: 4, external: 1 } as const;
 
 const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id] [--workers N]
-                   [--warnings-as-failures] [--browser PATH] [--instances N] [--store URL]
+                   [--warnings-as-failures] [--browser PATH] [--instances N] [--store URL] [--shard i/n]
 
 Runs the flow suites against a target and writes the reports.
 
@@ -40,6 +41,8 @@ Runs the flow suites against a target and writes the reports.
              skipFlows, expectedFailures (docs/config.md)
   --out      the report directory (default: reports/)
   --flows    only these flow ids, comma-separated
+  --shard    i/n: only this machine's share of the flows (flow k of the selection
+             goes to shard k mod n + 1); \`nauthera merge\` combines the shards' reports
   --suites   the directory of *.suite.ts files (default: suites/ of nauthera)
   --workers  how many flows run at once, each in its own browser context
              (default ${defaultWorkers.reference} on the reference target, ${defaultWorkers.external} on an external IdP, whose
@@ -133,10 +136,12 @@ export async function run(args: string[]): Promise<number> {
     browser: { type: 'string' },
     instances: { type: 'string' },
     store: { type: 'string' },
+    shard: { type: 'string' },
   }, usage);
   if (!values) return 0;
   const workersOption = parseWorkers(values.workers);
   const instances = parseInstances(values.instances);
+  const shard = parseShard(values.shard);
   const warningsAsFailures = values['warnings-as-failures'] === true;
   // Console lines are scrubbed of the secrets the run handled, as the reports are.
   const log = (line: string) => process.stderr.write(`${scrubHandledSecrets(line)}\n`);
@@ -150,7 +155,8 @@ export async function run(args: string[]): Promise<number> {
   const outDir = resolve(values.out ?? 'reports');
   const suitesDir = resolve(values.suites ?? join(projectRoot, 'suites'));
   const entries = listSuites(suitesDir);
-  const selected = selectSuites(entries, values.flows);
+  const wanted = selectSuites(entries, values.flows);
+  const selected = shard ? shareOf(wanted, shard) : wanted;
   // The target first: an unreachable issuer or a bad config fails fast, before any suite loads.
   t = performance.now();
   const target = await resolveTarget({ target: values.target, config: values.config, instances, store: values.store });
@@ -192,7 +198,8 @@ export async function run(args: string[]): Promise<number> {
   let workers = 1;
   try {
     workers = Math.min(workersOption ?? defaultWorkers[target.kind], Math.max(1, suites.length));
-    log(`nauthera run: ${target.kind} target ${target.issuer}, ${suites.length} suite${suites.length === 1 ? '' : 's'}${suites.length ? '' : ` (none in ${suitesDir})`}${workers > 1 ? `, ${workers} at a time` : ''}`);
+    const shardNote = shard ? ` (shard ${shard.index}/${shard.total}: ${selected.length} of ${wanted.length} flows)` : '';
+    log(`nauthera run: ${target.kind} target ${target.issuer}, ${suites.length} suite${suites.length === 1 ? '' : 's'}${suites.length || shard ? '' : ` (none in ${suitesDir})`}${shardNote}${workers > 1 ? `, ${workers} at a time` : ''}`);
     for (const warning of configWarnings(target, entries.map((e) => e.id), suites)) log(`warning: config: ${warning}`);
     const setupMs = since(began);
     try {
@@ -203,6 +210,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const phases: RunPhases = { setupMs, systemCheckMs, targetStartMs, suitesLoadMs, flowsMs: result.durationMs, workers };
     result.phases = phases;
+    if (shard) result.shard = { ...shard, flows: wanted.map((e) => e.id) };
     // The diagrams are drawn in the run's browser: one Chromium for everything.
     written = await writeReports(result, outDir, { projectRoot, renderer, junit: { warningsAsFailures } });
     // results.json is written first, as the source of the rest; the phases end after it.

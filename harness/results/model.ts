@@ -103,6 +103,16 @@ export interface RunResult {
   flows: FlowResult[];
   /** Where `nauthera run` spent its time (absent from runs made otherwise, and from older files). */
   phases?: RunPhases;
+  /** This run was one shard of several (`--shard i/n`); absent from whole and merged runs. */
+  shard?: RunShard;
+}
+
+export interface RunShard {
+  /** From 1. */
+  index: number;
+  total: number;
+  /** Every flow of the whole selection, in the order one unsharded run lists them. */
+  flows: string[];
 }
 
 export interface RunTarget {
