@@ -48,6 +48,7 @@ const lacking: Record<string, RegExp> = {
   'pushed-authorization': /pushed_authorization_request_endpoint/,
   'device-code': /device_authorization_endpoint/,
   'registered-app-jwt': /registration_endpoint/,
+  'token-exchange': /grant_types_supported does not list urn:ietf:params:oauth:grant-type:token-exchange/,
 };
 
 /**
