@@ -43,7 +43,7 @@ function renderForm(ctx: Context, provider: Provider, input: { userCode?: string
 export const deviceVerification: Endpoint = {
   name: 'device-verification',
   register(router, provider) {
-    const attempts = new UserCodeAttempts(provider.config.deviceAuthorization.userCodeAttempts);
+    const attempts = new UserCodeAttempts(provider.storage, provider.config.deviceAuthorization.userCodeAttempts);
     router.get(verificationPath, htmlErrors, (ctx) => {
       const typed = new URLSearchParams(ctx.querystring).get('user_code') ?? undefined;
       const code = typed === undefined ? undefined : normalizeUserCode(typed);
@@ -58,13 +58,13 @@ export const deviceVerification: Endpoint = {
       const userCode = normalizeUserCode(typed);
       // The form again with what was typed and why it failed (200, as the sign-in page does for a wrong password).
       const again = (error: string) => renderForm(ctx, provider, { userCode: typed.slice(0, 64), error });
-      const wait = attempts.retryAfter(ctx.ip);
+      const wait = await attempts.retryAfter(ctx.ip);
       if (wait > 0) {
         ctx.set('Retry-After', String(wait));
         return renderForm(ctx, provider, { userCode: typed.slice(0, 64), status: 429, error: `Too many wrong codes were entered from your network. Try again in ${wait} seconds.` });
       }
-      const wrong = (error: string) => {
-        attempts.fail(ctx.ip);
+      const wrong = async (error: string) => {
+        await attempts.fail(ctx.ip);
         again(error);
       };
       if (!userCode) return wrong('Enter the 8-letter code your device shows, like BCDF-GHJK.');

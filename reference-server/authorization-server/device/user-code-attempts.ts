@@ -2,39 +2,36 @@
  * RFC 8628 §5.1: a user code is short enough to guess (20 letters, 8 of them: about 2^34.6), so
  * the verification page SHOULD rate-limit attempts. Wrong codes are counted per client address
  * in a fixed one-minute window; past the limit every code is refused until the window ends,
- * the right one too, or the limit would not slow a guesser down.
+ * the right one too, or the limit would not slow a guesser down. The counters come from
+ * Storage.limiter, so instances on one Redis count together.
  */
-export class UserCodeAttempts {
-  private readonly windows = new Map<string, { startedAt: number; failures: number }>();
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { StorageUnavailable, type Storage } from '../storage/adapter.ts';
 
-  constructor(
-    private readonly maxFailures: number,
-    private readonly windowMs = 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+export class UserCodeAttempts {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(storage: Storage, private readonly maxFailures: number, windowSeconds = 60) {
+    this.limiter = storage.limiter({ keyPrefix: 'device-user-code', points: maxFailures, duration: windowSeconds });
+  }
 
   /** Seconds until `address` may try again, or 0 when it may now. */
-  retryAfter(address: string): number {
-    const window = this.current(address);
-    if (!window || window.failures < this.maxFailures) return 0;
-    return Math.max(1, Math.ceil((window.startedAt + this.windowMs - this.now()) / 1000));
+  async retryAfter(address: string): Promise<number> {
+    const state = await guard(() => this.limiter.get(address));
+    if (!state || state.consumedPoints < this.maxFailures) return 0;
+    return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   }
 
   /** Counts a wrong, expired or used code from `address`. */
-  fail(address: string): void {
-    const window = this.current(address);
-    if (window) window.failures++;
-    else this.windows.set(address, { startedAt: this.now(), failures: 1 });
-    // Addresses whose window has ended are dropped as they are met, so the map stays small.
-    if (this.windows.size > 10_000) for (const [key] of this.windows) if (!this.current(key)) this.windows.delete(key);
+  async fail(address: string): Promise<void> {
+    await guard(() => this.limiter.penalty(address, 1));
   }
+}
 
-  private current(address: string): { startedAt: number; failures: number } | undefined {
-    const window = this.windows.get(address);
-    if (window && this.now() - window.startedAt >= this.windowMs) {
-      this.windows.delete(address);
-      return undefined;
-    }
-    return window;
+async function guard<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new StorageUnavailable(`the user code counters' store failed: ${(error as Error).message}`);
   }
 }
