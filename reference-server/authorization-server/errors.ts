@@ -28,6 +28,19 @@ export class OAuthError extends Error {
   }
 }
 
+/**
+ * Too many failed attempts from this client address (sign-in, client authentication): RFC 6585
+ * §4's 429 with Retry-After. OAuth has no code for it (RFC 6749 §5.2's invalid_client would
+ * tell a guesser nothing new, and a client could not tell waiting from a wrong secret), so the
+ * body carries temporarily_unavailable, the registered code for "try again later".
+ */
+export class TooManyAttempts extends OAuthError {
+  override name = 'TooManyAttempts';
+  constructor(description: string, retryAfterSeconds: number) {
+    super('temporarily_unavailable', description, 429, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
 // RFC 6749 §4.1.2.1 and §5.2
 export class InvalidRequest extends OAuthError {
   override name = 'InvalidRequest';

@@ -14,6 +14,7 @@ import { csrfMatches } from './interaction/csrf.ts';
 import { startSession } from './interaction/session.ts';
 import { DirectoryUnavailable } from './accounts/ldap-connection.ts';
 import { loginPage } from './views/login-page.ts';
+import { SignInLimits } from './limits/sign-in-limits.ts';
 
 export async function renderLogin(ctx: Context, provider: Provider, uid: string, record: InteractionRecord, extra: { username?: string; error?: string; status?: number } = {}): Promise<void> {
   const client = await provider.clients.find(record.clientId);
@@ -27,6 +28,7 @@ export async function renderLogin(ctx: Context, provider: Provider, uid: string,
 export const login: Endpoint = {
   name: 'login',
   register(router, provider) {
+    const limits = new SignInLimits(provider);
     router.post('/interaction/:uid/login', htmlErrors, async (ctx) => {
       const uid = ctx.params.uid!;
       const form = await readForm(ctx);
@@ -35,6 +37,11 @@ export const login: Endpoint = {
       if (record.prompt !== 'login') throw new InteractionError('this sign-in step is already done');
       const username = form.get('username') ?? '';
       const password = form.get('password') ?? '';
+      // A blocked account and address is refused before the password is tried, right or wrong.
+      // FAULT signInUnlimited (config/faults.ts, only to prove the harness): no limit on wrong passwords.
+      const unlimited = provider.config.faults.signInUnlimited === true;
+      const wait = unlimited ? 0 : await limits.retryAfter(username, ctx.ip);
+      if (wait > 0) return tooMany(ctx, provider, uid, record, username, wait);
       let account;
       try {
         account = await provider.accounts.authenticate(username, password);
@@ -42,8 +49,13 @@ export const login: Endpoint = {
         if (!(error instanceof DirectoryUnavailable)) throw error;
         return renderLogin(ctx, provider, uid, record, { username, error: 'The directory is unavailable. Try again in a moment.', status: 503 });
       }
-      // One message for an unknown user and a wrong password: it does not tell which.
-      if (!account) return renderLogin(ctx, provider, uid, record, { username, error: 'Invalid username or password.' });
+      if (!account) {
+        const blocked = unlimited ? 0 : await limits.fail(username, ctx.ip);
+        if (blocked > 0) return tooMany(ctx, provider, uid, record, username, blocked);
+        // One message for an unknown user and a wrong password: it does not tell which.
+        return renderLogin(ctx, provider, uid, record, { username, error: 'Invalid username or password.' });
+      }
+      if (!unlimited) await limits.succeed(username, ctx.ip);
       await startSession(ctx, provider, account);
       record.result = { ...record.result, loggedIn: true };
       await saveInteraction(provider, uid, record);
@@ -53,3 +65,9 @@ export const login: Endpoint = {
     });
   },
 };
+
+/** RFC 6585 §4: 429 with Retry-After; the page says how long, and nothing about the password. */
+function tooMany(ctx: Context, provider: Provider, uid: string, record: InteractionRecord, username: string, seconds: number): Promise<void> {
+  ctx.set('Retry-After', String(seconds));
+  return renderLogin(ctx, provider, uid, record, { username, error: `Too many failed sign-ins. Try again in ${seconds} seconds.`, status: 429 });
+}

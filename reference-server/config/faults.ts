@@ -12,6 +12,7 @@ import { openIdConnectFaults } from './faults/openid-connect.ts';
 import { registrationFaults } from './faults/registration.ts';
 import { tokenFaults } from './faults/tokens.ts';
 import { tokenExchangeFaults } from './faults/token-exchange.ts';
+import { limitFaults } from './faults/limits.ts';
 
 /**
  * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
@@ -26,6 +27,7 @@ export const faultDescriptions = {
   ...registrationFaults,
   ...ldapFaults,
   ...discoveryFaults,
+  ...limitFaults,
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

@@ -8,6 +8,7 @@ import { defaultConfig } from './default.ts';
 import { consentGroupDN } from '../../fixtures/ldap/seed.ts';
 import { endpointLifetimes, resolveEndpointSettings, type EndpointSettings } from './endpoint-settings.ts';
 import { resolveFaults } from './faults.ts';
+import { resolveLimits, type Limits } from './limits-settings.ts';
 import { defaultMaxRecords } from '../authorization-server/storage/memory.ts';
 
 export class ReferenceConfigError extends Error {
@@ -32,6 +33,7 @@ export interface ResolvedConfig extends EndpointSettings {
   keys: { algorithms: SigningAlg[]; jwks?: { keys: import('jose').JWK[] }; retireAfterSeconds: number; rotateEverySeconds?: number };
   /** "memory" or a redis:// / rediss:// URL. */
   store: string;
+  limits: Limits;
   memoryStore: { maxRecords: number };
   ldap: NonNullable<ReferenceConfig['ldap']>;
   consent: { defaultGroup: string };
@@ -121,6 +123,7 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
       ...(keys.rotateEverySeconds === undefined ? {} : { rotateEverySeconds: positiveInteger(keys.rotateEverySeconds, 'keys.rotateEverySeconds') }),
     },
     store: storeUrl(config.store),
+    limits: resolveLimits(config.limits, (message) => new ReferenceConfigError(message)),
     memoryStore: memoryStore(config.memoryStore),
     ldap,
     consent: { defaultGroup: config.consent?.defaultGroup === undefined ? consentGroupDN : string(config.consent.defaultGroup, 'consent.defaultGroup') },

@@ -5,6 +5,7 @@
 import type { JWK } from 'jose';
 import type { EndpointSettingsConfig } from './endpoint-settings.ts';
 import type { FaultsConfig } from './faults.ts';
+import type { LimitsConfig } from './limits-settings.ts';
 
 export type SigningAlg = 'ES256' | 'RS256';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
@@ -108,6 +109,8 @@ export interface ReferenceConfig extends EndpointSettingsConfig {
    * and kept across restarts.
    */
   store?: string;
+  /** Failed sign-ins and client authentications before a block (limits-settings.ts). */
+  limits?: LimitsConfig;
   /** The in-memory store (store "memory"): live records at most (default 100000); a Redis store is bounded by Redis's maxmemory. */
   memoryStore?: { maxRecords?: number };
   ldap?: LdapConfig;

@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT, generateKeyPair, importJWK, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { defaultConfig } from '../../reference-server/config/default.ts';
 import { basic, client, postForm, tokenRequest } from './support/oauth.ts';
 
 let ref: RunningReference;
 let tokenUrl: string;
 
 beforeAll(async () => {
-  ref = await startReferenceServer();
+  // Dozens of refused assertions for one client on purpose: the guessing limit (brute-force.test.ts) is raised here.
+  ref = await startReferenceServer({ config: { ...defaultConfig, limits: { clientAuthentication: { consecutiveFailures: 1000 } } } });
   tokenUrl = `${ref.issuer}/token`;
 });
 afterAll(async () => {

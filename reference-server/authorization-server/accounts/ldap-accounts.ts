@@ -3,6 +3,7 @@
  * service account (the username escaped into the filter, RFC 4515), then bind as that DN with
  * the password the user typed. Passwords are never logged, stored or put in an error message.
  */
+import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, NoSuchObjectError, type Entry } from 'ldapts';
 import { escapeFilterValue } from './ldap-filter.ts';
 import { DirectoryUnavailable, firstValue, withLdap, type LdapSettings } from './ldap-connection.ts';
@@ -39,7 +40,12 @@ export class LdapAccounts {
     // RFC 4513 §5.1.2: a bind with an empty password is an unauthenticated bind that succeeds.
     if (!username || !password || username.length > 256 || password.length > 1024) return undefined;
     const entry = await this.findEntry(username);
-    if (!entry) return undefined;
+    if (!entry) {
+      // The same work as a wrong password (a bind, refused), so that the time of a refusal does
+      // not tell a guesser which usernames exist (OWASP Authentication Cheat Sheet).
+      await this.bindAsNobody(password);
+      return undefined;
+    }
     try {
       await withLdap(this.settings, (client) => client.bind(entry.dn, password));
     } catch (error) {
@@ -47,6 +53,12 @@ export class LdapAccounts {
       throw new DirectoryUnavailable(`bind as the user failed: ${(error as Error).name}`);
     }
     return this.toAccount(entry, username);
+  }
+
+  /** A bind that cannot succeed: a DN no entry has (slapd answers invalidCredentials, RFC 4513 §6.3.1). */
+  private async bindAsNobody(password: string): Promise<void> {
+    const dn = `${this.settings.usernameAttribute}=nauthera-no-such-user-${randomUUID()},${this.settings.peopleDN}`;
+    await withLdap(this.settings, (client) => client.bind(dn, password)).catch(() => undefined);
   }
 
   /** The account stored at dn (fresh claims for UserInfo), undefined when it is gone. */
