@@ -132,7 +132,7 @@ describe('redis storage when the store is gone', () => {
 
   it('fails a command at once with StorageUnavailable when the store stops, instead of hanging', async () => {
     const own = await startRedis();
-    const storage = await RedisStorage.connect({ url: own.url, timeoutMs: 1000 });
+    const storage = await RedisStorage.connect({ url: own.url, timeoutMs: 1000, commandTimeoutMs: 1000 });
     opened.push(storage);
     await storage.upsert('Session', 's', {}, 60);
     await own.stop();

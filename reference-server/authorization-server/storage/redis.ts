@@ -49,8 +49,14 @@ export interface RedisStorageOptions {
   url: string;
   /** Prefix of every key (default "nauthera:"), so that several servers can share one Redis. */
   prefix?: string;
-  /** How long a connection attempt or a command may take before the request fails, ms (default 2000). */
+  /** How long a connection attempt may take, ms (default 2000). */
   timeoutMs?: number;
+  /**
+   * How long one command may take before its request fails with a 503, ms (default 10000): long
+   * enough for a loaded machine (a two-core CI runner with four browsers timed out at 2 s), short
+   * enough that a request never hangs on a store that stopped answering.
+   */
+  commandTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -72,7 +78,7 @@ export class RedisStorage implements Storage {
     const client = new Redis(options.url, {
       lazyConnect: true,
       connectTimeout: timeout,
-      commandTimeout: timeout,
+      commandTimeout: options.commandTimeoutMs ?? 10_000,
       // A command while the connection is down fails at once instead of waiting in a queue, so
       // a request gets its 503 rather than hanging; the connection itself keeps retrying.
       enableOfflineQueue: false,
