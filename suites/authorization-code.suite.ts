@@ -14,6 +14,7 @@ import { getWithQuery, postRawForm, rawCredentials } from './lib/raw-token-reque
 import { checkIdToken, idTokenChecks } from './lib/id-token.ts';
 import { resourceSteps } from './lib/resource-request.ts';
 import { offlineScope, resourceScope, scopeFor } from './lib/scopes.ts';
+import { guessingLimitCheckDeclarations, passwordGuessingCheck } from './lib/guessing-limits.ts';
 import { exchangeCode, expectErrorCodeOf, expectNoStore, expectRefused, expectTokenResponse, otherCodeClient, refreshGrant, refusalChecks } from './lib/token-request.ts';
 
 interface State {
@@ -282,6 +283,8 @@ export default defineFlow<State>({
 
     step('User', 'AS', 'Grants Authorization', async (ctx) => {
       const user = ctx.target.user('user');
+      // Guesses at a made-up account first, so the code the flow keeps is fresh; the user's sign-in ends it.
+      await passwordGuessingCheck(ctx, () => codeRequest(ctx.target, ctx.state.client, { scope: ctx.state.request.scope }).url, user);
       const attempt = await authorizeAsSent(ctx, 'valid-request-accepted', ctx.state.request, ctx.state.requestOptions,
         (request) => ctx.browser.authorize(request.url, { user, consent: 'approve' }));
       ctx.state.request = attempt.request;
@@ -293,7 +296,10 @@ export default defineFlow<State>({
     }, {
       key: 'sign-in',
       needs: { request: 'the authorization request' },
+      // Typed wrong passwords and two sign-ins.
+      timeoutMs: 120_000,
       checks: {
+        ...guessingLimitCheckDeclarations.password,
         'valid-request-accepted': { name: 'a valid authorization request is accepted as sent (no nonce, the scope the suite needs)', spec: 'RFC 6749 §4.1.1, §3.3, OIDC Core §3.1.2.1' },
         'user-signs-consents-sent-back-client': { name: 'the user signs in, consents and is sent back to the client', spec: 'RFC 6749 §4.1.1-4.1.2' },
       },

@@ -12,6 +12,7 @@ import { expectErrorCharacters, expectJsonMediaType, isErrorResponse } from './l
 import { expectIntrospectionAnswer, hasMemberType, introspect, introspectionMemberTypes, isActive, revoke } from './lib/token-endpoints.ts';
 import { decodeJwt } from 'jose';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
+import { clientSecretGuessingCheck, guessingLimitCheckDeclarations } from './lib/guessing-limits.ts';
 
 type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -487,9 +488,11 @@ export default defineFlow<State>({
         if (errors.length === 0) return c.notApplicable('no error response was received');
         expectErrorCharacters(c, errors);
       }, { soft: true });
+      await clientSecretGuessingCheck(ctx, token, form);
     }, {
       key: 'authenticate',
       checks: {
+        ...guessingLimitCheckDeclarations.clientSecret,
         ...Object.fromEntries(methods.map(({ method, spec }) => [`authenticates-${method.replace(/_/g, '-')}`, { name: `client authenticates with ${method}`, spec }])),
         'wrong-client-secret-client-secret-basic-refused': { name: 'a wrong client secret (client_secret_basic) is refused with 401 invalid_client', spec: 'RFC 6749 §5.2' },
         'wrong-client-secret-client-secret-post-refused': { name: 'a wrong client secret (client_secret_post) is refused with invalid_client', spec: 'RFC 6749 §5.2' },

@@ -4,6 +4,7 @@ import { authorizationProofs } from './authorization.ts';
 import { deviceAndParProofs } from './device-and-par.ts';
 import { discoveryProofs } from './discovery.ts';
 import { ldapProofs } from './ldap.ts';
+import { limitProofs } from './limits.ts';
 import { openIdConnectProofs } from './openid-connect.ts';
 import { registrationProofs } from './registration.ts';
 import { tokenProofs } from './tokens.ts';
@@ -18,4 +19,5 @@ export const faultProofs: FaultProof[] = [
   ...registrationProofs,
   ...ldapProofs,
   ...discoveryProofs,
+  ...limitProofs,
 ];
