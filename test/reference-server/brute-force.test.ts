@@ -91,7 +91,7 @@ describe('refusal time', () => {
       const known: number[] = [];
       const unknown: number[] = [];
       // Interleaved, so that the machine's load falls on both alike.
-      for (let i = 0; i < 30; i++) {
+      for (let i = 0; i < 40; i++) {
         known.push(await time('alice'));
         unknown.push(await time(`nobody-${i}`));
       }
@@ -99,7 +99,8 @@ describe('refusal time', () => {
       const ratio = median(unknown) / median(known);
       // Without the refused bind an unknown name skips a round trip to the directory.
       expect(ratio, `unknown ${median(unknown).toFixed(2)} ms, known ${median(known).toFixed(2)} ms`).toBeGreaterThan(0.7);
-      expect(ratio).toBeLessThan(1.5);
+      // Nothing makes an unknown name slower; the bound is loose only for a loaded machine's noise.
+      expect(ratio, `unknown ${median(unknown).toFixed(2)} ms, known ${median(known).toFixed(2)} ms`).toBeLessThan(2);
     } finally {
       await accounts.close();
     }
