@@ -139,10 +139,22 @@ const catalogue: Record<string, { participants: string[]; arrows: string[] }> = 
       'Authorization Server ->> Client Application: JSON Web Key Set',
     ],
   },
+  'token-exchange': {
+    participants: ['User', 'Client Application', 'Authorization Server', 'API Service', 'Downstream API'],
+    arrows: [
+      'User ->> Authorization Server: Signs in and approves the application',
+      'Client Application ->> Authorization Server: Exchanges the code with PKCE',
+      "Authorization Server ->> Client Application: The user's access token",
+      "Client Application ->> API Service: Calls the API with the user's access token",
+      'API Service ->> Authorization Server: Token exchange (subject_token, audience, actor_token)',
+      'Authorization Server ->> API Service: Issued token (issued_token_type, act)',
+      'API Service ->> Downstream API: Calls with the exchanged token',
+    ],
+  },
 };
 
 /** Drawn by nauthera beyond the seed documents, each citing the specs it follows. */
-const beyondSeeds = ['discovery'];
+const beyondSeeds = ['discovery', 'token-exchange'];
 
 describe('the flow diagrams: the 11 of the seeds and those drawn beyond them', () => {
   it('diagrams/ holds exactly the flows of the catalogue', () => {
