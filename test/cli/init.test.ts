@@ -82,7 +82,9 @@ describe('nauthera init against node-oidc-provider (open registration)', () => {
       expect(run.code, run.stderr).not.toBe(2);
       const results = readResults(join(out, 'results.json'));
       const flow = results.flows.find((f) => f.id === 'authorization-code')!;
-      expect(flow.steps.find((s) => s.text.includes('Grants Authorization'))?.status).toBe('passed');
+      // The sign-in worked with the written locators: the arrow passed, or only warned (oidc-provider
+      // does not limit password guessing, a warning of its own on this arrow).
+      expect(['passed', 'warning']).toContain(flow.steps.find((s) => s.text.includes('Grants Authorization'))?.status);
       // What fails is oidc-provider's own departures from the specs, listed in its hand-written config, and nothing else.
       const departures = new Set((JSON.parse(readFileSync(oidcProviderConfigPath, 'utf8')) as { expectedFailures: Array<{ id: string }> }).expectedFailures.map((x) => x.id));
       expect(failedChecks(out).filter((id) => !departures.has(id))).toEqual([]);
