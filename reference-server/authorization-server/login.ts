@@ -40,7 +40,8 @@ export const login: Endpoint = {
       // A blocked account and address is refused before the password is tried, right or wrong.
       // FAULT signInUnlimited (config/faults.ts, only to prove the harness): no limit on wrong passwords.
       const unlimited = provider.config.faults.signInUnlimited === true;
-      const wait = unlimited ? 0 : await limits.retryAfter(username, ctx.ip);
+      const counted = unlimited ? undefined : await limits.check(username, ctx.ip);
+      const wait = counted?.retryAfter ?? 0;
       if (wait > 0) return tooMany(ctx, provider, uid, record, username, wait);
       let account;
       try {
@@ -55,7 +56,7 @@ export const login: Endpoint = {
         // One message for an unknown user and a wrong password: it does not tell which.
         return renderLogin(ctx, provider, uid, record, { username, error: 'Invalid username or password.' });
       }
-      if (!unlimited) await limits.succeed(username, ctx.ip);
+      if (counted?.failures) await limits.succeed(username, ctx.ip);
       await startSession(ctx, provider, account);
       record.result = { ...record.result, loggedIn: true };
       await saveInteraction(provider, uid, record);

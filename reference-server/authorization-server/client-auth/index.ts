@@ -32,7 +32,8 @@ export async function authenticateClient(provider: Provider, ctx: Context, form:
   // FAULT clientAuthUnlimited (config/faults.ts, only to prove the harness): no limit on failed client authentications.
   const limits = provider.config.faults.clientAuthUnlimited ? undefined : limitsOf.get(provider) ?? limitsOf.set(provider, new ClientAuthLimits(provider)).get(provider)!;
   // A blocked client_id and address is refused before its credentials are checked, right or wrong.
-  const wait = (await limits?.retryAfter(presented.clientId, ctx.ip)) ?? 0;
+  const counted = await limits?.check(presented.clientId, ctx.ip);
+  const wait = counted?.retryAfter ?? 0;
   if (wait > 0) throw new TooManyAttempts(`too many failed client authentications; try again in ${wait} seconds`, wait);
   try {
     const client = await provider.clients.find(presented.clientId);
@@ -41,7 +42,7 @@ export async function authenticateClient(provider: Provider, ctx: Context, form:
       throw new InvalidClient(`the client must authenticate with ${client.authMethod}, not ${presented.method}`);
     }
     await authMethods[presented.method](client, presented, provider, endpointUrl);
-    await limits?.succeed(presented.clientId, ctx.ip);
+    if (counted?.failures) await limits!.succeed(presented.clientId, ctx.ip);
     return client;
   } catch (error) {
     if (!(error instanceof InvalidClient) || !limits) throw error;

@@ -6,7 +6,7 @@
  * Storage.limiter, so instances on one Redis count together.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { StorageUnavailable, type Storage } from '../storage/adapter.ts';
+import { limiterStoreCall, type Storage } from '../storage/adapter.ts';
 
 export class UserCodeAttempts {
   private readonly limiter: RateLimiterAbstract;
@@ -17,21 +17,13 @@ export class UserCodeAttempts {
 
   /** Seconds until `address` may try again, or 0 when it may now. */
   async retryAfter(address: string): Promise<number> {
-    const state = await guard(() => this.limiter.get(address));
+    const state = await limiterStoreCall('the user code counters', () => this.limiter.get(address));
     if (!state || state.consumedPoints < this.maxFailures) return 0;
     return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   }
 
   /** Counts a wrong, expired or used code from `address`. */
   async fail(address: string): Promise<void> {
-    await guard(() => this.limiter.penalty(address, 1));
-  }
-}
-
-async function guard<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new StorageUnavailable(`the user code counters' store failed: ${(error as Error).message}`);
+    await limiterStoreCall('the user code counters', () => this.limiter.penalty(address, 1));
   }
 }

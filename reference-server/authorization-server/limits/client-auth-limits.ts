@@ -15,8 +15,8 @@ export class ClientAuthLimits {
     this.limit = new FailureLimit(provider.storage, 'client-auth', provider.config.limits.clientAuthentication);
   }
 
-  retryAfter(clientId: string, address: string): Promise<number> {
-    return this.limit.retryAfter(`${clientId}|${address}`);
+  check(clientId: string, address: string): Promise<{ retryAfter: number; failures: number }> {
+    return this.limit.check(`${clientId}|${address}`);
   }
 
   fail(clientId: string, address: string): Promise<number> {

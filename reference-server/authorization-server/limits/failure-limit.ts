@@ -9,7 +9,7 @@
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Storage } from '../storage/adapter.ts';
-import { StorageUnavailable } from '../storage/adapter.ts';
+import { limiterStoreCall } from '../storage/adapter.ts';
 
 export interface FailureLimitSettings {
   consecutiveFailures: number;
@@ -30,33 +30,30 @@ export class FailureLimit {
     this.blocks = storage.limiter({ keyPrefix: `${name}-blocks`, points: 1_000_000, duration: 24 * 3600 });
   }
 
-  /** Seconds until `key` may try again; 0 when it may now. */
-  async retryAfter(key: string): Promise<number> {
-    const state = await guard(() => this.failures.get(key));
-    if (!state || state.consumedPoints <= this.settings.consecutiveFailures) return 0;
-    return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  /**
+   * Seconds until `key` may try again (0 when it may now), and how many failures it has: a
+   * success need not clear a key that has none, which keeps a store round trip off every
+   * successful authentication.
+   */
+  async check(key: string): Promise<{ retryAfter: number; failures: number }> {
+    const state = await limiterStoreCall('the failure counters', () => this.failures.get(key));
+    if (!state) return { retryAfter: 0, failures: 0 };
+    const blocked = state.consumedPoints > this.settings.consecutiveFailures;
+    return { retryAfter: blocked ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0, failures: state.consumedPoints };
   }
 
   /** Counts a failure; resolves the seconds `key` is now blocked for (0 while it may go on). */
   async fail(key: string): Promise<number> {
-    const state = await guard(() => this.failures.penalty(key, 1));
+    const state = await limiterStoreCall('the failure counters', () => this.failures.penalty(key, 1));
     if (state.consumedPoints <= this.settings.consecutiveFailures) return 0;
-    const times = (await guard(() => this.blocks.penalty(key, 1))).consumedPoints;
+    const times = (await limiterStoreCall('the failure counters', () => this.blocks.penalty(key, 1))).consumedPoints;
     const seconds = Math.min(this.settings.blockSeconds * 2 ** (times - 1), this.settings.maxBlockSeconds);
-    await guard(() => this.failures.block(key, seconds));
+    await limiterStoreCall('the failure counters', () => this.failures.block(key, seconds));
     return seconds;
   }
 
   /** A success: the key's consecutive failures start again from none. */
   async succeed(key: string): Promise<void> {
-    await guard(() => this.failures.delete(key));
-  }
-}
-
-async function guard<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new StorageUnavailable(`the failure counters' store failed: ${(error as Error).message}`);
+    await limiterStoreCall('the failure counters', () => this.failures.delete(key));
   }
 }

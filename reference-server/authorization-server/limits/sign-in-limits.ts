@@ -17,9 +17,10 @@ export class SignInLimits {
     this.perAddress = new FailureLimit(provider.storage, 'sign-in-address', { consecutiveFailures: settings.failuresPerAddressPerHour, blockSeconds: 3600, maxBlockSeconds: 3600 });
   }
 
-  /** Seconds until this username may be tried again from this address; 0 when it may now. */
-  async retryAfter(username: string, address: string): Promise<number> {
-    return Math.max(await this.perAccount.retryAfter(accountKey(username, address)), await this.perAddress.retryAfter(address));
+  /** Seconds until this username may be tried again from this address (0 when it may now), and its failures. */
+  async check(username: string, address: string): Promise<{ retryAfter: number; failures: number }> {
+    const [account, all] = await Promise.all([this.perAccount.check(accountKey(username, address)), this.perAddress.check(address)]);
+    return { retryAfter: Math.max(account.retryAfter, all.retryAfter), failures: account.failures };
   }
 
   /** A wrong username or password; resolves the seconds of a block it started (0 if none). */

@@ -78,3 +78,12 @@ export interface LimiterOptions {
 export class StorageUnavailable extends Error {
   override name = 'StorageUnavailable';
 }
+
+/** A call to a limiter of Storage.limiter() whose store failed: a StorageUnavailable naming the limiter. */
+export async function limiterStoreCall<T>(limiter: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new StorageUnavailable(`${limiter}'s store failed: ${(error as Error).message}`);
+  }
+}
