@@ -9,21 +9,20 @@ import { catalogueProblems, flowCatalogue, type CatalogueEntry } from '../flow/c
 import { importSuite, listSuites } from '../flow/load-suites.ts';
 import { projectRoot } from '../flow/runner.ts';
 import { documentCounts } from '../flow/spec-references.ts';
-import { parseCommandArgs } from './command-args.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 
-const help = `usage: nauthera checks [--flow ID,ID] [--json | --specs | --markdown]
-
-Lists every check of the suites: its id (<flow>/<step>/<check>), severity, spec reference,
-name and the arrow it sits on. Name checks by id in a target config's expectedFailures.
-
-options:
-  --flow LIST   only these flows (comma-separated ids)
-  --json        one JSON array of {id, flow, name, spec, severity, step: {number, key, from, to, text}}
-  --specs       the specification documents the checks cite, each with how many checks cite it
-  --markdown    the catalogue as Markdown, a table per flow (docs/checks-catalogue.md is this output)
-  -h, --help    this help
-
-exit codes: 0 listed, 1 a suite could not be loaded, 2 usage error (e.g. an unknown flow)`;
+export const checksCommand = defineCommand({
+  command: 'checks',
+  description: `Lists every check of the suites: its id (<flow>/<step>/<check>), severity, spec reference,
+name and the arrow it sits on. Name checks by id in a target config's expectedFailures.`,
+  options: {
+    flow: { type: 'string', value: 'ID,ID', help: 'only these flows (comma-separated ids)' },
+    json: { type: 'boolean', oneOf: 'which listing', help: 'one JSON array of {id, flow, name, spec, severity, step: {number, key, from, to, text}}' },
+    specs: { type: 'boolean', oneOf: 'which listing', help: 'the specification documents the checks cite, each with how many checks cite it' },
+    markdown: { type: 'boolean', oneOf: 'which listing', help: 'the catalogue as Markdown, a table per flow (docs/checks-catalogue.md is this output)' },
+  },
+  exitCodes: { 0: 'listed', 1: 'a suite could not be loaded', 2: 'usage error (e.g. an unknown flow)' },
+});
 
 export async function loadCatalogue(flows?: string[]): Promise<{ entries: CatalogueEntry[]; problems: string[] }> {
   const suites = listSuites(join(projectRoot, 'suites'));
@@ -44,11 +43,11 @@ export async function loadCatalogue(flows?: string[]): Promise<{ entries: Catalo
 }
 
 export async function run(args: string[]): Promise<number> {
-  const values = parseCommandArgs(args, { flow: { type: 'string' }, json: { type: 'boolean' }, specs: { type: 'boolean' }, markdown: { type: 'boolean' } }, help);
-  if (!values) return 0;
+  const parsed = parseCommand(checksCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const flows = values.flow ? values.flow.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const { entries, problems } = await loadCatalogue(flows);
-  if ([values.json, values.specs, values.markdown].filter(Boolean).length > 1) throw new UsageError('--json, --specs and --markdown are different listings; give one');
   if (values.json) {
     console.log(JSON.stringify(entries, null, 2));
   } else if (values.markdown) {

@@ -2,11 +2,11 @@
  * `nauthera diagrams --results FILE [--out DIR]`: redraw the annotated diagrams of any run.
  * `nauthera diagrams extract FILE.md... [--out diagrams/]`: pull sequence diagrams out of docs.
  */
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../cli-errors.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 import { launchChromium } from '../browser/chromium.ts';
 import { findChromium } from '../browser/find-chromium.ts';
 import { extractSequenceDiagrams } from '../diagram/extract.ts';
@@ -15,42 +15,36 @@ import { readResults } from '../results/io.ts';
 import { projectRoot } from '../flow/runner.ts';
 import { diagramFormats, writeAnnotatedDiagrams, type DiagramFormat } from '../diagram/write.ts';
 
-const redrawHelp = `usage: nauthera diagrams --results FILE [--out DIR] [--format svg,png,md] [--root DIR] [--browser PATH]
-       nauthera diagrams extract FILE.md... [--out DIR] [--force]
-
-Redraws the annotated diagrams of an earlier run from its results.json, without running the
+export const diagramsCommand = defineCommand({
+  command: 'diagrams',
+  description: `Redraws the annotated diagrams of an earlier run from its results.json, without running the
 suites again: DIR/diagrams/<flow>.svg, .png and .md (the .md holds the annotated mermaid in a
-fenced block, which git hosts render).
+fenced block, which git hosts render). \`nauthera diagrams extract --help\` copies diagrams out of Markdown.`,
+  options: {
+    results: { type: 'string', value: 'FILE', required: true, help: 'the results.json of a run' },
+    out: { type: 'string', value: 'DIR', help: 'where to write diagrams/ (default: the directory of FILE)' },
+    format: { type: 'string', value: 'LIST', help: 'which of svg,png,md to write (default: all three)' },
+    root: { type: 'string', value: 'DIR', help: "the project the run's diagram paths are relative to (default: nauthera's\nown directory, where `nauthera run` read them)" },
+    browser: { type: 'string', value: 'PATH', help: 'the Chromium that draws svg and png (default: NAUTHERA_CHROMIUM, else\none `npx playwright install chromium` installed, else a system one)' },
+  },
+  notes: `The results file is checked against results.schema.json first (nauthera's published schema):
+a file that does not conform is refused with the JSON path of each problem.`,
+  exitCodes: { 0: 'all drawn', 1: 'a diagram could not be drawn', 2: 'usage error or unreadable or nonconforming results file' },
+});
 
-options:
-  --results FILE   the results.json of a run (required)
-  --out DIR        where to write diagrams/ (default: the directory of FILE)
-  --format LIST    which of svg,png,md to write (default: all three)
-  --root DIR       the project the run's diagram paths are relative to (default: nauthera's
-                   own directory, where \`nauthera run\` read them)
-  --browser PATH   the Chromium that draws svg and png (default: NAUTHERA_CHROMIUM, else
-                   one \`npx playwright install chromium\` installed, else a system one)
-  -h, --help       this help
-
-The results file is checked against results.schema.json first (nauthera's published schema):
-a file that does not conform is refused with the JSON path of each problem.
-
-exit codes: 0 all drawn, 1 a diagram could not be drawn, 2 usage error or unreadable or
-nonconforming results file`;
-
-const extractHelp = `usage: nauthera diagrams extract FILE.md... [--out DIR] [--force]
-
-Copies every \`\`\`mermaid block that holds a sequenceDiagram out of the Markdown files into
+export const extractCommand = defineCommand({
+  command: 'diagrams extract',
+  description: `Copies every \`\`\`mermaid block that holds a sequenceDiagram out of the Markdown files into
 DIR/<name>.mmd, named from the nearest heading above it (slugified; a repeated name gets -2, -3).
 Each file starts with a %% comment naming its source. A file already in DIR that was not
-extracted from the same Markdown file is left alone unless --force is given.
-
-options:
-  --out DIR    where to write the .mmd files (default: diagrams/)
-  --force      overwrite .mmd files that came from elsewhere
-  -h, --help   this help
-
-exit codes: 0 all extracted, 1 none found or a block is not a valid diagram, 2 usage error`;
+extracted from the same Markdown file is left alone unless --force is given.`,
+  operands: { name: 'FILE.md...', missing: 'name at least one Markdown file' },
+  options: {
+    out: { type: 'string', value: 'DIR', help: 'where to write the .mmd files (default: diagrams/)' },
+    force: { type: 'boolean', help: 'overwrite .mmd files that came from elsewhere' },
+  },
+  exitCodes: { 0: 'all extracted', 1: 'none found or a block is not a valid diagram', 2: 'usage error' },
+});
 
 export async function run(args: string[]): Promise<number> {
   if (args[0] === 'extract') return extract(args.slice(1));
@@ -58,21 +52,9 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function redraw(args: string[]): Promise<number> {
-  const options = {
-    results: { type: 'string' },
-    out: { type: 'string' },
-    format: { type: 'string' },
-    root: { type: 'string' },
-    browser: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  } as const;
-  const { values, positionals } = parse(() => parseArgs({ args, options, allowPositionals: true, strict: true }), redrawHelp);
-  if (values.help) {
-    console.log(redrawHelp);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${redrawHelp}`);
-  if (typeof values.results !== 'string') throw new UsageError(`--results FILE is required\n\n${redrawHelp}`);
+  const parsed = parseCommand(diagramsCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const formats = parseFormats(values.format);
   // A --browser that is not there is named before anything is read.
   if (values.browser !== undefined) findChromium({ browser: values.browser });
@@ -99,17 +81,9 @@ async function redraw(args: string[]): Promise<number> {
 }
 
 async function extract(args: string[]): Promise<number> {
-  const options = {
-    out: { type: 'string' },
-    force: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  } as const;
-  const { values, positionals } = parse(() => parseArgs({ args, options, allowPositionals: true, strict: true }), extractHelp);
-  if (values.help) {
-    console.log(extractHelp);
-    return 0;
-  }
-  if (!positionals.length) throw new UsageError(`name at least one Markdown file\n\n${extractHelp}`);
+  const parsed = parseCommand(extractCommand, args);
+  if (!parsed) return 0;
+  const { values, operands: positionals } = parsed;
   const outDir = values.out ?? 'diagrams';
   const documents: Array<{ file: string; text: string }> = [];
   for (const file of positionals) {
@@ -154,15 +128,6 @@ async function extract(args: string[]): Promise<number> {
     return 1;
   }
   return problems ? 1 : 0;
-}
-
-/** parseArgs' own errors (unknown option...) are usage errors: exit 2 with the help. */
-function parse<T>(read: () => T, help: string): T {
-  try {
-    return read();
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${help}`);
-  }
 }
 
 function parseFormats(value: string | undefined): DiagramFormat[] {

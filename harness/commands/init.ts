@@ -22,26 +22,24 @@ import { coverageLines, flowCoverage, offerSummary } from '../init/discovery-sum
 import { initRedirectUri, placeholderClients, planClients, registerClients, signingAlg, unregistrableRoles, type ConfigClient } from '../init/registration.ts';
 import { findSignInForm } from '../init/sign-in-form.ts';
 import { refuseOverwrite, starterConfig, writeStarterConfig } from '../init/config-writer.ts';
-import { parseCommandArgs } from './command-args.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 
-const usage = `usage: nauthera init --issuer URL [--out FILE] [--force] [--user NAME --password PW]
-                    [--initial-access-token TOKEN] [--client-id ID] [--browser PATH]
-
-Writes a starter config for an external IdP, for nauthera run --target URL --config FILE.
-
-  --issuer     the IdP's issuer URL (its discovery document is read from it)
-  --out        the config file to write (default: nauthera.config.json); an existing
-               file is kept unless --force
-  --user, --password
-               a test user: init signs in with it, finds the consent buttons and
-               writes it as the "user" role
-  --initial-access-token
-               the token the registration endpoint asks for (RFC 7591 §3)
-  --client-id  a client already registered with redirect URI ${initRedirectUri},
-               to open the sign-in page with when the IdP has no open registration
-  --browser    the Chromium executable to use
-
-Prints what the IdP offers and which flows that covers, then what is left to fill.`;
+export const initCommand = defineCommand({
+  command: 'init',
+  description: 'Writes a starter config for an external IdP, for nauthera run --target URL --config FILE.\nPrints what the IdP offers and which flows that covers, then what is left to fill.',
+  options: {
+    issuer: { type: 'string', value: 'URL', required: true, help: "the IdP's issuer URL (its discovery document is read from it)" },
+    out: { type: 'string', value: 'FILE', help: 'the config file to write (default: nauthera.config.json); an existing\nfile is kept unless --force' },
+    force: { type: 'boolean', help: 'overwrite the config file' },
+    user: { type: 'string', value: 'NAME', with: 'password', help: 'a test user (with --password): init signs in with it, finds the consent\nbuttons and writes it as the "user" role' },
+    password: { type: 'string', value: 'PW', help: "the test user's password (with --user)" },
+    'initial-access-token': { type: 'string', value: 'TOKEN', help: 'the token the registration endpoint asks for (RFC 7591 §3)' },
+    'client-id': { type: 'string', value: 'ID', help: `a client already registered with redirect URI ${initRedirectUri},\nto open the sign-in page with when the IdP has no open registration` },
+    browser: { type: 'string', value: 'PATH', help: 'the Chromium executable to use' },
+  },
+  exitCodes: { 0: 'written', 2: 'a usage error, an unreachable issuer or an existing file' },
+  redact: (message) => message.replace(/'[^']*'/g, "'…'"),
+});
 
 /** A session on the browser init launched: FlowBrowser takes a session, init owns the browser. */
 class LaunchedSession extends BrowserSession {
@@ -90,19 +88,9 @@ async function verifySignIn(browser: Browser, login: LoginAutomation, url: strin
 }
 
 export async function run(args: string[]): Promise<number> {
-  const values = parseCommandArgs(args, {
-    issuer: { type: 'string' },
-    out: { type: 'string' },
-    force: { type: 'boolean' },
-    user: { type: 'string' },
-    password: { type: 'string' },
-    'initial-access-token': { type: 'string' },
-    'client-id': { type: 'string' },
-    browser: { type: 'string' },
-  }, usage, (message) => message.replace(/'[^']*'/g, "'…'"));
-  if (!values) return 0;
-  if (!values.issuer) throw new UsageError(`--issuer is required\n\n${usage}`);
-  if ((values.user === undefined) !== (values.password === undefined)) throw new UsageError('--user and --password go together');
+  const parsed = parseCommand(initCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const out = resolve(values.out ?? 'nauthera.config.json');
   const force = values.force === true;
   refuseOverwrite(out, force);

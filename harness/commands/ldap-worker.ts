@@ -5,34 +5,33 @@
  */
 import { builtInAttributeTypes, maskPassword, runOnce } from '../../reference-server/ldap-worker/index.ts';
 import { UsageError } from '../cli-errors.ts';
-import { parseCommandArgs } from './command-args.ts';
+import { defineCommand, helpText, parseCommand } from './command-table.ts';
 
 const urlEnv = 'NAUTHERA_LDAP_WORKER_URL';
 
-const help = `usage: nauthera ldap-worker --url URL --group DN [--group DN...] --oid OID [--oid OID...] [--json]
-
-Reads the given attribute OIDs of each group DN through a JDBC-like LDAP URL:
+export const ldapWorkerCommand = defineCommand({
+  command: 'ldap-worker',
+  description: `Reads the given attribute OIDs of each group DN through a JDBC-like LDAP URL:
   ldap[s]://host[:port]/<baseDN>?user=<DN>&password=<password>[&starttls=true][&ca=<file>][&timeout=<ms>]
-with every part percent-encoded (RFC 3986). The grammar is in docs/ldap.md.
-
-  --url URL    the worker URL; or set ${urlEnv} to keep the password out of the process list
-  --group DN   a group DN under the URL's base DN (repeatable)
-  --oid OID    a numeric attribute OID, e.g. 2.5.4.3 (cn), 2.5.4.31 (member); repeatable or comma-separated
-  --json       print {"groups": {<dn>: {<oid>: [values]}}}
-
-Exit 0 on success, 2 for bad input (URL, DN, OID, password, unreachable server), 1 otherwise.`;
+with every part percent-encoded (RFC 3986). The grammar is in docs/ldap.md.`,
+  options: {
+    url: { type: 'string', value: 'URL', help: `the worker URL; or set ${urlEnv} to keep the password out of the process list` },
+    group: { type: 'string', value: 'DN', multiple: true, help: "a group DN under the URL's base DN (repeatable)" },
+    oid: { type: 'string', value: 'OID', multiple: true, help: 'a numeric attribute OID, e.g. 2.5.4.3 (cn), 2.5.4.31 (member); repeatable or comma-separated' },
+    json: { type: 'boolean', help: 'print {"groups": {<dn>: {<oid>: [values]}}}' },
+  },
+  exitCodes: { 0: 'success', 1: 'otherwise', 2: 'bad input (URL, DN, OID, password, unreachable server)' },
+  // parseArgs quotes stray arguments: a URL given without --url must not print its password.
+  redact: maskPassword,
+});
 
 const nameOf = new Map(builtInAttributeTypes.map((t) => [t.oid, t.names[0]]));
 
 export async function run(args: string[]): Promise<number> {
-  // parseArgs quotes stray arguments: a URL given without --url must not print its password.
-  const values = parseCommandArgs(args, {
-    url: { type: 'string' },
-    group: { type: 'string', multiple: true },
-    oid: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-  }, help, maskPassword);
-  if (!values) return 0;
+  const parsed = parseCommand(ldapWorkerCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const help = helpText(ldapWorkerCommand);
   const url = values.url ?? process.env[urlEnv];
   if (!url) throw new UsageError(`--url is required (or set ${urlEnv})\n\n${help}`);
   const groups = values.group ?? [];

@@ -6,30 +6,28 @@
  */
 import { startDirectory, type DirectoryProviderName } from '../../fixtures/ldap/index.ts';
 import { UsageError } from '../cli-errors.ts';
-import { parseCommandArgs } from './command-args.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 import { runUntilSignal } from './until-signal.ts';
 
-const help = `usage: nauthera ldap [--json] [--provider native|container|external] [--url URL] [--no-seed]
-
-Starts the OpenLDAP fixture (base dc=nauthera,dc=test, seeded from fixtures/ldap/seed.ldif)
-and runs until SIGINT/SIGTERM.
-
-  --json        print one line {url, baseDN, bindDN, password} once ready
-  --provider    force a provider (default: NAUTHERA_LDAP_PROVIDER, else native when
-                /usr/sbin/slapd exists, else container)
-  --url URL     external directory URL (with NAUTHERA_LDAP_BIND_DN / NAUTHERA_LDAP_PASSWORD)
-  --no-seed     do not load the seed entries`;
+export const ldapCommand = defineCommand({
+  command: 'ldap',
+  description: `Starts the OpenLDAP fixture (base dc=nauthera,dc=test, seeded from fixtures/ldap/seed.ldif)
+and runs until SIGINT/SIGTERM.`,
+  options: {
+    json: { type: 'boolean', help: 'print one line {url, baseDN, bindDN, password} once ready' },
+    provider: { type: 'string', value: 'native|container|external', help: 'force a provider (default: NAUTHERA_LDAP_PROVIDER, else native when\n/usr/sbin/slapd exists, else container)' },
+    url: { type: 'string', value: 'URL', help: 'external directory URL (with NAUTHERA_LDAP_BIND_DN / NAUTHERA_LDAP_PASSWORD)' },
+    'no-seed': { type: 'boolean', help: 'do not load the seed entries' },
+  },
+  exitCodes: { 0: 'stopped by a signal', 2: 'a usage error, or a directory that cannot be started' },
+});
 
 const providers = ['native', 'container', 'external'];
 
 export async function run(args: string[]): Promise<number> {
-  const values = parseCommandArgs(args, {
-    json: { type: 'boolean' },
-    provider: { type: 'string' },
-    url: { type: 'string' },
-    'no-seed': { type: 'boolean' },
-  }, help);
-  if (!values) return 0;
+  const parsed = parseCommand(ldapCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
   if (values.provider !== undefined && !providers.includes(values.provider)) {
     throw new UsageError(`--provider must be one of ${providers.join(', ')}, got "${values.provider}"`);
   }

@@ -5,8 +5,7 @@
  * unsharded run would have had.
  */
 import { resolve, join } from 'node:path';
-import { UsageError } from '../cli-errors.ts';
-import { parseCommandArgsAndOperands } from './command-args.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 import { readResults } from '../results/io.ts';
 import { mergeShards } from '../results/merge.ts';
 import { writeReports } from '../report/write.ts';
@@ -14,28 +13,27 @@ import { summaryTable } from '../report/summary.ts';
 import { exitCodeFor } from '../results/status.ts';
 import { projectRoot } from '../flow/runner.ts';
 
-const usage = `usage: nauthera merge DIR... [--out DIR] [--warnings-as-failures] [--browser PATH]
-
-Combines the report directories of the shards of one run (\`nauthera run --shard i/n\`) into one
-run's reports: results.json, junit.xml, report.html and diagrams/, as one unsharded run writes them.
-
-  --out      the report directory to write (default: reports/)
-  --warnings-as-failures
-             as for run: a warning is a failure in junit.xml and the exit code
-  --browser  the Chromium that draws the diagrams (as for run)
-
-Exit 0 when every applicable failure check of every shard passed (or is an expected failure),
-1 when one did not, 2 when the directories are not the shards of one run.`;
+export const mergeCommand = defineCommand({
+  command: 'merge',
+  description: `Combines the report directories of the shards of one run (\`nauthera run --shard i/n\`) into one
+run's reports: results.json, junit.xml, report.html and diagrams/, as one unsharded run writes them.`,
+  operands: { name: 'DIR...', missing: 'give the report directories of the shards: nauthera merge reports-1 reports-2 ...' },
+  options: {
+    out: { type: 'string', value: 'DIR', help: 'the report directory to write (default: reports/)' },
+    'warnings-as-failures': { type: 'boolean', help: 'as for run: a warning is a failure in junit.xml and the exit code' },
+    browser: { type: 'string', value: 'PATH', help: 'the Chromium that draws the diagrams (as for run)' },
+  },
+  exitCodes: {
+    0: 'every applicable failure check of every shard passed (or is an expected failure)',
+    1: 'one did not',
+    2: 'the directories are not the shards of one run, or a usage error',
+  },
+});
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandArgsAndOperands(args, {
-    out: { type: 'string' },
-    'warnings-as-failures': { type: 'boolean' },
-    browser: { type: 'string' },
-  }, usage);
+  const parsed = parseCommand(mergeCommand, args);
   if (!parsed) return 0;
   const { values, operands: dirs } = parsed;
-  if (dirs.length === 0) throw new UsageError('give the report directories of the shards: nauthera merge reports-1 reports-2 ...');
   const shards = dirs.map((dir) => ({ from: dir, run: readResults(join(resolve(dir), 'results.json')) }));
   const merged = mergeShards(shards);
   const outDir = resolve(values.out ?? 'reports');

@@ -21,7 +21,7 @@ import { writeResults } from '../results/io.ts';
 import { writeReports } from '../report/write.ts';
 import type { Target } from '../target/model.ts';
 import { resolveTarget } from '../target/resolve.ts';
-import { parseCommandArgs } from './command-args.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { scrubHandledSecrets } from '../http/handled-secrets.ts';
 import { ensureSystemParts } from './setup.ts';
@@ -30,38 +30,28 @@ import { parseShard, shareOf } from '../results/shard.ts';
 /** The reference server's flows share nothing but the server; an external IdP's may (lockouts, rate limits). */
 export const defaultWorkers = { reference: 4, external: 1 } as const;
 
-const usage = `usage: nauthera run [--target reference|<issuer URL>] [--config FILE] [--out DIR] [--flows id,id] [--workers N]
-                   [--warnings-as-failures] [--browser PATH] [--instances N] [--store URL] [--shard i/n]
-
-Runs the flow suites against a target and writes the reports.
-
-  --target   reference (default: the embedded server and OpenLDAP, started and
-             stopped by the run), or the issuer URL of an external IdP
-  --config   the target config file (JSON): clients, users, login automation,
-             skipFlows, expectedFailures (docs/config.md)
-  --out      the report directory (default: reports/)
-  --flows    only these flow ids, comma-separated
-  --shard    i/n: only this machine's share of the flows (flow k of the selection
-             goes to shard k mod n + 1); \`nauthera merge\` combines the shards' reports
-  --suites   the directory of *.suite.ts files (default: suites/ of nauthera)
-  --workers  how many flows run at once, each in its own browser context
-             (default ${defaultWorkers.reference} on the reference target, ${defaultWorkers.external} on an external IdP, whose
-             rate limits and shared test users may not take concurrent sign-ins)
-  --warnings-as-failures
-             a warning (a missed SHOULD) is a failure in junit.xml and makes the
-             exit code 1, for a CI that holds a target to every SHOULD
-  --browser  the Chromium (or Chrome) to run; default NAUTHERA_CHROMIUM, else
-             one \`npx playwright install chromium\` installed, else a system one
-             (/usr/bin/chromium, Chrome...)
-  --instances  the reference target as N instances on one store behind a round-robin
-             balancer, so every flow's requests alternate between them (default 1)
-  --store    the reference target's store: memory (default) or redis://host:port;
-             with --instances > 1 and no --store, a private redis-server is started
-
-Writes results.json, junit.xml, report.html and diagrams/<flow>.{svg,png,md}.
-Exit 0 when every applicable failure check passed or is an expected failure,
-1 when one did not (or, with --warnings-as-failures, a check warned), 2 for a
-usage or config error.`;
+export const runCommand = defineCommand({
+  command: 'run',
+  description: 'Runs the flow suites against a target and writes the reports:\nresults.json, junit.xml, report.html and diagrams/<flow>.{svg,png,md}.',
+  options: {
+    target: { type: 'string', value: 'reference|<issuer URL>', help: 'reference (default: the embedded server and OpenLDAP, started and\nstopped by the run), or the issuer URL of an external IdP' },
+    config: { type: 'string', value: 'FILE', help: 'the target config file (JSON): clients, users, login automation,\nskipFlows, expectedFailures (docs/config.md)' },
+    out: { type: 'string', value: 'DIR', help: 'the report directory (default: reports/)' },
+    flows: { type: 'string', value: 'id,id', help: 'only these flow ids, comma-separated' },
+    shard: { type: 'string', value: 'i/n', help: "only this machine's share of the flows (flow k of the selection\ngoes to shard k mod n + 1); `nauthera merge` combines the shards' reports" },
+    suites: { type: 'string', value: 'DIR', help: 'the directory of *.suite.ts files (default: suites/ of nauthera)' },
+    workers: { type: 'string', value: 'N', help: `how many flows run at once, each in its own browser context\n(default ${defaultWorkers.reference} on the reference target, ${defaultWorkers.external} on an external IdP, whose\nrate limits and shared test users may not take concurrent sign-ins)` },
+    'warnings-as-failures': { type: 'boolean', help: 'a warning (a missed SHOULD) is a failure in junit.xml and makes the\nexit code 1, for a CI that holds a target to every SHOULD' },
+    browser: { type: 'string', value: 'PATH', help: 'the Chromium (or Chrome) to run; default NAUTHERA_CHROMIUM, else\none `npx playwright install chromium` installed, else a system one\n(/usr/bin/chromium, Chrome...)' },
+    instances: { type: 'string', value: 'N', help: 'the reference target as N instances on one store behind a round-robin\nbalancer, so every flow\'s requests alternate between them (default 1)' },
+    store: { type: 'string', value: 'URL', help: "the reference target's store: memory (default) or redis://host:port;\nwith --instances > 1 and no --store, a private redis-server is started" },
+  },
+  exitCodes: {
+    0: 'every applicable failure check passed or is an expected failure',
+    1: 'one did not (or, with --warnings-as-failures, a check warned)',
+    2: 'a usage or config error',
+  },
+});
 
 function parseWorkers(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -125,20 +115,9 @@ function unusedExpectedFailures(target: Target, run: RunResult): string[] {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const values = parseCommandArgs(args, {
-    target: { type: 'string' },
-    config: { type: 'string' },
-    out: { type: 'string' },
-    flows: { type: 'string' },
-    suites: { type: 'string' },
-    workers: { type: 'string' },
-    'warnings-as-failures': { type: 'boolean' },
-    browser: { type: 'string' },
-    instances: { type: 'string' },
-    store: { type: 'string' },
-    shard: { type: 'string' },
-  }, usage);
-  if (!values) return 0;
+  const parsed = parseCommand(runCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const workersOption = parseWorkers(values.workers);
   const instances = parseInstances(values.instances);
   const shard = parseShard(values.shard);

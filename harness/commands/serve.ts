@@ -6,27 +6,25 @@
 import { startReferenceServer, ReferenceConfigError, type DirectoryInfo } from '../../reference-server/index.ts';
 import { parseLdapWorkerUrl, LdapWorkerError } from '../../reference-server/ldap-worker/index.ts';
 import { ConfigError, UsageError } from '../cli-errors.ts';
-import { parseCommandArgs } from './command-args.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 import { runUntilSignal } from './until-signal.ts';
 
-const help = `usage: nauthera serve [--config FILE] [--json] [--ldap-url URL] [--port PORT] [--store URL]
-                      [--issuer URL --resource-url URL] [--resource-port PORT]
-
-Starts the reference authorization server and resource server on 127.0.0.1, signing users
-in against the OpenLDAP fixture (started here), and runs until SIGINT/SIGTERM.
-
-  --config FILE    a JSON config (see docs/reference-server.md); default: the built-in one
-  --json           print one line {issuer, resourceServer, ldap, clients, users} once ready
-  --ldap-url URL   use this directory instead of starting the fixture, as a JDBC-like URL:
-                   ldap://host:port/<baseDN>?user=<bindDN>&password=<percent-encoded>
-  --port PORT      port of the authorization server (default: a free one)
-  --resource-port PORT  port of the resource server (default: a free one)
-  --store URL      where codes, tokens, sessions, clients, keys and limits are kept: memory (the
-                   default) or redis://host:port[/db]; instances on one Redis act as one server,
-                   and a restart loses nothing
-  --issuer URL     the public issuer, when this instance runs behind a load balancer with others
-                   on the same --store (with --resource-url, the balancer of the resource servers)
-  --resource-url URL  the resource server's public URL (with --issuer)`;
+export const serveCommand = defineCommand({
+  command: 'serve',
+  description: `Starts the reference authorization server and resource server on 127.0.0.1, signing users
+in against the OpenLDAP fixture (started here), and runs until SIGINT/SIGTERM.`,
+  options: {
+    config: { type: 'string', value: 'FILE', help: 'a JSON config (see docs/reference-server.md); default: the built-in one' },
+    json: { type: 'boolean', help: 'print one line {issuer, resourceServer, ldap, clients, users} once ready' },
+    'ldap-url': { type: 'string', value: 'URL', help: 'use this directory instead of starting the fixture, as a JDBC-like URL:\nldap://host:port/<baseDN>?user=<bindDN>&password=<percent-encoded>' },
+    port: { type: 'string', value: 'PORT', help: 'port of the authorization server (default: a free one)' },
+    'resource-port': { type: 'string', value: 'PORT', help: 'port of the resource server (default: a free one)' },
+    store: { type: 'string', value: 'URL', help: 'where codes, tokens, sessions, clients, keys and limits are kept: memory (the\ndefault) or redis://host:port[/db]; instances on one Redis act as one server,\nand a restart loses nothing' },
+    issuer: { type: 'string', value: 'URL', with: 'resource-url', help: 'the public issuer, when this instance runs behind a load balancer with others\non the same --store (with --resource-url, the balancer of the resource servers)' },
+    'resource-url': { type: 'string', value: 'URL', help: "the resource server's public URL (with --issuer)" },
+  },
+  exitCodes: { 0: 'stopped by a signal', 2: 'a usage or config error, or a store or directory that cannot be reached' },
+});
 
 function directoryFromUrl(raw: string): DirectoryInfo {
   let url;
@@ -41,20 +39,11 @@ function directoryFromUrl(raw: string): DirectoryInfo {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const values = parseCommandArgs(args, {
-    config: { type: 'string' },
-    json: { type: 'boolean' },
-    'ldap-url': { type: 'string' },
-    port: { type: 'string' },
-    'resource-port': { type: 'string' },
-    store: { type: 'string' },
-    issuer: { type: 'string' },
-    'resource-url': { type: 'string' },
-  }, help);
-  if (!values) return 0;
+  const parsed = parseCommand(serveCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const port = portOf(values.port, '--port');
   const resourcePort = portOf(values['resource-port'], '--resource-port');
-  if ((values.issuer === undefined) !== (values['resource-url'] === undefined)) throw new UsageError('--issuer and --resource-url go together: the public URLs of the authorization and resource servers');
   const publicUrls = values.issuer !== undefined ? { issuer: publicUrl(values.issuer, '--issuer'), resourceServer: publicUrl(values['resource-url']!, '--resource-url') } : undefined;
   const directory = values['ldap-url'] !== undefined ? directoryFromUrl(values['ldap-url']) : undefined;
 

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { MissingSystemPartError } from '../cli-errors.ts';
 import { redisServerPath } from '../../fixtures/redis/start-redis.ts';
 import { findChromium } from '../browser/find-chromium.ts';
-import { parseCommandArgs } from './command-args.ts';
+import { defineCommand, parseCommand } from './command-table.ts';
 
 export type PartName = 'slapd' | 'ldap-utils' | 'chromium' | 'fonts-noto-color-emoji' | 'redis-server';
 
@@ -188,21 +188,25 @@ export async function ensureSystemParts(options: EnsureOptions = {}): Promise<vo
   log('setup: done');
 }
 
-const usage = `usage: nauthera setup [--check] [--quiet]
-
-Checks for slapd, ldap-utils, a Chromium and (on Debian/Ubuntu) fonts-noto-color-emoji.
+export const setupCommand = defineCommand({
+  command: 'setup',
+  description: `Checks for slapd, ldap-utils, a Chromium and (on Debian/Ubuntu) fonts-noto-color-emoji.
 On Debian and Ubuntu, as root, it installs the missing ones with apt-get. Otherwise (or
 with --check) it prints the command for this system (dnf, apk, brew...) and exits 2.
 
 A Chromium is any of: --browser PATH (run, diagrams), NAUTHERA_CHROMIUM, a browser of
-\`npx playwright install chromium\`, or a system Chromium or Chrome.
-
-  --check   only check; never install
-  --quiet   print nothing when all is there`;
+\`npx playwright install chromium\`, or a system Chromium or Chrome.`,
+  options: {
+    check: { type: 'boolean', help: 'only check; never install' },
+    quiet: { type: 'boolean', short: 'q', help: 'print nothing when all is there' },
+  },
+  exitCodes: { 0: 'all there (or installed)', 2: 'a part is missing and was not installed, or a usage error' },
+});
 
 export async function run(args: string[]): Promise<number> {
-  const values = parseCommandArgs(args, { check: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } }, usage);
-  if (!values) return 0;
+  const parsed = parseCommand(setupCommand, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
   await ensureSystemParts({ quiet: values.quiet, install: !values.check });
   return 0;
 }

@@ -47,7 +47,7 @@ describe('nauthera init: clear errors, exit 2', () => {
     expect(readFileSync(file, 'utf8')).toBe('{"kept": true}\n');
     const missing = await nauthera(['init'], 30_000);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--issuer is required');
+    expect(missing.stderr).toContain('--issuer URL is required');
   });
 });
 

@@ -73,7 +73,7 @@ describe('exit 2: usage and config errors, with a clear message', () => {
     expect(bad.stderr).toContain('usage: nauthera run');
     const help = await nauthera(['run', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('--flows    only these flow ids');
+    expect(help.stdout).toContain('only these flow ids');
     for (const workers of ['0', 'many', '2.5']) {
       const out = await nauthera(['run', '--target', idp.issuer, '--workers', workers]);
       expect(out.code).toBe(2);

@@ -241,7 +241,7 @@ describe('nauthera ldap-worker', () => {
     // A URL given without --url is quoted back by the argument parser: masked too.
     const stray = await execFileAsync(process.execPath, [cli, 'ldap-worker', url], { timeout: 30_000 }).then(() => undefined, (error) => error);
     expect(stray.code).toBe(2);
-    expect(stray.stderr).toMatch(/Unexpected argument .*password=\*\*\*/);
+    expect(stray.stderr).toMatch(/unexpected argument .*password=\*\*\*/);
     expect(stray.stderr).not.toMatch(/Wr0ng/);
   });
 });
