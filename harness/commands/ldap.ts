@@ -11,7 +11,7 @@ import { runUntilSignal } from './until-signal.ts';
 
 export const ldapCommand = defineCommand({
   command: 'ldap',
-  description: `Starts the OpenLDAP fixture (base dc=nauthera,dc=test, seeded from fixtures/ldap/seed.ldif)
+  description: `Starts the OpenLDAP fixture (base dc=nauthera,dc=test, seeded from fixtures/ldap/seed.ts)
 and runs until SIGINT/SIGTERM.`,
   options: {
     json: { type: 'boolean', help: 'print one line {url, baseDN, bindDN, password} once ready' },

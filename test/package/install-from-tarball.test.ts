@@ -83,7 +83,7 @@ describe('the package installed from its tarball', () => {
     expect(existsSync(join(pkg, 'dist', 'harness', 'cli.js'))).toBe(true);
     expect(existsSync(join(pkg, 'dist', 'harness', 'flow', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(pkg, 'dist', 'harness', 'results', 'results.schema.json'))).toBe(true);
-    expect(existsSync(join(pkg, 'dist', 'fixtures', 'ldap', 'seed.ldif'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist', 'fixtures', 'ldap', 'seed.js'))).toBe(true);
     expect(readdirSync(join(pkg, 'dist', 'suites')).some((f) => f.endsWith('.suite.js'))).toBe(true);
     expect(listing(pkg).filter((f) => !['README.md', 'LICENSE', 'package.json', 'bin', 'dist'].includes(f))).toEqual([]);
     expect(listing(join(pkg, 'bin'))).toEqual(['nauthera.js']);
