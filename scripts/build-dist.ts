@@ -1,7 +1,7 @@
 /**
  * `npm run build`: compiles the runtime (harness, reference-server, fixtures/ldap, suites) with
  * tsconfig.build.json into dist/, mirroring the source tree, with declaration files; then copies
- * beside the compiled code the files it reads at run time (JSON schemas, the LDAP seed, the
+ * beside the compiled code the files it reads at run time (JSON schemas, the
  * diagrams), in the same relative places, so `new URL('./x', import.meta.url)` and projectRoot
  * resolve the same way from dist/ as from the sources.
  */
