@@ -1,5 +1,5 @@
 /**
- * reports/bench.json and reports/bench.md: every section's figures, the targets of issue 7
+ * reports/bench.json and reports/bench.md: every section's figures, the targets docs/performance.md states
  * with met / not met (never a failure), and Markdown tables. Pure: builds text from data.
  */
 import type { TokenComparison } from './token-endpoint.ts';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every figure of issue 7 in one run, written to reports/bench.json and
+ * `npm run bench`: every benchmark figure (docs/performance.md) in one run, written to reports/bench.json and
  * reports/bench.md, and the tables printed. Progress goes to stderr.
  *
  * Settings (environment):

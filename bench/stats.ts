@@ -1,7 +1,7 @@
 /**
  * The arithmetic of the bench, kept pure so test/bench/ can check it: distributions of
- * samples, ratios between two figures of the same run, and verdicts against the targets of
- * issue 7. No figure here is compared with a number from another run or another machine.
+ * samples, ratios between two figures of the same run, and verdicts against the targets
+ * docs/performance.md states. No figure here is compared with a number from another run or another machine.
  */
 
 export interface Distribution {

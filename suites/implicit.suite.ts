@@ -39,7 +39,7 @@ function implicitRequest(target: Target, client: TargetClient, responseType: str
   return codeRequest(target, client, { responseType, scope: scope ?? '', pkce: false, nonce: options.nonce ?? withIdToken, prompt: options.prompt, redirectUri: options.redirectUri });
 }
 
-/** ID token check names of this suite: the nonce check apart from openid-connect's (the faults table of issue 6). */
+/** ID token check names of this suite: the nonce check apart from openid-connect's, so the faults table tells the two apart. */
 
 const promptConsent = (ctx: FlowContext<State>) => (ctx.target.capabilities.openid ? 'consent' : undefined);
 

@@ -1,5 +1,5 @@
 /**
- * Done-when of issue 3 (diagrams): a RunResult with passed, failed, warning, skipped and
+ * The annotated diagrams: a RunResult with passed, failed, warning, skipped and
  * not-applicable arrows is drawn to SVG, PNG and MD in real Chromium, and the colours, marks and
  * notes are read back from the SVG. One browser for the whole file.
  */

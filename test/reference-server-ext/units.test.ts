@@ -1,4 +1,4 @@
-/** The pure pieces of issue 5: user codes, the form_post page, client metadata checks, and the config of the new endpoints. */
+/** The pure pieces of PAR, the device grant and registration: user codes, the form_post page, client metadata checks, and the config of the new endpoints. */
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../reference-server/authorization-server/storage/memory.ts';
 import { UserCodeAttempts } from '../../reference-server/authorization-server/device/user-code-attempts.ts';

@@ -47,7 +47,7 @@ describe('discovery', () => {
 
   it('advertises code with PKCE S256 only, iss in responses, and the supported methods', async () => {
     const { body } = await getJson(`${ref.issuer}/.well-known/openid-configuration`);
-    // code, plus the implicit and hybrid types (issue 5), which clients get only when registered for them.
+    // code, plus the implicit and hybrid types, which clients get only when registered for them.
     expect(body.response_types_supported).toEqual(expect.arrayContaining(['code']));
     expect(body.code_challenge_methods_supported).toEqual(['S256']);
     expect(body.authorization_response_iss_parameter_supported).toBe(true);

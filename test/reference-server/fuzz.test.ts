@@ -35,7 +35,7 @@ beforeAll(async () => {
   jar.capture(signIn);
   const account = await fetch(`${ref.issuer}/account/consents`, { headers: { cookie: jar.header() } });
   const sessionCsrf = hiddenField(await account.text(), 'csrf')!;
-  // Issue 5: the device page's CSRF cookie joins the jar; live request_uris, device codes and registrations.
+  // The device page's CSRF cookie joins the jar; live request_uris, device codes and registrations.
   const devicePage = await fetch(`${ref.issuer}/device`, { headers: { cookie: jar.header() } });
   jar.capture(devicePage);
   const deviceCsrf = hiddenField(await devicePage.text(), 'csrf')!;

@@ -2,7 +2,7 @@
  * How an authorization response reaches the client (OAuth 2.0 Multiple Response Type
  * Encoding Practices §2.1): in the query of the redirect_uri, or in its fragment. The
  * redirect is a 303 so that a POSTed form is never replayed to the client (RFC 9700 §4.12).
- * form_post (issue 5) is one more entry here.
+ * form_post (OAuth 2.0 Form Post Response Mode) is one more entry here.
  */
 import type { Context } from 'koa';
 import { formPost } from './form-post.ts';

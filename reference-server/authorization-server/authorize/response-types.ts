@@ -1,6 +1,7 @@
 /**
  * What each response_type returns from the authorization endpoint, one handler per type.
- * Here only code (RFC 6749 §4.1); issue 5 adds token, id_token token and the hybrid types.
+ * code (RFC 6749 §4.1) here; token, id_token token and the hybrid types in implicit-and-hybrid.ts
+ * (OIDC Core §3.2, §3.3).
  */
 import type { Provider } from '../provider.ts';
 import type { VerifiedRequest } from './request.ts';

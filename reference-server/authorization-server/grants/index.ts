@@ -1,4 +1,4 @@
-/** The grant types /token serves, one module each (issue 5 adds the device_code grant here). */
+/** The grant types /token serves, one module each. */
 import type { GrantHandler } from './grant.ts';
 import { authorizationCode } from './authorization-code.ts';
 import { refreshToken } from './refresh-token.ts';

@@ -31,7 +31,7 @@ export interface FuzzState {
   refreshTokens: string[];
   codes: string[];
   redirectUri: string;
-  /** Issue 5: live request_uris (PAR), device and user codes, the device page's CSRF token, and registrations with their tokens. */
+  /** Live request_uris (PAR), device and user codes, the device page's CSRF token, and registrations with their tokens. */
   requestUris: string[];
   deviceCodes: string[];
   userCodes: string[];
@@ -194,7 +194,7 @@ export class Fuzzer {
       () => as('/.well-known/openid-configuration', 'api'),
       () => as('/.well-known/oauth-authorization-server', 'api'),
       () => as(this.pick(['/', '/nope', '//token', '/token/', '/TOKEN', '/%zz', '/authorize/resume/', '/interaction/', `/${'a'.repeat(3000)}`, '/token%00', '/.well-known/']), 'api'),
-      // Issue 5's endpoints: PAR, device authorization and verification, registration and its management.
+      // The endpoints beyond RFC 6749's: PAR, device authorization and verification, registration and its management.
       () => as('/par', 'api'),
       () => as('/par', 'api'),
       () => as('/device_authorization', 'api'),
