@@ -8,6 +8,7 @@
  *   ref.clients         one per harness role, with generated secrets / private_jwk
  *   await ref.stop();
  */
+import { epochSeconds, systemClock, type Clock } from './clock.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -56,6 +57,8 @@ export interface StartReferenceOptions {
    * Default: this instance's own addresses.
    */
   publicUrls?: { issuer: string; resourceServer: string };
+  /** The time the servers read (default: the system clock); a test moves it instead of sleeping. */
+  clock?: Clock;
 }
 
 export interface ReferenceClient {
@@ -125,9 +128,10 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const issuer = options.publicUrls?.issuer ?? `http://${host}:${(asServer.address() as AddressInfo).port}`;
     const resourceServer = options.publicUrls?.resourceServer ?? `http://${host}:${(rsServer.address() as AddressInfo).port}`;
 
-    const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'store'), config.memoryStore);
+    const clock = options.clock ?? systemClock;
+    const storage = await openStorage(options.store === undefined ? config.store : storeUrl(options.store, 'store'), config.memoryStore, clock);
     cleanups.push(async () => storage.close?.());
-    const keys = await KeyStore.create({ ...config.keys, storage });
+    const keys = await KeyStore.create({ ...config.keys, storage, now: () => clock.now() });
     cleanups.push(async () => keys.close());
     const { registry, issued } = await ClientRegistry.create(config.clients, {
       scopes: Object.keys(config.scopes),
@@ -142,7 +146,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const provider: Provider = {
       issuer,
       config,
-      clients: registry.attach(storage),
+      clients: registry.attach(storage, () => epochSeconds(clock)),
       keys,
       storage,
       accounts,
@@ -150,7 +154,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       groupsClaim: new GroupsClaim(groupSource, config.groups.dns),
       resourceAudience: config.resourceServer.audience ?? resourceServer,
       metadata: {},
-      now: () => Math.floor(Date.now() / 1000),
+      now: () => epochSeconds(clock),
+      clock,
     };
     asServer.on('request', createAuthorizationServer(provider, cookieKeys.keys).callback());
 
@@ -168,6 +173,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
         clientSecret: rsClient && rsCredentials?.client_secret ? rsCredentials.client_secret : '',
         readScope: config.resourceServer.readScope,
         writeScope: config.resourceServer.writeScope,
+        clock,
       }).callback(),
     );
 
@@ -203,8 +209,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
 }
 
 /** The storage the config names; an unreachable Redis is a config error naming it, at start. */
-async function openStorage(store: string, memory: MemoryStorageOptions): Promise<Storage> {
-  if (store === 'memory') return new MemoryStorage(Date.now, memory);
+async function openStorage(store: string, memory: MemoryStorageOptions, clock: Clock): Promise<Storage> {
+  if (store === 'memory') return new MemoryStorage(() => clock.now(), memory);
   try {
     return await RedisStorage.connect({ url: store });
   } catch (error) {

@@ -2,6 +2,7 @@
  * Everything an endpoint needs, in one object passed to each endpoint's register():
  * config, issuer, clients, keys, storage, and the LDAP-backed accounts and policies.
  */
+import type { Clock } from '../clock.ts';
 import type { ResolvedConfig } from '../config/load.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { KeyStore } from './keys/keystore.ts';
@@ -26,6 +27,8 @@ export interface Provider {
   metadata: Record<string, unknown>;
   /** Seconds since the epoch (one clock for every token). */
   now(): number;
+  /** The clock now() reads, for what needs milliseconds (the device grant's polling interval). */
+  clock: Clock;
 }
 
 export function endpointUrl(provider: Provider, path: string): string {

@@ -7,6 +7,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { InvalidToken, TemporarilyUnavailable } from '../authorization-server/errors.ts';
 import { introspectionClient } from './introspection-client.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -16,6 +17,8 @@ export interface TokenVerifierOptions {
   clientId: string;
   clientSecret: string;
   timeoutMs?: number;
+  /** The time exp is judged against (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface VerifiedToken {
@@ -43,6 +46,7 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
         typ: 'at+jwt',
         algorithms: ['ES256', 'RS256'],
         requiredClaims: ['exp', 'sub', 'client_id'],
+        currentDate: new Date((options.clock ?? systemClock).now()),
       }));
     } catch (error) {
       const code = (error as { code?: string }).code;

@@ -6,10 +6,10 @@
  * Real HTTP, slapd and Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../harness/browser/chromium.ts';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { MovingClock } from '../support/moving-clock.ts';
 import { defaultConfig } from '../../reference-server/config/default.ts';
 import { redirectUri } from '../reference-server/support/user-agent.ts';
 import { client, pkce, postForm, user } from '../reference-server/support/oauth.ts';
@@ -20,9 +20,11 @@ import { jsonCall } from './support/registration.ts';
 const initialAccessToken = 'initial-access-token-for-tests-0123456789';
 let ref: RunningReference;
 let browser: Browser;
+const clock = new MovingClock();
 
 beforeAll(async () => {
   ref = await startReferenceServer({
+    clock,
     config: {
       ...defaultConfig,
       ttl: { pushedAuthorizationRequest: 1, deviceCode: 1 },
@@ -74,7 +76,7 @@ describe('lifetimes', () => {
   it('expires a request_uri after expires_in: the browser gets an invalid_request_uri page', async () => {
     const pushed = await pushAs('par');
     expect(pushed.body.expires_in).toBe(1);
-    await sleep(1200);
+    clock.advance(1.2);
     const visit = await openVisit(browser);
     try {
       await visit.open(`${ref.issuer}/authorize?${new URLSearchParams({ client_id: 'par', request_uri: pushed.body.request_uri as string })}`);
@@ -88,7 +90,7 @@ describe('lifetimes', () => {
   it('answers expired_token to a device polling after expires_in, and the code no longer works on the page', async () => {
     const codes = await requestDeviceCodes(ref);
     expect(codes.expires_in).toBeLessThanOrEqual(1);
-    await sleep(1200);
+    clock.advance(1.2);
     const answer = await poll(ref, codes.device_code);
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('expired_token');

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../harness/browser/chromium.ts';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { MovingClock } from '../support/moving-clock.ts';
 import { defaultConfig } from '../../reference-server/config/default.ts';
 import { userCodeAlphabet } from '../../reference-server/authorization-server/device/user-code.ts';
 import { postForm, user } from '../reference-server/support/oauth.ts';
@@ -19,11 +20,13 @@ import { readResource, userinfoStatus, verifyIdToken } from './support/tokens.ts
 
 let ref: RunningReference;
 let browser: Browser;
-// Short, so the test need not wait 5 s, but long enough that an immediate second poll is always too soon.
+// Long enough that an immediate second poll is always too soon; the tests move the server's clock past it.
 const interval = 2;
+const clock = new MovingClock();
 
 beforeAll(async () => {
   ref = await startReferenceServer({
+    clock,
     config: {
       ...defaultConfig,
       deviceAuthorization: { interval },
@@ -66,7 +69,7 @@ describe('the device authorization endpoint', () => {
     const codes = await requestDeviceCodes(ref, 'device-expiring', 'openid api:read');
     expect(codes.expires_in).toBe(5);
     expect((await poll(ref, codes.device_code, 'device-expiring')).body.error).toBe('authorization_pending');
-    await new Promise((resolve) => setTimeout(resolve, 5_200));
+    clock.advance(5.2);
     const late = await poll(ref, codes.device_code, 'device-expiring');
     expect([late.status, late.body.error]).toEqual([400, 'expired_token']);
   });
@@ -98,7 +101,7 @@ describe('polling the token endpoint', () => {
     const tooSoon = await poll(ref, codes.device_code);
     expect(tooSoon.body.error).toBe('slow_down');
     expect(tooSoon.body.error_description).toContain(`${interval + 5} seconds`);
-    const stillTooSoon = await politePoll(ref, codes.device_code, interval);
+    const stillTooSoon = await politePoll(ref, clock, codes.device_code, interval);
     // The old interval is not enough any more (RFC 8628 §3.5: "for this and all subsequent requests").
     expect(stillTooSoon.body.error).toBe('slow_down');
     expect(stillTooSoon.body.error_description).toContain(`${interval + 10} seconds`);
@@ -126,7 +129,7 @@ describe('the verification page, in Chromium', () => {
     } finally {
       await visit.close();
     }
-    const tokens = await politePoll(ref, codes.device_code, interval);
+    const tokens = await politePoll(ref, clock, codes.device_code, interval);
     expect(tokens.status).toBe(200);
     expect(tokens.body).toMatchObject({ token_type: 'Bearer', scope: 'openid profile api:read' });
     expect(tokens.body.refresh_token).toBeTruthy();
@@ -137,7 +140,7 @@ describe('the verification page, in Chromium', () => {
     expect(await userinfoStatus(ref, accessToken)).toBe(200);
 
     // A second use of the device_code is refused and revokes what it gave.
-    const again = await politePoll(ref, codes.device_code, interval);
+    const again = await politePoll(ref, clock, codes.device_code, interval);
     expect(again.body.error).toBe('invalid_grant');
     expect(await userinfoStatus(ref, accessToken)).toBe(401);
   });
@@ -157,7 +160,7 @@ describe('the verification page, in Chromium', () => {
     } finally {
       await visit.close();
     }
-    const tokens = await politePoll(ref, codes.device_code, interval, 'tv');
+    const tokens = await politePoll(ref, clock, codes.device_code, interval, 'tv');
     expect(tokens.status).toBe(200);
     expect(tokens.body.id_token).toBeUndefined();
   });
@@ -171,7 +174,7 @@ describe('the verification page, in Chromium', () => {
     } finally {
       await visit.close();
     }
-    const answer = await politePoll(ref, codes.device_code, interval);
+    const answer = await politePoll(ref, clock, codes.device_code, interval);
     expect(answer.body.error).toBe('access_denied');
   });
 
@@ -184,7 +187,7 @@ describe('the verification page, in Chromium', () => {
     } finally {
       await visit.close();
     }
-    expect((await politePoll(ref, codes.device_code, interval)).body.error).toBe('access_denied');
+    expect((await politePoll(ref, clock, codes.device_code, interval)).body.error).toBe('access_denied');
   });
 
   it('uses the session of a signed-in person: no second sign-in, only the consent', async () => {
@@ -196,7 +199,7 @@ describe('the verification page, in Chromium', () => {
       await visit.page.getByRole('button', { name: 'Continue' }).click();
       await answerConsent(visit.page, 'Allow');
       await expect(visit.page.locator('#device-result').textContent()).resolves.toContain('is now connected');
-      expect((await politePoll(ref, codes.device_code, interval)).status).toBe(200);
+      expect((await politePoll(ref, clock, codes.device_code, interval)).status).toBe(200);
     } finally {
       await visit.close();
     }

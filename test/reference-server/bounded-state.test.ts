@@ -10,10 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { MovingClock } from '../support/moving-clock.ts';
 import { MemoryStorage, StorageFull } from '../../reference-server/authorization-server/storage/memory.ts';
 import { newInteractionsPerAddressPerMinute } from '../../reference-server/authorization-server/interaction/new-interactions.ts';
 import { client, pkce, postForm } from './support/oauth.ts';
@@ -147,9 +147,10 @@ describe('a flood of anonymous requests', () => {
 
 describe('anonymous clients are kept while used', () => {
   let short: RunningReference;
+  const clock = new MovingClock();
   beforeAll(async () => {
     const { defaultConfig } = await import('../../reference-server/config/default.ts');
-    short = await startReferenceServer({ directory, config: { ...defaultConfig, registration: { unusedClientTtl: 4 } } });
+    short = await startReferenceServer({ directory, clock, config: { ...defaultConfig, registration: { unusedClientTtl: 4 } } });
   });
   afterAll(async () => {
     await short?.stop();
@@ -173,7 +174,7 @@ describe('anonymous clients are kept while used', () => {
 
     // Seven seconds, the used client authenticating every second: renewed each second (a quarter of 4 s).
     for (let i = 0; i < 7; i++) {
-      await sleep(1000);
+      clock.advance(1);
       expect((await token(used)).status).toBe(200);
     }
     const gone = await token(unused);

@@ -6,14 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { MovingClock } from '../support/moving-clock.ts';
 import { defaultConfig } from '../../reference-server/config/default.ts';
 import { client, postForm, tokenRequest, user } from './support/oauth.ts';
 import { tokensFor } from './support/flows.ts';
 
 let ref: RunningReference;
+const clock = new MovingClock();
 
 beforeAll(async () => {
   ref = await startReferenceServer({
+    clock,
     config: {
       ...defaultConfig,
       clients: [
@@ -73,7 +76,7 @@ describe('refused tokens', () => {
   it('answers an expired JWT and an expired opaque token with invalid_token', async () => {
     const jwt = await tokenRequest(ref, 'short-jwt', { grant_type: 'client_credentials' });
     const opaque = await tokenRequest(ref, 'short-opaque', { grant_type: 'client_credentials' });
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    clock.advance(2.1);
     expectInvalidToken(await resource(jwt.body.access_token as string));
     expectInvalidToken(await resource(opaque.body.access_token as string));
   });

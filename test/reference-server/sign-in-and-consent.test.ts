@@ -7,14 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
+import { MovingClock } from '../support/moving-clock.ts';
 import { authorize, CookieJar, formAction, hiddenField, redirectUri } from './support/user-agent.ts';
 import { client, pkce, postForm, user } from './support/oauth.ts';
 import { codeFor, exchange, tokensFor } from './support/flows.ts';
 
 let ref: RunningReference;
+const clock = new MovingClock();
 
 beforeAll(async () => {
-  ref = await startReferenceServer();
+  ref = await startReferenceServer({ clock });
 });
 afterAll(async () => {
   await ref?.stop();
@@ -132,7 +134,7 @@ describe('session, prompt, max_age and login_hint', () => {
   });
 
   it('asks to sign in again with prompt=login, and auth_time moves', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1.1);
     const flow = await codeFor(ref, role, { jar, signIn: user(ref, 'escaped-dn'), scope: 'openid profile', extra: { prompt: 'login' } });
     expect(flow.outcome.seen).toEqual(['login']);
     const tokens = await exchange(ref, role, flow);
@@ -148,7 +150,7 @@ describe('session, prompt, max_age and login_hint', () => {
   });
 
   it('answers prompt=none with login_required when max_age has passed', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1.1);
     const outcome = await authorize(ref, params(role, { prompt: 'none', max_age: '0' }), { jar });
     expect(outcome.response!.get('error')).toBe('login_required');
   });

@@ -89,11 +89,11 @@ export async function saveDeviceCode(provider: Provider, deviceCode: string, rec
 /**
  * Notes a token request and says whether it came sooner than the interval after the previous
  * one. The first poll is never too fast: the interval is the time between polls (§3.2).
- * Milliseconds from Date.now(): provider.now() counts whole seconds, too coarse for this.
+ * Milliseconds from the provider's clock: provider.now() counts whole seconds, too coarse for this.
  */
 export async function notePoll(provider: Provider, deviceCode: string, record: DeviceCodeRecord): Promise<{ tooFast: boolean; interval: number }> {
   const previous = await provider.storage.find<PollRecord>('DeviceCode', pollId(deviceCode));
-  const now = Date.now();
+  const now = provider.clock.now();
   let interval = previous?.interval ?? record.interval;
   const tooFast = previous !== undefined && now - previous.lastPolledAt < interval * 1000;
   if (tooFast) interval += 5;

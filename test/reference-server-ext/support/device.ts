@@ -1,6 +1,6 @@
 /** The device side of RFC 8628: asking for codes and polling /token, as a public client. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningReference } from '../../../reference-server/index.ts';
+import type { MovingClock } from '../../support/moving-clock.ts';
 import { postForm, type JsonResponse } from '../../reference-server/support/oauth.ts';
 
 export const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -24,8 +24,8 @@ export function poll(ref: RunningReference, deviceCode: string, clientId = 'devi
   return postForm(`${ref.issuer}/token`, { client_id: clientId, grant_type: deviceGrant, device_code: deviceCode });
 }
 
-/** Waits out the interval (plus a margin) before polling, as a well-behaved device does. */
-export async function politePoll(ref: RunningReference, deviceCode: string, intervalSeconds: number, clientId = 'device'): Promise<JsonResponse> {
-  await sleep(intervalSeconds * 1000 + 150);
+/** Lets the interval pass (on the server's clock) before polling, as a well-behaved device waits it out. */
+export async function politePoll(ref: RunningReference, clock: MovingClock, deviceCode: string, intervalSeconds: number, clientId = 'device'): Promise<JsonResponse> {
+  clock.advance(intervalSeconds + 0.15);
   return poll(ref, deviceCode, clientId);
 }
