@@ -31,6 +31,8 @@ export interface FlowBrowserOptions {
   signal?: () => AbortSignal | undefined;
   /** Default timeout of page operations and of one authorize() (default 30000). */
   timeoutMs?: number;
+  /** Told of every navigation to a redirect URI the browser answers, and whether an authorize() call took it. */
+  onRedirectUri?: (arrival: { url: string; taken: boolean }) => void;
 }
 
 export interface AuthorizeOptions {
@@ -292,6 +294,7 @@ export class FlowBrowser {
     }
     // Answered even when it belongs to no call: nothing meant for a redirect URI leaves the machine.
     await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: stubPage }).catch(() => {});
+    this.options.onRedirectUri?.({ url: request.url(), taken: call !== undefined });
   }
 
   /**

@@ -395,7 +395,7 @@ export class FlowExecution {
       if (error instanceof StepTimeout) {
         record.abort.abort(new Error(`step timed out after ${timeoutMs} ms`));
         // Let the aborted exchanges record themselves: they name what the step was waiting for.
-        await new Promise((r) => setTimeout(r, 100));
+        await this.http?.settled();
         const open = record.checks.length;
         record.checks.push(failure('step finishes in time', `${error.message} (timeouts.stepMs); ${open} check${open === 1 ? '' : 's'} had finished`, record.pending));
         record.pending = [];

@@ -79,6 +79,8 @@ export function basicAuthorization(username: string, password: string): string {
 export class HttpClient {
   readonly timeoutMs: number;
   private readonly agent: Agent;
+  /** Exchanges under way, each settled once its evidence is recorded. */
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -147,6 +149,9 @@ export class HttpClient {
       durationMs: 0,
     };
     const started = performance.now();
+    let recorded!: () => void;
+    const exchange = new Promise<void>((resolve) => (recorded = resolve));
+    this.inflight.add(exchange);
     try {
       const res = await undiciRequest(target, {
         method: method as 'GET',
@@ -191,7 +196,21 @@ export class HttpClient {
       evidence.error = why;
       this.options.record?.(evidence);
       throw new HttpError(`${method} ${maskUrl(target)}: ${why}`, evidence);
+    } finally {
+      this.inflight.delete(exchange);
+      recorded();
     }
+  }
+
+  /**
+   * Resolves once every exchange under way has recorded its evidence (after an abort, that is
+   * at once), or after maxMs for one that ignores its signal.
+   */
+  async settled(maxMs = 1_000): Promise<void> {
+    if (this.inflight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.inflight), new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+    clearTimeout(timer);
   }
 
   /** Releases pooled connections; the client must not be used afterwards. */
