@@ -29,7 +29,7 @@ import { basicAuth, credentials, startNauthera, type ServeInfo } from './servers
 import { startDirectory } from '../fixtures/ldap/index.ts';
 import { freePort } from '../fixtures/ldap/free-port.ts';
 import { startRedis } from '../fixtures/redis/start-redis.ts';
-import { formatLdapWorkerUrl } from '../reference-server/ldap-worker/index.ts';
+import { formatLdapWorkerUrl } from '../actors/ldap-worker/index.ts';
 
 export interface CodeExchangeComparison extends AlternatingComparison {
   /** Codes prepared before each run; the last 2 × connections of them are left unsent. */

@@ -1,5 +1,5 @@
 /**
- * `npm run build`: compiles the runtime (harness, reference-server, fixtures/ldap, suites) with
+ * `npm run build`: compiles the runtime (harness, reference-server, actors, fixtures/ldap, suites) with
  * tsconfig.build.json into dist/, mirroring the source tree, with declaration files; then copies
  * beside the compiled code the files it reads at run time (JSON schemas, the
  * diagrams), in the same relative places, so `new URL('./x', import.meta.url)` and projectRoot
@@ -15,7 +15,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 
 /** The compiled trees (tsconfig.build.json's include) and the data directories the code reads. */
-const compiledTrees = ['harness', 'reference-server', 'fixtures/ldap', 'suites'];
+const compiledTrees = ['harness', 'reference-server', 'actors', 'fixtures/ldap', 'suites'];
 const dataTrees = ['diagrams'];
 
 function walk(dir: string): string[] {

@@ -1,6 +1,6 @@
 /**
  * The LDAP group worker (diagrams/ldap-worker.mmd) against the target's directory: nauthera's
- * worker (reference-server/ldap-worker, runOnce) connects with a JDBC-like URL that carries the
+ * worker (actors/ldap-worker, runOnce) connects with a JDBC-like URL that carries the
  * login and the percent-encoded password of the user with special characters (role
  * "special"), reads the configured attribute OIDs of the selected group DNs, and returns them
  * keyed by OID. Its `observer` hooks are the three arrows. What it returns is compared with
@@ -15,7 +15,7 @@ import { defineFlow, step, randomValue, type FlowContext } from '../harness/flow
 import {
   formatLdapWorkerUrl, parseLdapWorkerUrl, runOnce,
   type GroupAttributes, type LdapWorkerResult,
-} from '../reference-server/ldap-worker/index.ts';
+} from '../actors/ldap-worker/index.ts';
 import { findGroupDns, findUserDn, readAttributeByOid, serverOf, withDirectory } from './lib/ldap-directory.ts';
 
 const defaultOids = ['2.5.4.3', '2.5.4.13', '2.5.4.31'];
@@ -125,7 +125,7 @@ export default defineFlow<State>({
       const url = formatLdapWorkerUrl({ ...server, baseDN: ldap.baseDN, user: ctx.state.userDn!, password: user.password });
       ctx.state.url = url;
 
-      // How nauthera builds and parses the URL is proven by its own tests (test/ldap-worker/), not judged here.
+      // How nauthera builds and parses the URL is proven by its own tests (test/actors/ldap-worker/), not judged here.
       ctx.note('URL (password masked)', parseLdapWorkerUrl(url).toString());
 
       ctx.state.pass = startPass(url, ctx.state.groups!, ctx.state.oids!);

@@ -1,6 +1,6 @@
 /**
  * The registered-app JWT flow of drawing 001 (diagrams/registered-app-jwt.mmd), played by
- * nauthera's sample web application (reference-server/sample-app), which is the drawing's
+ * nauthera's sample web application (actors/sample-app), which is the drawing's
  * "Resource server": (0) it registers itself at the AS (RFC 7591), (1-2) a browser that asks
  * for its resource is redirected to the AS, (3) the user signs in and consents there, (4) the
  * AS redirects back to the app's callback, and (5) the app gets the JWT access token and
@@ -14,8 +14,8 @@
  *   accessTokenAudience  the aud the app requires (reference: its resource server's URL)
  *   registrationInitialAccessToken  when registration needs one (RFC 7591 §3)
  */
-import { defineFlow, randomValue, step, type FlowContext, type RedirectOutcome } from '../harness/flow/index.ts';
-import type { SampleApp } from '../reference-server/sample-app/index.ts';
+import { defineFlow, randomValue, step, type FlowContext, type RedirectOutcome, type Target } from '../harness/flow/index.ts';
+import type { SampleApp } from '../actors/sample-app/index.ts';
 import { expectSameState } from './lib/authorization-response.ts';
 import { deleteAtFlowEnd, initialAccessToken, register } from './lib/client-registration.ts';
 import { registrationCheckDeclarations, registrationChecks } from './lib/registration-checks.ts';
@@ -35,10 +35,10 @@ interface State {
 }
 
 /** The aud the sample app must require: options.accessTokenAudience, or the reference's resource server. */
-function audienceOf(ctx: FlowContext<State>): string | undefined {
-  const configured = ctx.target.options.accessTokenAudience;
+function audienceOf(target: Target): string | undefined {
+  const configured = target.options.accessTokenAudience;
   if (typeof configured === 'string' && configured) return configured;
-  if (ctx.target.kind === 'reference' && ctx.target.resourceServer) return new URL(ctx.target.resourceServer).origin;
+  if (target.kind === 'reference' && target.resourceServer) return new URL(target.resourceServer).origin;
   return undefined;
 }
 
@@ -58,6 +58,16 @@ export default defineFlow<State>({
   title: 'Registered application with a JWT access token',
   diagram: 'diagrams/registered-app-jwt.mmd',
   needs: { users: ['user'], login: true, endpoints: ['registration_endpoint', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'] },
+  fixtures: {
+    // The drawing's "Resource server": nauthera's sample app (actors/sample-app), which registers
+    // itself at the AS as it starts (RFC 7591) and validates the JWTs it receives.
+    sampleApp: async ({ target }, use) => {
+      const { startSampleApp } = await import('../actors/sample-app/index.ts');
+      const app = await startSampleApp({ issuer: target.issuer, audience: audienceOf(target)!, initialAccessToken: initialAccessToken({ target }), timeoutMs: target.timeouts.httpMs });
+      await use(app);
+      await app.stop();
+    },
+  },
   steps: [
     step('RS', 'AS', '0. register application', async (ctx) => {
       const redirectUri = 'https://rp.nauthera.test/registered-app/callback';
@@ -123,15 +133,13 @@ export default defineFlow<State>({
       await managementChecks(ctx, valid, ctx.state.deleted);
 
       await ctx.check('application-registers-itself-authorization-server', async (c) => {
-        const audience = audienceOf(ctx);
+        const audience = audienceOf(ctx.target);
         if (!audience) {
           ctx.state.noApp = 'the access token audience the sample app must require is unknown: set options.accessTokenAudience in the target config';
           return c.notApplicable(ctx.state.noApp);
         }
-        const { startSampleApp } = await import('../reference-server/sample-app/index.ts');
-        const app = await startSampleApp({ issuer: ctx.target.issuer, audience, initialAccessToken: initialAccessToken(ctx), timeoutMs: ctx.target.timeouts.httpMs });
+        const app = await ctx.fixture<SampleApp>('sampleApp');
         ctx.state.app = app;
-        ctx.onFlowEnd(() => app.stop());
         const { res, status } = await appStatus(ctx, app);
         c.expectStatus(res, 200);
         c.expect(status?.registration.client_id, 'the client_id the app registered').toBe(app.clientId);

@@ -3,7 +3,7 @@
  * group worker. Prints the attributes of each group keyed by OID; faults exit with the
  * worker error's code (2 for bad input) and a message that never holds the password.
  */
-import { builtInAttributeTypes, maskPassword, runOnce } from '../../reference-server/ldap-worker/index.ts';
+import { builtInAttributeTypes, maskPassword, runOnce } from '../../actors/ldap-worker/index.ts';
 import { UsageError } from '../cli-errors.ts';
 import { defineCommand, helpText, parseCommand } from './command-table.ts';
 

@@ -4,7 +4,7 @@
  * how to reach it once ready and runs until SIGINT/SIGTERM, then stops everything it started.
  */
 import { startReferenceServer, ReferenceConfigError, type DirectoryInfo } from '../../reference-server/index.ts';
-import { parseLdapWorkerUrl, LdapWorkerError } from '../../reference-server/ldap-worker/index.ts';
+import { parseLdapWorkerUrl, LdapWorkerError } from '../../actors/ldap-worker/index.ts';
 import { ConfigError, UsageError } from '../cli-errors.ts';
 import { defineCommand, parseCommand } from './command-table.ts';
 import { runUntilSignal } from './until-signal.ts';

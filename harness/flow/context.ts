@@ -36,4 +36,6 @@ export interface FlowContext<S = FlowState> {
   log(message: string): void;
   /** Runs after the flow's last step, whatever happened (cleanup: revoke tokens, delete registrations). */
   onFlowEnd(fn: () => Promise<void> | void): void;
+  /** A fixture the flow declares (defineFlow fixtures), set up on the first ask and torn down after the last step. */
+  fixture<T>(name: string): Promise<T>;
 }

@@ -2,6 +2,7 @@
  * The suite API: a suite module default-exports defineFlow({...}), whose steps bind the
  * arrows of its diagram in order. See README.md and harness/flow/index.ts for an example.
  */
+import type { Fixtures } from './fixtures.ts';
 import type { ClientRole, EndpointName, Target, UserRole } from '../target/model.ts';
 import type { FlowContext } from './context.ts';
 
@@ -88,6 +89,8 @@ export interface FlowDefinition<S = FlowState> {
    * document cannot be trusted (target.discoveryProblem), while every other flow is skipped.
    */
   judgesDiscovery?: boolean;
+  /** What the flow needs nauthera to play beside the target (actors/), set up on a step's first ask (fixtures.ts). */
+  fixtures?: Fixtures;
   steps: StepDefinition<S>[];
 }
 

@@ -27,6 +27,7 @@
 export { defineFlow, step, isFlowDefinition } from './define.ts';
 export type { FlowDefinition, FlowNeeds, FlowState, NotApplicable, StepDefinition, StepFn, StepOptions } from './define.ts';
 export type { FlowContext } from './context.ts';
+export type { Fixture, FixtureArgs, Fixtures } from './fixtures.ts';
 export { CheckFailure, CheckScope, parseWwwAuthenticate } from './check.ts';
 export type { CheckCallOptions, CheckFn, CheckMeta } from './check.ts';
 export type { CheckCatalogue, CheckDeclaration } from './define.ts';

@@ -5,6 +5,7 @@
  * only the steps that need what it did not yield (their `needs`), so one run shows
  * every departure of a target (docs/design.md, "The model").
  */
+import { FixtureScope } from './fixtures.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -100,6 +101,7 @@ export class FlowExecution {
   private http?: HttpClient;
   private flowBrowser?: FlowBrowser;
   private cleanups: Array<() => Promise<void> | void> = [];
+  private fixtures?: FixtureScope;
   private finished?: FlowResult;
   private readonly started = performance.now();
 
@@ -281,6 +283,7 @@ export class FlowExecution {
       onFlowEnd: (fn) => {
         this.cleanups.push(fn);
       },
+      fixture: <T>(name: string) => (this.fixtures ??= new FixtureScope(this.flow.fixtures ?? {}, { target: this.env.target })).get<T>(name),
     };
   }
 
@@ -496,6 +499,8 @@ export class FlowExecution {
         // Cleanup is best effort; it never changes a verdict.
       }
     }
+    // After the cleanups, which may still talk to a fixture (an app deleting its registration).
+    await this.fixtures?.tearDown();
     await this.flowBrowser?.close();
     await this.http?.close();
     const r = this.result;

@@ -3,10 +3,10 @@
  * the target config may give (options.registrationInitialAccessToken), and the clean-up of
  * RFC 7592 §2.3 so that a run leaves no registered clients behind.
  */
-import type { FlowContext, HttpResponse } from '../../harness/flow/index.ts';
+import type { FlowContext, HttpResponse, Target } from '../../harness/flow/index.ts';
 
 /** options.registrationInitialAccessToken, when the target requires one (RFC 7591 §3). */
-export function initialAccessToken(ctx: FlowContext<object>): string | undefined {
+export function initialAccessToken(ctx: { target: Target }): string | undefined {
   const token = ctx.target.options.registrationInitialAccessToken;
   return typeof token === 'string' && token ? token : undefined;
 }

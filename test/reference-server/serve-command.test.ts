@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
-import { formatLdapWorkerUrl } from '../../reference-server/ldap-worker/index.ts';
+import { formatLdapWorkerUrl } from '../../actors/ldap-worker/index.ts';
 
 const cli = fileURLToPath(new URL('../../bin/nauthera.js', import.meta.url));
 const run = promisify(execFile);

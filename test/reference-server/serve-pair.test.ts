@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
 import { freePort } from '../../fixtures/ldap/free-port.ts';
 import { startRedis, type RunningRedis } from '../../fixtures/redis/start-redis.ts';
-import { formatLdapWorkerUrl } from '../../reference-server/ldap-worker/index.ts';
+import { formatLdapWorkerUrl } from '../../actors/ldap-worker/index.ts';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../reference-server/cluster/round-robin-proxy.ts';
 import type { RunningReference } from '../../reference-server/index.ts';
 import { client, postForm, user } from './support/oauth.ts';

@@ -1,10 +1,10 @@
 /**
  * Where consent policy and the groups claim get group data: attribute values, keyed by OID,
  * of a list of group DNs, `{groups: {<dn>: {<oid>: string[]}}}`. WorkerGroupSource reads them
- * with the LDAP group worker (reference-server/ldap-worker), one pass per decision, so that
+ * with the LDAP group worker (actors/ldap-worker), one pass per decision, so that
  * consent is verified against the directory as it is now (the diagram's "Verify consent").
  */
-import { LdapWorkerError, LdapWorkerUrl, runOnce, UnknownGroupDnError, type LdapWorkerResult } from '../../ldap-worker/index.ts';
+import { LdapWorkerError, LdapWorkerUrl, runOnce, UnknownGroupDnError, type LdapWorkerResult } from '../../../actors/ldap-worker/index.ts';
 import { DirectoryUnavailable, type LdapSettings } from './ldap-connection.ts';
 import type { FaultsConfig } from '../../config/faults.ts';
 

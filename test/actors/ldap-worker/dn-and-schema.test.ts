@@ -1,7 +1,7 @@
 // RFC 4514 DN parsing and RFC 4512 attribute type descriptions, as pure logic.
 import { describe, expect, it } from 'vitest';
-import { isDN, isUnder, parseDN } from '../../reference-server/ldap-worker/dn-syntax.ts';
-import { AttributeSchema, builtInAttributeTypes, parseAttributeTypeDescription } from '../../reference-server/ldap-worker/attribute-schema.ts';
+import { isDN, isUnder, parseDN } from '../../../actors/ldap-worker/dn-syntax.ts';
+import { AttributeSchema, builtInAttributeTypes, parseAttributeTypeDescription } from '../../../actors/ldap-worker/attribute-schema.ts';
 
 describe('parseDN', () => {
   it('unescapes RFC 4514 values, hex pairs included', () => {

@@ -8,7 +8,7 @@ import { builtInSchema, numericOid, readServerSchema, type AttributeSchema } fro
 import { InvalidDnError, UnknownOidError } from './errors.ts';
 import { openSession } from './session.ts';
 import { parseLdapWorkerUrl, type LdapWorkerUrl } from './url.ts';
-import type { FaultsConfig } from '../config/faults.ts';
+import type { FaultsConfig } from '../../reference-server/config/faults.ts';
 
 /** One group's attributes: OID -> values (an empty array when the group has none). */
 export type GroupAttributes = Record<string, string[]>;

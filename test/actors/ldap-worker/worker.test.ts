@@ -4,16 +4,16 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
-import { freePort } from '../../fixtures/ldap/free-port.ts';
-import { consentGroupDN, engineeringGroupDN, seedGroups, seedUsers } from '../../fixtures/ldap/seed.ts';
+import { startDirectory, type Directory } from '../../../fixtures/ldap/index.ts';
+import { freePort } from '../../../fixtures/ldap/free-port.ts';
+import { consentGroupDN, engineeringGroupDN, seedGroups, seedUsers } from '../../../fixtures/ldap/seed.ts';
 import {
   formatLdapWorkerUrl, InvalidDnError, LdapInvalidCredentialsError, LdapTimeoutError, LdapTlsError, LdapUnreachableError,
   MalformedLdapUrlError, runEvery, runOnce, UnknownGroupDnError, UnknownOidError, type LdapWorkerResult,
-} from '../../reference-server/ldap-worker/index.ts';
-import { parseDN } from '../../reference-server/ldap-worker/dn-syntax.ts';
+} from '../../../actors/ldap-worker/index.ts';
+import { parseDN } from '../../../actors/ldap-worker/dn-syntax.ts';
 
-const cli = fileURLToPath(new URL('../../bin/nauthera.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../bin/nauthera.js', import.meta.url));
 const execFileAsync = promisify(execFile);
 const carol = seedUsers.find((u) => u.username === 'carol')!;
 const oids = { cn: '2.5.4.3', member: '2.5.4.31', description: '2.5.4.13', objectClass: '2.5.4.0' };

@@ -1,7 +1,7 @@
 // The JDBC-like LDAP URL grammar (docs/ldap.md, "URL grammar"), as pure logic.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { formatLdapWorkerUrl, MalformedLdapUrlError, maskPassword, parseLdapWorkerUrl } from '../../reference-server/ldap-worker/index.ts';
+import { formatLdapWorkerUrl, MalformedLdapUrlError, maskPassword, parseLdapWorkerUrl } from '../../../actors/ldap-worker/index.ts';
 
 const carolPassword = 'p@ss;w=rd,(x)\\#+"<>';
 // Written by hand, as a user would: every reserved character of the password percent-encoded.
