@@ -5,25 +5,25 @@
  */
 import Koa from 'koa';
 import Router from '@koa/router';
-import type { Endpoint } from './endpoint.ts';
+import type { Endpoint } from './endpoints/endpoint.ts';
 import type { Provider } from './provider.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { discovery } from './discovery.ts';
-import { jwks } from './jwks.ts';
-import { authorize } from './authorize.ts';
-import { interactionPage } from './interaction-page.ts';
-import { login } from './login.ts';
-import { consent } from './consent.ts';
-import { accountConsents } from './account-consents.ts';
-import { token } from './token.ts';
-import { userinfo } from './userinfo.ts';
-import { introspect } from './introspect.ts';
-import { revoke } from './revoke.ts';
-import { par } from './par.ts';
-import { deviceAuthorization } from './device-authorization.ts';
-import { deviceVerification } from './device-verification.ts';
-import { registration } from './registration.ts';
+import { discovery } from './endpoints/discovery.ts';
+import { jwks } from './endpoints/jwks.ts';
+import { authorize } from './endpoints/authorize.ts';
+import { interactionPage } from './endpoints/interaction-page.ts';
+import { login } from './endpoints/login.ts';
+import { consent } from './endpoints/consent.ts';
+import { accountConsents } from './endpoints/account-consents.ts';
+import { token } from './endpoints/token.ts';
+import { userinfo } from './endpoints/userinfo.ts';
+import { introspect } from './endpoints/introspect.ts';
+import { revoke } from './endpoints/revoke.ts';
+import { par } from './endpoints/par.ts';
+import { deviceAuthorization } from './endpoints/device-authorization.ts';
+import { deviceVerification } from './endpoints/device-verification.ts';
+import { registration } from './endpoints/registration.ts';
 
 export const endpoints: Endpoint[] = [
   discovery, jwks, authorize, interactionPage, login, consent, accountConsents, token, userinfo, introspect, revoke,

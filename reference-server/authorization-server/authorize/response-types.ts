@@ -6,7 +6,7 @@
 import type { Provider } from '../provider.ts';
 import type { VerifiedRequest } from './request.ts';
 import type { SessionRecord } from '../interaction/session.ts';
-import { issueCode } from './issue-code.ts';
+import { issueCode } from '../tokens/authorization-code.ts';
 import { implicitAndHybridHandlers } from './implicit-and-hybrid.ts';
 
 export type ResponseTypeHandler = (provider: Provider, request: VerifiedRequest, session: SessionRecord) => Promise<Record<string, string>>;

@@ -7,24 +7,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GrantHandler } from './grant.ts';
-import type { StoredPayload } from '../storage/adapter.ts';
+import type { AuthorizationCodeRecord } from '../tokens/authorization-code.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import { userTokenResponse } from './user-tokens.ts';
-
-export interface AuthorizationCodeRecord extends StoredPayload {
-  clientId: string;
-  sub: string;
-  accountDn: string;
-  scope: string;
-  redirectUri: string;
-  /** Whether redirect_uri was in the authorization request (then it is required here). */
-  redirectUriSent: boolean;
-  nonce?: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: 'S256';
-  authTime: number;
-  grantId: string;
-}
 
 const verifierSyntax = /^[A-Za-z0-9\-._~]{43,128}$/;
 

@@ -5,13 +5,13 @@
  * `{"active": false}` (§2.2), which tells nothing about why.
  */
 import type { Endpoint } from './endpoint.ts';
-import { endpointUrl } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { authenticateClient, authMethods } from './client-auth/index.ts';
-import { assertionAlgorithms } from './client-auth/private-key-jwt.ts';
-import { InvalidClient } from './errors.ts';
-import { findAccessToken } from './tokens/access-token.ts';
-import type { RefreshTokenRecord } from './tokens/refresh-token.ts';
+import { endpointUrl } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { authenticateClient, authMethods } from '../client-auth/index.ts';
+import { assertionAlgorithms } from '../client-auth/private-key-jwt.ts';
+import { InvalidClient } from '../errors.ts';
+import { findAccessToken } from '../tokens/access-token.ts';
+import type { RefreshTokenRecord } from '../tokens/refresh-token.ts';
 
 export const introspect: Endpoint = {
   name: 'introspection',

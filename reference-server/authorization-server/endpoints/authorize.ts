@@ -6,21 +6,21 @@
  */
 import type { Context } from 'koa';
 import type { Endpoint } from './endpoint.ts';
-import type { Provider } from './provider.ts';
-import { endpointUrl } from './provider.ts';
-import { Params } from './http/params.ts';
-import { readForm } from './http/body.ts';
-import { htmlErrors } from './http/html-errors.ts';
-import { toOAuthError } from './http/error-handler.ts';
-import { OAuthError, TemporarilyUnavailable, UnverifiedAuthorizationRequest } from './errors.ts';
-import { DirectoryUnavailable } from './accounts/ldap-connection.ts';
-import { newAuthorizationRequest, verified, type AuthorizationRequest } from './authorize/request.ts';
-import { clientChecks, requestChecks } from './authorize/checks/index.ts';
-import { continueAuthorization } from './authorize/continue.ts';
-import { respondWithError } from './authorize/respond.ts';
-import { responseTypeHandlers } from './authorize/response-types.ts';
-import { responseModes } from './authorize/response-modes.ts';
-import { loadInteraction, type InteractionRecord } from './interaction/interaction.ts';
+import type { Provider } from '../provider.ts';
+import { endpointUrl } from '../provider.ts';
+import { Params } from '../http/params.ts';
+import { readForm } from '../http/body.ts';
+import { htmlErrors } from '../http/html-errors.ts';
+import { toOAuthError } from '../http/error-handler.ts';
+import { OAuthError, TemporarilyUnavailable, UnverifiedAuthorizationRequest } from '../errors.ts';
+import { DirectoryUnavailable } from '../accounts/ldap-connection.ts';
+import { newAuthorizationRequest, verified, type AuthorizationRequest } from '../authorize/request.ts';
+import { clientChecks, requestChecks } from '../authorize/checks/index.ts';
+import { continueAuthorization } from '../authorize/continue.ts';
+import { respondWithError } from '../authorize/respond.ts';
+import { responseTypeHandlers } from '../authorize/response-types.ts';
+import { responseModes } from '../authorize/response-modes.ts';
+import { loadInteraction, type InteractionRecord } from '../interaction/interaction.ts';
 
 export const authorize: Endpoint = {
   name: 'authorization',

@@ -6,14 +6,14 @@
  * polling interval.
  */
 import type { Endpoint } from './endpoint.ts';
-import { endpointUrl } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { authenticateClient } from './client-auth/index.ts';
-import { presentedCredentials } from './client-auth/presented.ts';
-import { InvalidScope, UnauthorizedClient } from './errors.ts';
-import { formatScope, parseScope } from './scopes.ts';
-import { createDeviceAuthorization, deviceCodeGrantType } from './device/device-code.ts';
-import { formatUserCode } from './device/user-code.ts';
+import { endpointUrl } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { authenticateClient } from '../client-auth/index.ts';
+import { presentedCredentials } from '../client-auth/presented.ts';
+import { InvalidScope, UnauthorizedClient } from '../errors.ts';
+import { formatScope, parseScope } from '../scopes.ts';
+import { createDeviceAuthorization, deviceCodeGrantType } from '../device/device-code.ts';
+import { formatUserCode } from '../device/user-code.ts';
 import { verificationPath } from './device-verification.ts';
 
 export const deviceAuthorization: Endpoint = {

@@ -1,7 +1,7 @@
 /** GET /interaction/:uid: the page of the step an interaction waits for (sign-in or consent). */
 import type { Endpoint } from './endpoint.ts';
-import { htmlErrors } from './http/html-errors.ts';
-import { loadInteraction } from './interaction/interaction.ts';
+import { htmlErrors } from '../http/html-errors.ts';
+import { loadInteraction } from '../interaction/interaction.ts';
 import { renderLogin } from './login.ts';
 import { renderConsent } from './consent.ts';
 

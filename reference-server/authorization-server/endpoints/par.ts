@@ -6,15 +6,15 @@
  * request_uri bound to this client and its lifetime, expires_in (§2.2).
  */
 import type { Endpoint } from './endpoint.ts';
-import { endpointUrl } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { Params } from './http/params.ts';
-import { authenticateClient } from './client-auth/index.ts';
-import { presentedCredentials } from './client-auth/presented.ts';
-import { InvalidRequest } from './errors.ts';
-import { newAuthorizationRequest } from './authorize/request.ts';
-import { clientChecks, requestChecks } from './authorize/checks/index.ts';
-import { savePushedRequest } from './pushed-authorization/request-uri.ts';
+import { endpointUrl } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { Params } from '../http/params.ts';
+import { authenticateClient } from '../client-auth/index.ts';
+import { presentedCredentials } from '../client-auth/presented.ts';
+import { InvalidRequest } from '../errors.ts';
+import { newAuthorizationRequest } from '../authorize/request.ts';
+import { clientChecks, requestChecks } from '../authorize/checks/index.ts';
+import { savePushedRequest } from '../pushed-authorization/request-uri.ts';
 
 /** Client authentication travels with the push but is not part of the authorization request. */
 const clientAuthenticationParams = new Set(['client_secret', 'client_assertion', 'client_assertion_type']);

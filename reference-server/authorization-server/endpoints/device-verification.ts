@@ -13,19 +13,19 @@
  */
 import type { Context } from 'koa';
 import type { Endpoint } from './endpoint.ts';
-import type { Provider } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { htmlErrors, sendPage } from './http/html-errors.ts';
-import { InteractionError, loadInteraction, saveInteraction, type InteractionRecord } from './interaction/interaction.ts';
-import { interactionCookie, readCookie, setCookie } from './interaction/cookies.ts';
-import { csrfMatches } from './interaction/csrf.ts';
-import { loadSession } from './interaction/session.ts';
-import { rememberGrant } from './interaction/consents.ts';
-import { randomToken } from './tokens/random.ts';
-import { findByUserCode, isExpired, saveDeviceCode } from './device/device-code.ts';
-import { formatUserCode, normalizeUserCode } from './device/user-code.ts';
-import { UserCodeAttempts } from './device/user-code-attempts.ts';
-import { devicePage, deviceResultPage } from './views/device-page.ts';
+import type { Provider } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { htmlErrors, sendPage } from '../http/html-errors.ts';
+import { InteractionError, loadInteraction, saveInteraction, type InteractionRecord } from '../interaction/interaction.ts';
+import { interactionCookie, readCookie, setCookie } from '../interaction/cookies.ts';
+import { csrfMatches } from '../interaction/csrf.ts';
+import { loadSession } from '../interaction/session.ts';
+import { rememberGrant } from '../interaction/consents.ts';
+import { randomToken } from '../tokens/random.ts';
+import { findByUserCode, isExpired, saveDeviceCode } from '../device/device-code.ts';
+import { formatUserCode, normalizeUserCode } from '../device/user-code.ts';
+import { UserCodeAttempts } from '../device/user-code-attempts.ts';
+import { devicePage, deviceResultPage } from '../views/device-page.ts';
 
 export const verificationPath = '/device';
 const csrfCookie = 'nauthera.device';

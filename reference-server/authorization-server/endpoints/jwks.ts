@@ -1,7 +1,7 @@
 /** The public signing keys (RFC 7517), current and retiring, each with its kid. */
 import type { Endpoint } from './endpoint.ts';
-import { endpointUrl } from './provider.ts';
-import { faultKeys } from './keys/fault-keys.ts';
+import { endpointUrl } from '../provider.ts';
+import { faultKeys } from '../keys/fault-keys.ts';
 
 export const jwks: Endpoint = {
   name: 'jwks',

@@ -4,7 +4,7 @@
  * registration...) is one more file and one more line there.
  */
 import type Router from '@koa/router';
-import type { Provider } from './provider.ts';
+import type { Provider } from '../provider.ts';
 
 export interface Endpoint {
   name: string;

@@ -3,12 +3,12 @@
  * of the granted scopes, read fresh from LDAP.
  */
 import type { Endpoint } from './endpoint.ts';
-import { endpointUrl } from './provider.ts';
-import { bearerToken } from './bearer-token.ts';
-import { findAccessToken } from './tokens/access-token.ts';
-import { InsufficientScope, InvalidToken, OAuthError, TemporarilyUnavailable } from './errors.ts';
-import { claimsFor, claimsSupported } from './accounts/claims.ts';
-import { DirectoryUnavailable } from './accounts/ldap-connection.ts';
+import { endpointUrl } from '../provider.ts';
+import { bearerToken } from '../bearer-token.ts';
+import { findAccessToken } from '../tokens/access-token.ts';
+import { InsufficientScope, InvalidToken, OAuthError, TemporarilyUnavailable } from '../errors.ts';
+import { claimsFor, claimsSupported } from '../accounts/claims.ts';
+import { DirectoryUnavailable } from '../accounts/ldap-connection.ts';
 
 export const userinfo: Endpoint = {
   name: 'userinfo',

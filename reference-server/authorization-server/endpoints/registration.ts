@@ -15,16 +15,16 @@
  */
 import type { Context } from 'koa';
 import type { Endpoint } from './endpoint.ts';
-import type { Provider } from './provider.ts';
-import { endpointUrl } from './provider.ts';
-import { buildClient, secretMatches, type Client } from './clients.ts';
-import { InvalidRequest } from './errors.ts';
-import { randomToken } from './tokens/random.ts';
-import { authMethods } from './client-auth/index.ts';
-import { grantHandlers } from './grants/index.ts';
-import { responseTypeHandlers } from './authorize/response-types.ts';
-import { readJsonObject } from './registration/json-body.ts';
-import { checkClientMetadata, type SupportedMetadata } from './registration/client-metadata.ts';
+import type { Provider } from '../provider.ts';
+import { endpointUrl } from '../provider.ts';
+import { buildClient, secretMatches, type Client } from '../clients.ts';
+import { InvalidRequest } from '../errors.ts';
+import { randomToken } from '../tokens/random.ts';
+import { authMethods } from '../client-auth/index.ts';
+import { grantHandlers } from '../grants/index.ts';
+import { responseTypeHandlers } from '../authorize/response-types.ts';
+import { readJsonObject } from '../registration/json-body.ts';
+import { checkClientMetadata, type SupportedMetadata } from '../registration/client-metadata.ts';
 import {
   checkInitialAccessToken,
   newRegistrationAccessToken,
@@ -33,10 +33,10 @@ import {
   revokeRegistrationAccessToken,
   saveRegistration,
   type RegistrationRecord,
-} from './registration/access-tokens.ts';
-import { registrationTerms, type RegistrationTerms } from './registration/lifetime.ts';
-import { RegistrationRateLimits } from './registration/rate-limits.ts';
-import type { ClientConfig } from '../config/types.ts';
+} from '../registration/access-tokens.ts';
+import { registrationTerms, type RegistrationTerms } from '../registration/lifetime.ts';
+import { RegistrationRateLimits } from '../registration/rate-limits.ts';
+import type { ClientConfig } from '../../config/types.ts';
 
 const registrationPath = '/register';
 

@@ -4,13 +4,13 @@
  * tokens issued under it. Both need the AS session; the POST is CSRF-protected.
  */
 import type { Endpoint } from './endpoint.ts';
-import { readForm } from './http/body.ts';
-import { htmlErrors, sendPage } from './http/html-errors.ts';
-import { loadSession } from './interaction/session.ts';
-import { csrfMatches } from './interaction/csrf.ts';
-import { InteractionError } from './interaction/interaction.ts';
-import { listConsents, revokeConsent } from './interaction/consents.ts';
-import { consentsPage } from './views/consents-page.ts';
+import { readForm } from '../http/body.ts';
+import { htmlErrors, sendPage } from '../http/html-errors.ts';
+import { loadSession } from '../interaction/session.ts';
+import { csrfMatches } from '../interaction/csrf.ts';
+import { InteractionError } from '../interaction/interaction.ts';
+import { listConsents, revokeConsent } from '../interaction/consents.ts';
+import { consentsPage } from '../views/consents-page.ts';
 
 export const accountConsents: Endpoint = {
   name: 'account-consents',

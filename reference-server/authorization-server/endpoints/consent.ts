@@ -5,15 +5,15 @@
  */
 import type { Context } from 'koa';
 import type { Endpoint } from './endpoint.ts';
-import type { Provider } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { htmlErrors, sendPage } from './http/html-errors.ts';
-import { loadInteraction, saveInteraction, InteractionError, type InteractionRecord } from './interaction/interaction.ts';
-import { csrfMatches } from './interaction/csrf.ts';
-import { loadSession } from './interaction/session.ts';
-import { grantConsent } from './interaction/consents.ts';
-import { parseScope } from './scopes.ts';
-import { consentPage } from './views/consent-page.ts';
+import type { Provider } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { htmlErrors, sendPage } from '../http/html-errors.ts';
+import { loadInteraction, saveInteraction, InteractionError, type InteractionRecord } from '../interaction/interaction.ts';
+import { csrfMatches } from '../interaction/csrf.ts';
+import { loadSession } from '../interaction/session.ts';
+import { grantConsent } from '../interaction/consents.ts';
+import { parseScope } from '../scopes.ts';
+import { consentPage } from '../views/consent-page.ts';
 
 export async function renderConsent(ctx: Context, provider: Provider, uid: string, record: InteractionRecord): Promise<void> {
   const session = await loadSession(ctx, provider);

@@ -6,15 +6,15 @@
  */
 import type { Context } from 'koa';
 import type { Endpoint } from './endpoint.ts';
-import type { Provider } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { htmlErrors, sendPage } from './http/html-errors.ts';
-import { loadInteraction, saveInteraction, InteractionError, type InteractionRecord } from './interaction/interaction.ts';
-import { csrfMatches } from './interaction/csrf.ts';
-import { startSession } from './interaction/session.ts';
-import { DirectoryUnavailable } from './accounts/ldap-connection.ts';
-import { loginPage } from './views/login-page.ts';
-import { SignInLimits } from './limits/sign-in-limits.ts';
+import type { Provider } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { htmlErrors, sendPage } from '../http/html-errors.ts';
+import { loadInteraction, saveInteraction, InteractionError, type InteractionRecord } from '../interaction/interaction.ts';
+import { csrfMatches } from '../interaction/csrf.ts';
+import { startSession } from '../interaction/session.ts';
+import { DirectoryUnavailable } from '../accounts/ldap-connection.ts';
+import { loginPage } from '../views/login-page.ts';
+import { SignInLimits } from '../limits/sign-in-limits.ts';
 
 export async function renderLogin(ctx: Context, provider: Provider, uid: string, record: InteractionRecord, extra: { username?: string; error?: string; status?: number } = {}): Promise<void> {
   const client = await provider.clients.find(record.clientId);

@@ -4,13 +4,13 @@
  * access token revokes that token. An unknown or already invalid token still gets 200 (§2.2).
  */
 import type { Endpoint } from './endpoint.ts';
-import { endpointUrl } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { authenticateClient, authMethods } from './client-auth/index.ts';
-import { assertionAlgorithms } from './client-auth/private-key-jwt.ts';
-import { InvalidRequest } from './errors.ts';
-import { accessTokenStorageId, findAccessToken } from './tokens/access-token.ts';
-import type { RefreshTokenRecord } from './tokens/refresh-token.ts';
+import { endpointUrl } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { authenticateClient, authMethods } from '../client-auth/index.ts';
+import { assertionAlgorithms } from '../client-auth/private-key-jwt.ts';
+import { InvalidRequest } from '../errors.ts';
+import { accessTokenStorageId, findAccessToken } from '../tokens/access-token.ts';
+import type { RefreshTokenRecord } from '../tokens/refresh-token.ts';
 
 export const revoke: Endpoint = {
   name: 'revocation',

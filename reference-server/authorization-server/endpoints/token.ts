@@ -3,12 +3,12 @@
  * dispatched to the module of its grant_type (grants/).
  */
 import type { Endpoint } from './endpoint.ts';
-import { endpointUrl } from './provider.ts';
-import { readForm } from './http/body.ts';
-import { authenticateClient, authMethods } from './client-auth/index.ts';
-import { assertionAlgorithms } from './client-auth/private-key-jwt.ts';
-import { grantHandlers } from './grants/index.ts';
-import { UnauthorizedClient, UnsupportedGrantType } from './errors.ts';
+import { endpointUrl } from '../provider.ts';
+import { readForm } from '../http/body.ts';
+import { authenticateClient, authMethods } from '../client-auth/index.ts';
+import { assertionAlgorithms } from '../client-auth/private-key-jwt.ts';
+import { grantHandlers } from '../grants/index.ts';
+import { UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
 
 export const token: Endpoint = {
   name: 'token',
