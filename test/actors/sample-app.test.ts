@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSampleApp, type SampleApp } from '../../actors/sample-app/index.ts';
 import { user } from '../reference-server/support/oauth.ts';
 import { tokensFor } from '../reference-server/support/flows.ts';
-import { answerConsent, errorPageCode, signIn } from '../reference-server-ext/support/browser.ts';
+import { answerConsent, errorPageCode, signIn } from '../reference-server/support/browser.ts';
 import { useReferenceAndBrowser } from '../reference-server/support/reference-and-browser.ts';
 
 const shared = useReferenceAndBrowser();

@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { defaultConfig } from '../../reference-server/config/default.ts';
-import { LdapAccounts } from '../../reference-server/authorization-server/accounts/ldap-accounts.ts';
-import { ldapSettingsFor } from '../../reference-server/authorization-server/accounts/ldap-connection.ts';
-import { authorize, redirectUri } from './support/user-agent.ts';
-import { client, pkce, postForm, user } from './support/oauth.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
+import { LdapAccounts } from '../../../reference-server/authorization-server/accounts/ldap-accounts.ts';
+import { ldapSettingsFor } from '../../../reference-server/authorization-server/accounts/ldap-connection.ts';
+import { authorize, redirectUri } from '../support/user-agent.ts';
+import { client, pkce, postForm, user } from '../support/oauth.ts';
 
 let ref: RunningReference;
 const limits = {

@@ -5,7 +5,7 @@
  * Pages are driven by label and button name, as the harness does.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { rpOrigin } from '../../reference-server/support/user-agent.ts';
+import { rpOrigin } from './user-agent.ts';
 
 export interface Callback {
   method: string;

@@ -1,12 +1,12 @@
 /** The pure pieces of PAR, the device grant and registration: user codes, the form_post page, client metadata checks, and the config of the new endpoints. */
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage } from '../../reference-server/authorization-server/storage/memory.ts';
-import { UserCodeAttempts } from '../../reference-server/authorization-server/device/user-code-attempts.ts';
-import { formatUserCode, generateUserCode, normalizeUserCode, userCodeAlphabet } from '../../reference-server/authorization-server/device/user-code.ts';
-import { formPostPage } from '../../reference-server/authorization-server/authorize/form-post.ts';
-import { checkClientMetadata, type SupportedMetadata } from '../../reference-server/authorization-server/registration/client-metadata.ts';
-import { resolveConfig, ReferenceConfigError } from '../../reference-server/config/load.ts';
-import { defaultConfig } from '../../reference-server/config/default.ts';
+import { MemoryStorage } from '../../../reference-server/authorization-server/storage/memory.ts';
+import { UserCodeAttempts } from '../../../reference-server/authorization-server/device/user-code-attempts.ts';
+import { formatUserCode, generateUserCode, normalizeUserCode, userCodeAlphabet } from '../../../reference-server/authorization-server/device/user-code.ts';
+import { formPostPage } from '../../../reference-server/authorization-server/authorize/form-post.ts';
+import { checkClientMetadata, type SupportedMetadata } from '../../../reference-server/authorization-server/registration/client-metadata.ts';
+import { resolveConfig, ReferenceConfigError } from '../../../reference-server/config/load.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
 
 describe('user codes (RFC 8628 §6.1)', () => {
   it('uses 20 consonants that no one confuses with a digit or another letter', () => {

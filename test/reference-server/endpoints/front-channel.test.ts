@@ -6,11 +6,11 @@
  * Every authorization asks prompt=consent, so each test signs in and consents in a fresh context.
  */
 import { describe, expect, it } from 'vitest';
-import { redirectUri } from '../reference-server/support/user-agent.ts';
-import { client, pkce, postForm, tokenRequest, user } from '../reference-server/support/oauth.ts';
-import { answerConsent, openVisit, signIn, type Callback, type Visit } from './support/browser.ts';
-import { leftHalfHash, readResource, userinfoStatus, verifyIdToken } from './support/tokens.ts';
-import { useReferenceAndBrowser } from '../reference-server/support/reference-and-browser.ts';
+import { redirectUri } from '../support/user-agent.ts';
+import { client, pkce, postForm, tokenRequest, user } from '../support/oauth.ts';
+import { answerConsent, openVisit, signIn, type Callback, type Visit } from '../support/browser.ts';
+import { leftHalfHash, readResource, userinfoStatus, verifyIdToken } from '../support/tokens.ts';
+import { useReferenceAndBrowser } from '../support/reference-and-browser.ts';
 
 const shared = useReferenceAndBrowser();
 

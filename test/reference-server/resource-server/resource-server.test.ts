@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { MovingClock } from '../support/moving-clock.ts';
-import { defaultConfig } from '../../reference-server/config/default.ts';
-import { client, postForm, tokenRequest, user } from './support/oauth.ts';
-import { tokensFor } from './support/flows.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { MovingClock } from '../../support/moving-clock.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
+import { client, postForm, tokenRequest, user } from '../support/oauth.ts';
+import { tokensFor } from '../support/flows.ts';
 
 let ref: RunningReference;
 const clock = new MovingClock();

@@ -3,9 +3,9 @@
  * revocation (RFC 7009), including who may see and revoke which token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { client, postForm, tokenRequest, user } from './support/oauth.ts';
-import { tokensFor } from './support/flows.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { client, postForm, tokenRequest, user } from '../support/oauth.ts';
+import { tokensFor } from '../support/flows.ts';
 
 let ref: RunningReference;
 let alice: Record<string, unknown>;

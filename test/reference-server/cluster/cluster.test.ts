@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { startReferenceCluster, type RunningCluster } from '../../reference-server/cluster/start-cluster.ts';
-import { defaultConfig } from '../../reference-server/config/default.ts';
-import { client, postForm, user } from './support/oauth.ts';
-import { codeFor, exchange } from './support/flows.ts';
-import { authorize, CookieJar, redirectUri } from './support/user-agent.ts';
+import { startReferenceCluster, type RunningCluster } from '../../../reference-server/cluster/start-cluster.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
+import { client, postForm, user } from '../support/oauth.ts';
+import { codeFor, exchange } from '../support/flows.ts';
+import { authorize, CookieJar, redirectUri } from '../support/user-agent.ts';
 
 let cluster: RunningCluster;
 beforeAll(async () => {

@@ -7,15 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../harness/browser/chromium.ts';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { MovingClock } from '../support/moving-clock.ts';
-import { defaultConfig } from '../../reference-server/config/default.ts';
-import { redirectUri } from '../reference-server/support/user-agent.ts';
-import { client, pkce, postForm, user } from '../reference-server/support/oauth.ts';
-import { answerConsent, errorPageCode, openVisit, signIn } from './support/browser.ts';
-import { poll, requestDeviceCodes } from './support/device.ts';
-import { jsonCall } from './support/registration.ts';
+import { launchChromium } from '../../../harness/browser/chromium.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { MovingClock } from '../../support/moving-clock.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
+import { redirectUri } from '../support/user-agent.ts';
+import { client, pkce, postForm, user } from '../support/oauth.ts';
+import { answerConsent, errorPageCode, openVisit, signIn } from '../support/browser.ts';
+import { poll, requestDeviceCodes } from '../support/device.ts';
+import { jsonCall } from '../support/registration.ts';
 
 const initialAccessToken = 'initial-access-token-for-tests-0123456789';
 let ref: RunningReference;

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { tokenRequest } from './support/oauth.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { tokenRequest } from '../support/oauth.ts';
 
 let ref: RunningReference;
 

@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent, request } from 'undici';
-import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { MovingClock } from '../support/moving-clock.ts';
-import { MemoryStorage, StorageFull } from '../../reference-server/authorization-server/storage/memory.ts';
-import { newInteractionsPerAddressPerMinute } from '../../reference-server/authorization-server/interaction/new-interactions.ts';
-import { client, pkce, postForm } from './support/oauth.ts';
-import { redirectUri } from './support/user-agent.ts';
+import { startDirectory, type Directory } from '../../../fixtures/ldap/index.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { MovingClock } from '../../support/moving-clock.ts';
+import { MemoryStorage, StorageFull } from '../../../reference-server/authorization-server/storage/memory.ts';
+import { newInteractionsPerAddressPerMinute } from '../../../reference-server/authorization-server/interaction/new-interactions.ts';
+import { client, pkce, postForm } from '../support/oauth.ts';
+import { redirectUri } from '../support/user-agent.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -149,7 +149,7 @@ describe('anonymous clients are kept while used', () => {
   let short: RunningReference;
   const clock = new MovingClock();
   beforeAll(async () => {
-    const { defaultConfig } = await import('../../reference-server/config/default.ts');
+    const { defaultConfig } = await import('../../../reference-server/config/default.ts');
     short = await startReferenceServer({ directory, clock, config: { ...defaultConfig, registration: { unusedClientTtl: 4 } } });
   });
   afterAll(async () => {
@@ -218,7 +218,7 @@ describe('the in-memory store refuses past its cap, and never evicts', () => {
   });
 
   it('a full store answers a new anonymous request with 503 temporarily_unavailable and Retry-After', async () => {
-    const { defaultConfig } = await import('../../reference-server/config/default.ts');
+    const { defaultConfig } = await import('../../../reference-server/config/default.ts');
     const tiny = await startReferenceServer({ directory, config: { ...defaultConfig, memoryStore: { maxRecords: 100 } } });
     try {
       let last: Response | undefined;

@@ -8,15 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../harness/browser/chromium.ts';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { MovingClock } from '../support/moving-clock.ts';
-import { defaultConfig } from '../../reference-server/config/default.ts';
-import { userCodeAlphabet } from '../../reference-server/authorization-server/device/user-code.ts';
-import { postForm, user } from '../reference-server/support/oauth.ts';
-import { answerConsent, openVisit, signIn, type Visit } from './support/browser.ts';
-import { deviceGrant, poll, politePoll, requestDeviceCodes } from './support/device.ts';
-import { readResource, userinfoStatus, verifyIdToken } from './support/tokens.ts';
+import { launchChromium } from '../../../harness/browser/chromium.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { MovingClock } from '../../support/moving-clock.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
+import { userCodeAlphabet } from '../../../reference-server/authorization-server/device/user-code.ts';
+import { postForm, user } from '../support/oauth.ts';
+import { answerConsent, openVisit, signIn, type Visit } from '../support/browser.ts';
+import { deviceGrant, poll, politePoll, requestDeviceCodes } from '../support/device.ts';
+import { readResource, userinfoStatus, verifyIdToken } from '../support/tokens.ts';
 
 let ref: RunningReference;
 let browser: Browser;

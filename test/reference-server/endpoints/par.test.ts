@@ -6,10 +6,10 @@
  * (Expiry and the server-wide flag need their own config: config-variants.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { redirectUri } from '../reference-server/support/user-agent.ts';
-import { client, pkce, postForm, tokenRequest, user, type JsonResponse } from '../reference-server/support/oauth.ts';
-import { answerConsent, errorPageCode, openVisit, signIn } from './support/browser.ts';
-import { useReferenceAndBrowser } from '../reference-server/support/reference-and-browser.ts';
+import { redirectUri } from '../support/user-agent.ts';
+import { client, pkce, postForm, tokenRequest, user, type JsonResponse } from '../support/oauth.ts';
+import { answerConsent, errorPageCode, openVisit, signIn } from '../support/browser.ts';
+import { useReferenceAndBrowser } from '../support/reference-and-browser.ts';
 
 const shared = useReferenceAndBrowser();
 

@@ -1,7 +1,7 @@
 /** The device side of RFC 8628: asking for codes and polling /token, as a public client. */
 import type { RunningReference } from '../../../reference-server/index.ts';
 import type { MovingClock } from '../../support/moving-clock.ts';
-import { postForm, type JsonResponse } from '../../reference-server/support/oauth.ts';
+import { postForm, type JsonResponse } from './oauth.ts';
 
 export const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 

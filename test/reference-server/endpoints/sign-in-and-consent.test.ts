@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { MovingClock } from '../support/moving-clock.ts';
-import { authorize, CookieJar, formAction, hiddenField, redirectUri } from './support/user-agent.ts';
-import { client, pkce, postForm, user } from './support/oauth.ts';
-import { codeFor, exchange, tokensFor } from './support/flows.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { MovingClock } from '../../support/moving-clock.ts';
+import { authorize, CookieJar, formAction, hiddenField, redirectUri } from '../support/user-agent.ts';
+import { client, pkce, postForm, user } from '../support/oauth.ts';
+import { codeFor, exchange, tokensFor } from '../support/flows.ts';
 
 let ref: RunningReference;
 const clock = new MovingClock();

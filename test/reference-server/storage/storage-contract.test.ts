@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startRedis, type RunningRedis } from '../../fixtures/redis/start-redis.ts';
-import { MemoryStorage } from '../../reference-server/authorization-server/storage/memory.ts';
-import { RedisStorage } from '../../reference-server/authorization-server/storage/redis.ts';
-import { StorageUnavailable, type Storage } from '../../reference-server/authorization-server/storage/adapter.ts';
+import { startRedis, type RunningRedis } from '../../../fixtures/redis/start-redis.ts';
+import { MemoryStorage } from '../../../reference-server/authorization-server/storage/memory.ts';
+import { RedisStorage } from '../../../reference-server/authorization-server/storage/redis.ts';
+import { StorageUnavailable, type Storage } from '../../../reference-server/authorization-server/storage/adapter.ts';
 
 let redis: RunningRedis;
 const opened: Storage[] = [];

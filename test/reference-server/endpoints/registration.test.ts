@@ -7,11 +7,11 @@
  * signing a person in, in Chromium, is sample-app.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { rfcErrorCodes } from '../../reference-server/authorization-server/errors.ts';
-import { authorize, redirectUri } from '../reference-server/support/user-agent.ts';
-import { client as roleClient, pkce, postForm, user } from '../reference-server/support/oauth.ts';
-import { jsonCall } from './support/registration.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { rfcErrorCodes } from '../../../reference-server/authorization-server/errors.ts';
+import { authorize, redirectUri } from '../support/user-agent.ts';
+import { client as roleClient, pkce, postForm, user } from '../support/oauth.ts';
+import { jsonCall } from '../support/registration.ts';
 
 let ref: RunningReference;
 let endpoint: string;

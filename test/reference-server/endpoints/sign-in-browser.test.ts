@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { redirectUri, rpOrigin } from './support/user-agent.ts';
-import { pkce, tokenRequest, user } from './support/oauth.ts';
-import { useReferenceAndBrowser } from './support/reference-and-browser.ts';
+import { redirectUri, rpOrigin } from '../support/user-agent.ts';
+import { pkce, tokenRequest, user } from '../support/oauth.ts';
+import { useReferenceAndBrowser } from '../support/reference-and-browser.ts';
 
 const shared = useReferenceAndBrowser();
 

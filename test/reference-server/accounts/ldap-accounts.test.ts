@@ -7,12 +7,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Client } from 'ldapts';
-import { startDirectory, type Directory } from '../../fixtures/ldap/index.ts';
-import { seedUsers } from '../../fixtures/ldap/seed.ts';
-import { LdapAccounts } from '../../reference-server/authorization-server/accounts/ldap-accounts.ts';
-import { DirectoryUnavailable, ldapSettingsFor } from '../../reference-server/authorization-server/accounts/ldap-connection.ts';
-import { normalizeDn } from '../../reference-server/authorization-server/accounts/dn.ts';
-import { ServiceConnections } from '../../reference-server/authorization-server/accounts/service-connections.ts';
+import { startDirectory, type Directory } from '../../../fixtures/ldap/index.ts';
+import { seedUsers } from '../../../fixtures/ldap/seed.ts';
+import { LdapAccounts } from '../../../reference-server/authorization-server/accounts/ldap-accounts.ts';
+import { DirectoryUnavailable, ldapSettingsFor } from '../../../reference-server/authorization-server/accounts/ldap-connection.ts';
+import { normalizeDn } from '../../../reference-server/authorization-server/accounts/dn.ts';
+import { ServiceConnections } from '../../../reference-server/authorization-server/accounts/service-connections.ts';
 
 let directory: Directory;
 let accounts: LdapAccounts;

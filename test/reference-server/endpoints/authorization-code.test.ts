@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { authorize, redirectUri } from './support/user-agent.ts';
-import { client, pkce, postForm, tokenRequest, user } from './support/oauth.ts';
-import { codeFor, exchange, tokensFor } from './support/flows.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { authorize, redirectUri } from '../support/user-agent.ts';
+import { client, pkce, postForm, tokenRequest, user } from '../support/oauth.ts';
+import { codeFor, exchange, tokensFor } from '../support/flows.ts';
 
 let ref: RunningReference;
 let alice: { username: string; password: string };

@@ -4,9 +4,9 @@
  * the consent still revokes the tokens of every one of them, and of no other user or client.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { grantConsent, listConsents, rememberGrant, revokeConsent } from '../../reference-server/authorization-server/interaction/consents.ts';
-import type { Provider } from '../../reference-server/authorization-server/provider.ts';
-import { MemoryStorage } from '../../reference-server/authorization-server/storage/memory.ts';
+import { grantConsent, listConsents, rememberGrant, revokeConsent } from '../../../reference-server/authorization-server/interaction/consents.ts';
+import type { Provider } from '../../../reference-server/authorization-server/provider.ts';
+import { MemoryStorage } from '../../../reference-server/authorization-server/storage/memory.ts';
 
 let storage: MemoryStorage;
 afterEach(() => storage?.close());

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT, generateKeyPair, importJWK, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { startReferenceServer, type RunningReference } from '../../reference-server/index.ts';
-import { defaultConfig } from '../../reference-server/config/default.ts';
-import { basic, client, postForm, tokenRequest } from './support/oauth.ts';
+import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
+import { defaultConfig } from '../../../reference-server/config/default.ts';
+import { basic, client, postForm, tokenRequest } from '../support/oauth.ts';
 
 let ref: RunningReference;
 let tokenUrl: string;
