@@ -215,7 +215,7 @@ export const rfcErrorCodes = new Set([
   'unsupported_token_type', 'login_required', 'consent_required', 'interaction_required', 'account_selection_required',
   'request_not_supported', 'request_uri_not_supported', 'invalid_request_uri', 'invalid_request_object',
   'registration_not_supported', 'invalid_token', 'insufficient_scope',
-  // RFC 8628 §3.5 and RFC 7591 §3.2.2, for the endpoints issue 5 adds.
+  // RFC 8628 §3.5 (device authorization) and RFC 7591 §3.2.2 (registration).
   'authorization_pending', 'slow_down', 'expired_token', 'invalid_redirect_uri', 'invalid_client_metadata',
   // RFC 8707 §2 (resource indicators at the token endpoint).
   'invalid_target',

@@ -1,5 +1,5 @@
 /**
- * Config of the endpoints issue 5 adds: pushed authorization requests (RFC 9126), device
+ * Config of the endpoints beyond RFC 6749's: pushed authorization requests (RFC 9126), device
  * authorization (RFC 8628) and dynamic client registration (RFC 7591 / 7592). The fields sit
  * at the top of the config file next to ttl; their lifetimes are ttl.pushedAuthorizationRequest
  * and ttl.deviceCode. load.ts calls resolveEndpointSettings() so that a bad value is a

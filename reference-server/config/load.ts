@@ -44,7 +44,7 @@ export interface ResolvedConfig extends EndpointSettings {
 
 const authMethods: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 const algs: SigningAlg[] = ['ES256', 'RS256'];
-/** Grant and response types a client may be configured with (some served only once issue 5 lands). */
+/** Grant and response types a client may be configured with. */
 const knownGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange'];
 const knownResponseTypes = ['code', 'token', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'];
 

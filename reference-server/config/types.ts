@@ -39,7 +39,7 @@ export interface ClientConfig {
   require_pkce?: boolean;
   /** DN of the LDAP group whose members may consent for this client (default consent.defaultGroup). */
   consent_group?: string;
-  /** RFC 9126 §6 (issue 5). */
+  /** RFC 9126 §6: the client's plain authorization requests are refused. */
   require_pushed_authorization_requests?: boolean;
 }
 

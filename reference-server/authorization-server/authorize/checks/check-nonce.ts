@@ -1,6 +1,6 @@
 /**
  * nonce (OIDC Core §3.1.2.1): echoed in the ID token; required when an ID token comes back
- * from the authorization endpoint (§3.2.2.1, §3.3.2.11: implicit and hybrid, issue 5).
+ * from the authorization endpoint (§3.2.2.1, §3.3.2.11: implicit and hybrid).
  */
 import type { AuthorizationRequest } from '../request.ts';
 import type { Provider } from '../../provider.ts';

@@ -1,6 +1,6 @@
 /**
  * Request objects are not supported (OIDC Core §6): request and request_uri get their own
- * error codes (§3.1.2.6). Pushed authorization requests (issue 5) resolve request_uri
+ * error codes (§3.1.2.6). Pushed authorization requests (RFC 9126) resolve request_uri
  * before this check.
  */
 import type { AuthorizationRequest } from '../request.ts';

@@ -1,8 +1,8 @@
 /**
  * The authorization request pipeline, in order. The first list decides whether the client
  * and its redirect_uri can be trusted; an error there is shown as a page. After it, errors
- * go back to the client's redirect_uri (RFC 6749 §4.1.2.1). New checks (PAR's request_uri,
- * issue 5) slot into these lists.
+ * go back to the client's redirect_uri (RFC 6749 §4.1.2.1). A new check (such as PAR's
+ * request_uri) is one more entry in the list it belongs to.
  */
 import type { Provider } from '../../provider.ts';
 import type { AuthorizationRequest } from '../request.ts';
