@@ -65,7 +65,7 @@ describe('nauthera run --warnings-as-failures', () => {
     const help = await nauthera(['run', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('[--warnings-as-failures]');
-    expect(help.stdout).toMatch(/--warnings-as-failures\n\s+a warning \(a missed SHOULD\) is a failure in junit\.xml/);
+    expect(help.stdout).toMatch(/--warnings-as-failures\s+a warning \(a missed SHOULD\) is a failure in junit\.xml/);
   });
 
   it('turns a warning into a failure of junit.xml and exit 1; without it the warning passes, visible', async () => {
