@@ -8,6 +8,7 @@
  *   ref.clients         one per harness role, with generated secrets / private_jwk
  *   await ref.stop();
  */
+import { protectedResourceOf } from './resource-server/metadata.ts';
 import { epochSeconds, systemClock, type Clock } from './clock.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -153,6 +154,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       consentPolicy: new ConsentPolicy(groupSource, config.faults),
       groupsClaim: new GroupsClaim(groupSource, config.groups.dns),
       resourceAudience: config.resourceServer.audience ?? resourceServer,
+      resourceIdentifiers: [...new Set([config.resourceServer.audience ?? resourceServer, protectedResourceOf(resourceServer)])],
       metadata: {},
       now: () => epochSeconds(clock),
       clock,
@@ -165,7 +167,9 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       'request',
       createResourceServer({
         issuer,
-        audience: provider.resourceAudience,
+        audience: provider.resourceIdentifiers,
+        publicUrl: resourceServer,
+        faults: config.faults,
         jwksUri: `${issuer}/jwks`,
         introspectionEndpoint: `${issuer}/introspect`,
         clientId: config.resourceServer.clientId,

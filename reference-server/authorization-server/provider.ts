@@ -23,6 +23,8 @@ export interface Provider {
   groupsClaim: GroupsClaim;
   /** The aud of access tokens: the resource server's identifier. */
   resourceAudience: string;
+  /** Every identifier of the resource server a resource indicator may name (RFC 8707 §2): its audience and its protected resource's URL. */
+  resourceIdentifiers: string[];
   /** Discovery metadata, assembled from the endpoints that are mounted. */
   metadata: Record<string, unknown>;
   /** Seconds since the epoch (one clock for every token). */

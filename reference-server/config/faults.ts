@@ -12,6 +12,7 @@ import { openIdConnectFaults } from './faults/openid-connect.ts';
 import { registrationFaults } from './faults/registration.ts';
 import { tokenFaults } from './faults/tokens.ts';
 import { tokenExchangeFaults } from './faults/token-exchange.ts';
+import { protectedResourceFaults } from './faults/protected-resource.ts';
 import { limitFaults } from './faults/limits.ts';
 
 /**
@@ -23,6 +24,7 @@ export const faultDescriptions = {
   ...openIdConnectFaults,
   ...tokenFaults,
   ...tokenExchangeFaults,
+  ...protectedResourceFaults,
   ...deviceAndParFaults,
   ...registrationFaults,
   ...ldapFaults,

@@ -3,7 +3,8 @@
  *   GET  /resource  needs the read scope (default api:read)
  *   POST /resource  needs the write scope (default api:write)
  * No token: 401 with a bare Bearer challenge (§3.1). A bad, expired or revoked token: 401
- * error="invalid_token". Too little scope: 403 error="insufficient_scope".
+ * error="invalid_token". Too little scope: 403 error="insufficient_scope". Every 401 names the
+ * resource's metadata (RFC 9728 §5.1, metadata.ts), and a token's aud must name this server.
  */
 import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
@@ -12,10 +13,15 @@ import { securityHeaders } from '../authorization-server/http/security-headers.t
 import { InsufficientScope, InvalidRequest } from '../authorization-server/errors.ts';
 import { MissingToken } from '../authorization-server/bearer-token.ts';
 import { tokenVerifier, type TokenVerifierOptions, type VerifiedToken } from './verify-access-token.ts';
+import { challengeWithMetadata, registerMetadata } from './metadata.ts';
+import type { FaultsConfig } from '../config/faults.ts';
 
 export interface ResourceServerOptions extends TokenVerifierOptions {
   readScope: string;
   writeScope: string;
+  /** Its public origin, named in its metadata (RFC 9728); the faults it may be started with. */
+  publicUrl: string;
+  faults?: Partial<FaultsConfig>;
 }
 
 export function createResourceServer(options: ResourceServerOptions): Koa {
@@ -43,6 +49,9 @@ export function createResourceServer(options: ResourceServerOptions): Koa {
     ctx.body = { updated: true, sub: token.sub, client_id: token.clientId };
   });
 
+  const metadata = { publicUrl: options.publicUrl, issuer: options.issuer, scopes: [options.readScope, options.writeScope], ...(options.faults ? { faults: options.faults } : {}) };
+  registerMetadata(router, metadata);
+  app.use(challengeWithMetadata(metadata));
   app.use(errorHandler());
   app.use(securityHeaders);
   app.use(router.routes());

@@ -23,6 +23,8 @@ export interface AuthorizationRequest {
   prompt: Set<string>;
   maxAge?: number;
   loginHint?: string;
+  /** RFC 8707 §2: the resource the token is for (check-resource.ts). */
+  resource?: string;
   /** The parameters came from a pushed authorization request (RFC 9126; check-pushed-request.ts). */
   pushed?: boolean;
   /** Resumed after sign-in or consent: the parameters were checked when the request arrived. */

@@ -8,7 +8,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GrantHandler } from './grant.ts';
 import type { AuthorizationCodeRecord } from '../tokens/authorization-code.ts';
-import { InvalidGrant, InvalidRequest } from '../errors.ts';
+import { InvalidGrant, InvalidRequest, InvalidTarget } from '../errors.ts';
+import { acceptResource } from '../resource-indicators.ts';
 import { userTokenResponse } from './user-tokens.ts';
 
 const verifierSyntax = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -17,6 +18,7 @@ export const authorizationCode: GrantHandler = async ({ provider, ctx, form, cli
   const code = form.require('code');
   const redirectUri = form.get('redirect_uri');
   const verifier = form.get('code_verifier');
+  const resource = acceptResource(provider, form.get('resource'));
   if (verifier !== undefined && !verifierSyntax.test(verifier)) {
     throw new InvalidRequest('code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)');
   }
@@ -37,6 +39,10 @@ export const authorizationCode: GrantHandler = async ({ provider, ctx, form, cli
       : redirectUri;
   if (record.redirectUriSent ? presented !== record.redirectUri : presented !== undefined && presented !== record.redirectUri) {
     throw new InvalidGrant('redirect_uri does not match the authorization request');
+  }
+  // RFC 8707 §2.2: a resource at the token endpoint must be one the grant covers.
+  if (resource !== undefined && record.resource !== undefined && resource.replace(/\/$/, '') !== record.resource.replace(/\/$/, '')) {
+    throw new InvalidTarget('the resource is not the one of the authorization request');
   }
   if (record.codeChallenge) {
     if (verifier === undefined) throw new InvalidGrant('code_verifier is required: the code was issued with a code_challenge');
@@ -60,5 +66,6 @@ export const authorizationCode: GrantHandler = async ({ provider, ctx, form, cli
     grantId: record.grantId,
     authTime: record.authTime,
     nonce: record.nonce,
+    ...(resource ?? record.resource ? { resource: resource ?? record.resource } : {}),
   });
 };

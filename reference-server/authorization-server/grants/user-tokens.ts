@@ -22,6 +22,8 @@ export interface UserGrant {
   nonce?: string;
   /** Keeps a rotated family's absolute expiry. */
   familyExp?: number;
+  /** RFC 8707 §2: the resource the access token is for (its aud); default the resource server's audience. */
+  resource?: string;
 }
 
 export async function userTokenResponse(provider: Provider, grant: UserGrant): Promise<Record<string, unknown>> {
@@ -33,6 +35,8 @@ export async function userTokenResponse(provider: Provider, grant: UserGrant): P
     accountDn: grant.accountDn,
     grantId: grant.grantId,
     authTime: grant.authTime,
+    // FAULT resourceIndicatorIgnored (config/faults.ts, only to prove the harness): the aud is the resource server's whatever was asked.
+    ...(grant.resource !== undefined && !provider.config.faults.resourceIndicatorIgnored ? { audience: grant.resource } : {}),
   });
   const body: Record<string, unknown> = {
     access_token: accessToken.value,

@@ -25,6 +25,8 @@ export interface AuthorizationCodeRecord extends StoredPayload {
   codeChallengeMethod?: 'S256';
   authTime: number;
   grantId: string;
+  /** RFC 8707 §2: the resource of the authorization request, the aud of the tokens. */
+  resource?: string;
 }
 
 export async function issueCode(provider: Provider, request: VerifiedRequest, session: SessionRecord): Promise<string> {
@@ -42,6 +44,7 @@ export async function issueCode(provider: Provider, request: VerifiedRequest, se
     codeChallengeMethod: request.codeChallengeMethod,
     authTime: session.authTime,
     grantId,
+    ...(request.resource !== undefined ? { resource: request.resource } : {}),
   };
   await provider.storage.upsert('AuthorizationCode', code, record, provider.config.ttl.authorizationCode);
   await rememberGrant(provider, session.account.sub, request.client.clientId, grantId);

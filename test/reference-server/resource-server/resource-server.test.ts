@@ -62,7 +62,7 @@ describe('refused tokens', () => {
   it('answers no token with 401 and a challenge without an error code (RFC 6750 §3.1)', async () => {
     const answer = await resource(undefined);
     expect(answer.status).toBe(401);
-    expect(answer.challenge).toBe('Bearer realm="nauthera"');
+    expect(answer.challenge).toBe(`Bearer realm="nauthera", resource_metadata="${ref.resourceServer}/.well-known/oauth-protected-resource/resource"`);
   });
 
   it('answers too little scope with 403 insufficient_scope', async () => {

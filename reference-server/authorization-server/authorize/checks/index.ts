@@ -22,6 +22,7 @@ import { checkLoginHint } from './check-login-hint.ts';
 import { checkPushedRequest } from './check-pushed-request.ts';
 import { checkPushedRequired } from './check-pushed-required.ts';
 import { checkIdTokenScope } from './check-id-token-scope.ts';
+import { checkResource } from './check-resource.ts';
 
 export type AuthorizationCheck = (request: AuthorizationRequest, provider: Provider) => void | Promise<void>;
 
@@ -43,4 +44,5 @@ export const requestChecks: AuthorizationCheck[] = [
   checkPrompt,
   checkMaxAge,
   checkLoginHint,
+  checkResource,
 ];

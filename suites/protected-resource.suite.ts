@@ -1,0 +1,249 @@
+/**
+ * A protected resource that tells its clients where to get tokens, diagrams/protected-resource.mmd:
+ * the client knows only the resource's URL (the target config's resourceServer). A request
+ * without a token gets a 401 naming the resource's metadata (RFC 9728 §5.1); the metadata names
+ * the resource and its authorization servers (§2, §3); the authorization server's metadata
+ * (RFC 8414 §3, or OpenID Connect Discovery, the alternative the MCP authorization specification
+ * allows) offers PKCE S256; code + PKCE with `resource` (RFC 8707 §2) yields a token for that
+ * resource, which the resource accepts, while it refuses a token minted for another audience.
+ *
+ * The MCP authorization specification (2025-06-18) makes RFC 9728 discovery, authorization_servers
+ * and audience validation MUSTs for the servers it governs: those checks fail. What RFC 8707
+ * leaves to the authorization server (refusing an unknown resource, the aud of the token) warns.
+ */
+import { decodeJwt } from 'jose';
+import { defineFlow, parseWwwAuthenticate, step, type CheckScope, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
+import { isJwt } from './lib/token-request.ts';
+import { resourceScope, scopeFor } from './lib/scopes.ts';
+import { downstreamAudienceOf, exchange, exchangerOf, accessTokenType } from './lib/token-exchange-request.ts';
+import { authorizationServerMetadata, protectedResourceMetadataUrl } from './lib/resource-metadata.ts';
+
+interface State {
+  /** The protected resource's URL: all the client knows. */
+  resource: string;
+  /** The resource_metadata of the 401, when it named one. */
+  advertised?: string;
+  metadata: Record<string, unknown>;
+  /** The authorization server the metadata names that is the target's. */
+  issuer: string;
+  client: TargetClient;
+  request: CodeRequest;
+  code: string;
+  token: string;
+}
+
+/** The client: public (PKCE is its only proof), else confidential. */
+function clientOf(target: Target): TargetClient | undefined {
+  const usable = (c: TargetClient | undefined) => (c?.grant_types.includes('authorization_code') ? c : undefined);
+  return usable(target.findClient('public')) ?? usable(target.findClient('confidential'));
+}
+
+function applicable(target: Target): true | { reason: string } {
+  if (!target.resourceServer) return { reason: 'the target has no protected resource to start from (resourceServer in the config)' };
+  if (!clientOf(target)) return { reason: 'the target has no client with role "public" or "confidential" for the code flow' };
+  return true;
+}
+
+const sameUrl = (a: string, b: string) => a.replace(/\/$/, '') === b.replace(/\/$/, '');
+
+/** A token of the target for an audience that is not this resource: a token exchange for the downstream audience, where the target offers one. */
+async function otherAudienceToken(ctx: FlowContext<State>, c: CheckScope): Promise<string> {
+  const exchanger = exchangerOf(ctx.target);
+  const audience = downstreamAudienceOf(ctx.target);
+  if (!exchanger || !audience) return c.notApplicable('nauthera cannot get a token of this target for another audience: it needs token exchange (a client of role "exchanger" and options.tokenExchangeAudience)');
+  const res = await exchange(ctx, exchanger, { subject_token: ctx.state.token, subject_token_type: accessTokenType, audience });
+  const token = res.status === 200 && typeof res.json?.access_token === 'string' ? res.json.access_token : undefined;
+  if (!token) return c.notApplicable(`nauthera cannot get a token of this target for another audience: the token exchange for "${audience}" answered HTTP ${res.status}`);
+  if (isJwt(token)) {
+    const aud = decodeJwt(token).aud;
+    const names = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+    if (names.some((a) => sameUrl(a, ctx.state.resource) || ctx.state.resource.startsWith(a))) return c.notApplicable(`the exchanged token's aud (${names.join(', ')}) still names this resource`);
+  }
+  return token;
+}
+
+export default defineFlow<State>({
+  id: 'protected-resource',
+  title: 'Protected resource metadata and resource indicators (RFC 9728, RFC 8707, MCP)',
+  diagram: 'diagrams/protected-resource.mmd',
+  needs: { users: ['user'], login: true, endpoints: ['authorization_endpoint', 'token_endpoint'], grantTypes: ['authorization_code'] },
+  applicable,
+  state: () => ({}) as State,
+  steps: [
+    step('Client', 'Resource Server', 'Request without a token', async (ctx) => {
+      ctx.state.resource = ctx.target.resourceServer!;
+      const res = await ctx.http.get(ctx.state.resource);
+      // RFC 6750 §3: a request without a token is answered 401 with a Bearer challenge.
+      await ctx.check('unauthenticated-request-401-challenge', (c) => {
+        c.evidence(res);
+        c.expectStatus(res, 401);
+        c.expect(parseWwwAuthenticate(res.header('www-authenticate'))?.scheme.toLowerCase(), 'the WWW-Authenticate scheme').toBe('bearer');
+      }, { soft: true });
+      ctx.state.advertised = parseWwwAuthenticate(res.header('www-authenticate'))?.params.resource_metadata;
+    }, {
+      key: 'unauthenticated',
+      checks: {
+        'unauthenticated-request-401-challenge': { name: 'a request without a token is answered 401 with a Bearer challenge', spec: 'RFC 6750 §3, §3.1' },
+      },
+    }),
+
+    step('Resource Server', 'Client', '401 naming its resource_metadata', async (ctx) => {
+      // RFC 9728 §5.1; the MCP authorization specification: "MCP servers MUST use the HTTP header
+      // WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL".
+      await ctx.check('challenge-names-resource-metadata', (c) => {
+        const url = ctx.state.advertised;
+        if (!url) return c.fail('the 401 has no resource_metadata parameter in WWW-Authenticate');
+        c.expect(/^https?:\/\//.test(url), `resource_metadata "${url}" is an absolute URL`).toBe(true);
+      }, { soft: true });
+    }, {
+      key: 'challenge',
+      checks: {
+        'challenge-names-resource-metadata': { name: "the 401's WWW-Authenticate names the resource's metadata (resource_metadata)", spec: 'RFC 9728 §5.1; MCP Authorization (2025-06-18), Authorization Server Location' },
+      },
+    }),
+
+    step('Client', 'Resource Server', 'Reads the protected resource metadata', async (ctx) => {
+      // The URL the 401 named, else the well-known URL of the resource (§3.1), as MCP clients fall back to.
+      const url = ctx.state.advertised ?? protectedResourceMetadataUrl(ctx.state.resource);
+      const res = await ctx.http.get(url);
+      // §3.2: a successful response is 200 with a JSON object.
+      await ctx.check('metadata-200-json', (c) => {
+        c.expectStatus(res, 200);
+        c.expectJson(res);
+      });
+      ctx.state.metadata = res.json as Record<string, unknown>;
+      const m = ctx.state.metadata;
+      // §3.3: "the resource value returned MUST be identical to the protected resource's resource
+      // identifier value into which the well-known URI path suffix was inserted"; read through
+      // resource_metadata, it must be the URL the client requested.
+      await ctx.check('resource-identical-to-requested-url', (c) => {
+        c.expect(m.resource, 'resource').toBe(ctx.state.resource);
+      }, { soft: true });
+      // MCP: "Protected Resource Metadata documents MUST include the authorization_servers field".
+      await ctx.check('authorization-servers-listed', (c) => {
+        c.expect(Array.isArray(m.authorization_servers) && m.authorization_servers.length > 0, 'authorization_servers is a non-empty array').toBe(true);
+        const listed = (m.authorization_servers as unknown[]).filter((s): s is string => typeof s === 'string');
+        c.expect(listed.some((s) => sameUrl(s, ctx.target.issuer)), `the target's issuer ${ctx.target.issuer} among authorization_servers (${listed.join(', ')})`).toBe(true);
+      }, { soft: true });
+      ctx.state.issuer = ctx.target.issuer;
+    }, {
+      key: 'resource-metadata',
+      checks: {
+        'metadata-200-json': { name: 'the protected resource metadata is served as JSON with 200', spec: 'RFC 9728 §3.1, §3.2' },
+        'resource-identical-to-requested-url': { name: 'the metadata names as resource the URL the client requested', spec: 'RFC 9728 §3.3' },
+        'authorization-servers-listed': { name: "the metadata lists the authorization server (authorization_servers)", spec: 'RFC 9728 §2; MCP Authorization (2025-06-18), Authorization Server Location' },
+      },
+    }),
+
+    step('Client', 'Authorization Server', 'Reads the authorization server metadata', async (ctx) => {
+      const found = await authorizationServerMetadata(ctx, ctx.state.issuer);
+      // MCP: the authorization server offers RFC 8414 metadata or OpenID Connect Discovery; either is read.
+      await ctx.check('authorization-server-metadata-found', (c) => {
+        for (const res of found.tried) c.evidence(res);
+        if (!found.metadata) c.fail(`neither RFC 8414 metadata nor OpenID Connect Discovery answered 200 with JSON at ${found.tried.map((r) => r.url).join(', ')}`);
+        c.pass(`read at ${found.url}`);
+      });
+      const m = found.metadata!;
+      // RFC 8414 §3.3 / OIDC Discovery §4.3: the issuer MUST be identical to the one the URL was formed from.
+      await ctx.check('issuer-identical', (c) => {
+        c.expect(m.issuer, 'issuer').toBe(ctx.state.issuer);
+      }, { soft: true });
+      // MCP: "MCP clients MUST use PKCE ... If code_challenge_methods_supported is absent, the
+      // authorization server does not support PKCE and MCP clients MUST refuse to proceed."
+      await ctx.check('pkce-s256-advertised', (c) => {
+        c.expect(m.code_challenge_methods_supported, 'code_challenge_methods_supported').toBeDefined();
+        c.expect(Array.isArray(m.code_challenge_methods_supported) && m.code_challenge_methods_supported.includes('S256'), 'S256 among code_challenge_methods_supported').toBe(true);
+      }, { soft: true });
+    }, {
+      key: 'as-metadata',
+      checks: {
+        'authorization-server-metadata-found': { name: 'the authorization server publishes RFC 8414 metadata or OpenID Connect Discovery', spec: 'RFC 8414 §3; OIDC Discovery §4; MCP Authorization (2025-06-18), Server Metadata Discovery' },
+        'issuer-identical': { name: "the authorization server metadata's issuer is the one the resource named", spec: 'RFC 8414 §3.3; OIDC Discovery §4.3' },
+        'pkce-s256-advertised': { name: 'the authorization server metadata offers PKCE S256 (code_challenge_methods_supported)', spec: 'RFC 8414 §2; MCP Authorization (2025-06-18), Authorization Code Protection' },
+      },
+    }),
+
+    step('User', 'Authorization Server', 'Signs in: code, PKCE S256 and the resource', async (ctx) => {
+      const client = clientOf(ctx.target)!;
+      ctx.state.client = client;
+      const scope = scopeFor(ctx.target, client, ['openid', resourceScope(ctx.target)]);
+      // RFC 8707 §2: a resource the AS does not serve SHOULD be refused with invalid_target.
+      await ctx.check('unknown-resource-refused-invalid-target', async (c) => {
+        const unknown = codeRequest(ctx.target, client, { scope, extra: { resource: `https://nauthera-unknown.invalid/mcp-${Date.now()}` } });
+        const outcome = await ctx.browser.authorize(unknown.url, { user: ctx.target.user('user'), consent: 'approve' });
+        const params = outcome.kind === 'redirect' ? outcome.params : undefined;
+        c.should(params?.error === 'invalid_target', `an authorization request for a resource the AS does not serve: ${params ? (params.error ? `error ${JSON.stringify(params.error)}` : 'a code came back') : `the browser stopped on "${outcome.kind === 'page' ? outcome.title : ''}"`}; RFC 8707 §2 says invalid_target`);
+      }, { soft: true });
+      const request = codeRequest(ctx.target, client, { scope, extra: { resource: ctx.state.resource } });
+      ctx.state.request = request;
+      await ctx.check('authorization-with-resource-code', async (c) => {
+        const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'approve' });
+        const params = c.expectAuthorizationResponse(outcome);
+        c.expect(params.state, 'state').toBe(request.state);
+        c.expect(params.code, 'code').toBeNonEmptyString();
+        ctx.state.code = params.code!;
+      });
+    }, {
+      key: 'authorize',
+      checks: {
+        'unknown-resource-refused-invalid-target': { name: 'an authorization request for a resource the AS does not serve is refused with invalid_target', spec: 'RFC 8707 §2', severity: 'warning' },
+        'authorization-with-resource-code': { name: 'a code + PKCE S256 request naming the resource is answered with a code', spec: 'RFC 8707 §2; RFC 7636 §4.3; MCP Authorization (2025-06-18), Resource Parameter Implementation' },
+      },
+    }),
+
+    step('Client', 'Authorization Server', 'Exchanges the code with the resource', async (ctx) => {
+      const { request } = ctx.state;
+      const res: HttpResponse = await ctx.http.postForm(ctx.target.endpoint('token_endpoint'), {
+        grant_type: 'authorization_code', code: ctx.state.code, redirect_uri: request.redirectUri, code_verifier: request.pkce?.verifier, resource: ctx.state.resource,
+      }, { client: request.client });
+      await ctx.check('token-for-resource-issued', (c) => {
+        c.expectStatus(res, 200);
+        const json = c.expectJson(res);
+        c.expect(json.access_token, 'access_token').toBeNonEmptyString();
+        ctx.state.token = json.access_token;
+      });
+    }, {
+      key: 'token',
+      needs: { code: 'an authorization code' },
+      checks: {
+        'token-for-resource-issued': { name: 'the code exchanged with the resource yields an access token', spec: 'RFC 8707 §2.2; RFC 6749 §4.1.3' },
+      },
+    }),
+
+    step('Authorization Server', 'Client', 'An access token for the resource', async (ctx) => {
+      // RFC 8707 §2: the AS audience-restricts the token to the resource it was asked for.
+      await ctx.check('token-audience-names-resource', (c) => {
+        if (!isJwt(ctx.state.token)) return c.notApplicable('the access token is not a JWT: its audience cannot be read by the client');
+        const aud = decodeJwt(ctx.state.token).aud;
+        const names = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+        c.should(names.some((a) => sameUrl(a, ctx.state.resource)), `the token's aud ${JSON.stringify(aud)} does not name the resource ${ctx.state.resource} it was asked for`);
+      }, { soft: true });
+    }, {
+      key: 'access-token',
+      needs: { token: 'an access token' },
+      checks: {
+        'token-audience-names-resource': { name: "the access token's aud names the resource it was asked for", spec: 'RFC 8707 §2; RFC 9068 §3', severity: 'warning' },
+      },
+    }),
+
+    step('Client', 'Resource Server', 'Request with the access token', async (ctx) => {
+      await ctx.check('resource-accepts-token', async (c) => {
+        c.expectStatus(await ctx.http.get(ctx.state.resource, { bearer: ctx.state.token }), 200);
+      }, { soft: true });
+      // RFC 9068 §4: the resource server MUST validate that aud names it; MCP: "MCP servers MUST
+      // validate that access tokens were issued specifically for them as the intended audience".
+      await ctx.check('token-for-another-audience-refused', async (c) => {
+        const other = await otherAudienceToken(ctx, c);
+        c.expectBearerError(await ctx.http.get(ctx.state.resource, { bearer: other }), 'invalid_token');
+      }, { soft: true });
+    }, {
+      key: 'resource-call',
+      needs: { token: 'an access token' },
+      checks: {
+        'resource-accepts-token': { name: 'the resource accepts the token issued for it', spec: 'RFC 6750 §2.1; RFC 8707 §2' },
+        'token-for-another-audience-refused': { name: 'the resource refuses a token issued for another audience with invalid_token', spec: 'RFC 9068 §4; RFC 6750 §3.1; MCP Authorization (2025-06-18), Token Audience Binding and Validation' },
+      },
+    }),
+  ],
+});
