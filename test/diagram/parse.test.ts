@@ -151,10 +151,23 @@ const catalogue: Record<string, { participants: string[]; arrows: string[] }> = 
       'API Service ->> Downstream API: Calls with the exchanged token',
     ],
   },
+  'protected-resource': {
+    participants: ['Client', 'Resource Server', 'Authorization Server', 'User'],
+    arrows: [
+      'Client ->> Resource Server: Request without a token',
+      'Resource Server ->> Client: 401 naming its resource_metadata',
+      'Client ->> Resource Server: Reads the protected resource metadata',
+      'Client ->> Authorization Server: Reads the authorization server metadata',
+      'User ->> Authorization Server: Signs in: code, PKCE S256 and the resource',
+      'Client ->> Authorization Server: Exchanges the code with the resource',
+      'Authorization Server ->> Client: An access token for the resource',
+      'Client ->> Resource Server: Request with the access token',
+    ],
+  },
 };
 
 /** Drawn by nauthera beyond the seed documents, each citing the specs it follows. */
-const beyondSeeds = ['discovery', 'token-exchange'];
+const beyondSeeds = ['discovery', 'token-exchange', 'protected-resource'];
 
 describe('the flow diagrams: the 11 of the seeds and those drawn beyond them', () => {
   it('diagrams/ holds exactly the flows of the catalogue', () => {

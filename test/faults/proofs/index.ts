@@ -9,12 +9,14 @@ import { openIdConnectProofs } from './openid-connect.ts';
 import { registrationProofs } from './registration.ts';
 import { tokenProofs } from './tokens.ts';
 import { tokenExchangeProofs } from './token-exchange.ts';
+import { protectedResourceProofs } from './protected-resource.ts';
 
 export const faultProofs: FaultProof[] = [
   ...authorizationProofs,
   ...openIdConnectProofs,
   ...tokenProofs,
   ...tokenExchangeProofs,
+  ...protectedResourceProofs,
   ...deviceAndParProofs,
   ...registrationProofs,
   ...ldapProofs,
