@@ -25,7 +25,7 @@ interface State {
   /** The resource_metadata of the 401, when it named one. */
   advertised?: string;
   metadata: Record<string, unknown>;
-  /** The authorization server the metadata names that is the target's. */
+  /** The target's issuer: the authorization server the metadata must name. */
   issuer: string;
   client: TargetClient;
   request: CodeRequest;
@@ -73,6 +73,8 @@ export default defineFlow<State>({
   steps: [
     step('Client', 'Resource Server', 'Request without a token', async (ctx) => {
       ctx.state.resource = ctx.target.resourceServer!;
+      // The authorization server nauthera follows is the target's, whatever the metadata says.
+      ctx.state.issuer = ctx.target.issuer;
       const res = await ctx.http.get(ctx.state.resource);
       // RFC 6750 §3: a request without a token is answered 401 with a Bearer challenge.
       await ctx.check('unauthenticated-request-401-challenge', (c) => {
@@ -126,7 +128,6 @@ export default defineFlow<State>({
         const listed = (m.authorization_servers as unknown[]).filter((s): s is string => typeof s === 'string');
         c.expect(listed.some((s) => sameUrl(s, ctx.target.issuer)), `the target's issuer ${ctx.target.issuer} among authorization_servers (${listed.join(', ')})`).toBe(true);
       }, { soft: true });
-      ctx.state.issuer = ctx.target.issuer;
     }, {
       key: 'resource-metadata',
       checks: {
