@@ -7,9 +7,13 @@
  * allows) offers PKCE S256; code + PKCE with `resource` (RFC 8707 §2) yields a token for that
  * resource, which the resource accepts, while it refuses a token minted for another audience.
  *
- * The MCP authorization specification (2025-06-18) makes RFC 9728 discovery, authorization_servers
- * and audience validation MUSTs for the servers it governs: those checks fail. What RFC 8707
- * leaves to the authorization server (refusing an unknown resource, the aud of the token) warns.
+ * RFC 9728 makes the metadata itself optional; the MCP authorization specification (2025-06-18)
+ * makes it, resource_metadata in the 401, authorization_servers, PKCE S256 in the AS metadata and
+ * resource indicators MUSTs for the servers it governs. So those checks fail for a target held to
+ * MCP (options.mcpAuthorization, and the reference, whose resource server follows it) and warn
+ * otherwise, and a resource that publishes no metadata at all is not applicable there. What holds
+ * everywhere fails everywhere: the metadata's resource (§3.3), the 401 challenge (RFC 6750 §3), a
+ * token for another audience refused (RFC 9068 §4). What RFC 8707 leaves to the AS warns.
  */
 import { decodeJwt } from 'jose';
 import { defineFlow, parseWwwAuthenticate, step, type CheckScope, type FlowContext, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
@@ -46,6 +50,11 @@ function applicable(target: Target): true | { reason: string } {
 }
 
 const sameUrl = (a: string, b: string) => a.replace(/\/$/, '') === b.replace(/\/$/, '');
+
+/** Whether the target is held to the MCP authorization specification's MUSTs (options.mcpAuthorization; the reference follows it). */
+const heldToMcp = (target: Target): boolean => target.options.mcpAuthorization === true || target.kind === 'reference';
+/** A MUST of MCP (a failure for a target held to it), else what RFC 9728 / RFC 8414 make optional (a warning). */
+const mcpSeverity = (target: Target) => ({ severity: heldToMcp(target) ? 'failure' as const : 'warning' as const });
 
 /** A token of the target for an audience that is not this resource: a token exchange for the downstream audience, where the target offers one. */
 async function otherAudienceToken(ctx: FlowContext<State>, c: CheckScope): Promise<string> {
@@ -97,7 +106,7 @@ export default defineFlow<State>({
         const url = ctx.state.advertised;
         if (!url) return c.fail('the 401 has no resource_metadata parameter in WWW-Authenticate');
         c.expect(/^https?:\/\//.test(url), `resource_metadata "${url}" is an absolute URL`).toBe(true);
-      }, { soft: true });
+      }, { soft: true, ...mcpSeverity(ctx.target) });
     }, {
       key: 'challenge',
       checks: {
@@ -109,6 +118,10 @@ export default defineFlow<State>({
       // The URL the 401 named, else the well-known URL of the resource (§3.1), as MCP clients fall back to.
       const url = ctx.state.advertised ?? protectedResourceMetadataUrl(ctx.state.resource);
       const res = await ctx.http.get(url);
+      // RFC 9728 lets a resource publish no metadata: outside MCP, one that names none and serves none is not judged here.
+      if (!ctx.state.advertised && res.status === 404 && !heldToMcp(ctx.target)) {
+        return ctx.notApplicable(`the resource publishes no protected resource metadata (RFC 9728): its 401 names none and ${url} answers 404; options.mcpAuthorization holds it to the MCP authorization specification, which requires it`);
+      }
       // §3.2: a successful response is 200 with a JSON object.
       await ctx.check('metadata-200-json', (c) => {
         c.expectStatus(res, 200);
@@ -127,7 +140,7 @@ export default defineFlow<State>({
         c.expect(Array.isArray(m.authorization_servers) && m.authorization_servers.length > 0, 'authorization_servers is a non-empty array').toBe(true);
         const listed = (m.authorization_servers as unknown[]).filter((s): s is string => typeof s === 'string');
         c.expect(listed.some((s) => sameUrl(s, ctx.target.issuer)), `the target's issuer ${ctx.target.issuer} among authorization_servers (${listed.join(', ')})`).toBe(true);
-      }, { soft: true });
+      }, { soft: true, ...mcpSeverity(ctx.target) });
     }, {
       key: 'resource-metadata',
       checks: {
@@ -155,7 +168,7 @@ export default defineFlow<State>({
       await ctx.check('pkce-s256-advertised', (c) => {
         c.expect(m.code_challenge_methods_supported, 'code_challenge_methods_supported').toBeDefined();
         c.expect(Array.isArray(m.code_challenge_methods_supported) && m.code_challenge_methods_supported.includes('S256'), 'S256 among code_challenge_methods_supported').toBe(true);
-      }, { soft: true });
+      }, { soft: true, ...mcpSeverity(ctx.target) });
     }, {
       key: 'as-metadata',
       checks: {
@@ -180,6 +193,10 @@ export default defineFlow<State>({
       ctx.state.request = request;
       await ctx.check('authorization-with-resource-code', async (c) => {
         const outcome = await ctx.browser.authorize(request.url, { user: ctx.target.user('user'), consent: 'approve' });
+        // RFC 8707 is optional outside MCP: an AS that refuses resource indicators is not judged on them.
+        if (outcome.kind === 'redirect' && outcome.params.error === 'invalid_target' && !heldToMcp(ctx.target)) {
+          return c.notApplicable(`the authorization server refuses the resource ${ctx.state.resource} (invalid_target): it does not issue tokens for it (RFC 8707 §2)`);
+        }
         const params = c.expectAuthorizationResponse(outcome);
         c.expect(params.state, 'state').toBe(request.state);
         c.expect(params.code, 'code').toBeNonEmptyString();
