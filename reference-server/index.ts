@@ -168,6 +168,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
         clientSecret: rsClient && rsCredentials?.client_secret ? rsCredentials.client_secret : '',
         readScope: config.resourceServer.readScope,
         writeScope: config.resourceServer.writeScope,
+        storage,
+        dpopIatWindowSeconds: config.dpop.iatWindowSeconds,
       }).callback(),
     );
 

@@ -24,6 +24,8 @@ export interface VerifiedToken {
   scope: string[];
   exp: number;
   format: 'jwt' | 'opaque';
+  /** RFC 9449 §6: the DPoP key the token is bound to (cnf.jkt), if any. */
+  jkt?: string;
 }
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
@@ -55,6 +57,7 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
       exp: payload.exp!,
       format: 'jwt',
+      ...(jktOf(payload.cnf) ? { jkt: jktOf(payload.cnf) } : {}),
     };
   }
 
@@ -66,7 +69,7 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       throw new TemporarilyUnavailable('the token could not be introspected');
     }
     const audiences = Array.isArray(answer.aud) ? answer.aud : [answer.aud];
-    if (answer.active !== true || answer.token_type !== 'Bearer' || !audiences.includes(options.audience)) {
+    if (answer.active !== true || (answer.token_type !== 'Bearer' && answer.token_type !== 'DPoP') || !audiences.includes(options.audience)) {
       throw new InvalidToken('the access token is invalid, expired or revoked');
     }
     return {
@@ -75,7 +78,13 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       scope: typeof answer.scope === 'string' ? answer.scope.split(' ') : [],
       exp: Number(answer.exp),
       format: 'opaque',
+      ...(jktOf(answer.cnf) ? { jkt: jktOf(answer.cnf) } : {}),
     };
+  }
+
+  function jktOf(cnf: unknown): string | undefined {
+    const jkt = (cnf as { jkt?: unknown } | undefined)?.jkt;
+    return typeof jkt === 'string' ? jkt : undefined;
   }
 
   return (token) => (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) ? verifyJwt(token) : introspect(token));

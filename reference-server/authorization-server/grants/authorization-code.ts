@@ -28,7 +28,7 @@ export interface AuthorizationCodeRecord extends StoredPayload {
 
 const verifierSyntax = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-export const authorizationCode: GrantHandler = async ({ provider, ctx, form, client }) => {
+export const authorizationCode: GrantHandler = async ({ provider, ctx, form, client, dpop }) => {
   const code = form.require('code');
   const redirectUri = form.get('redirect_uri');
   const verifier = form.get('code_verifier');
@@ -75,5 +75,6 @@ export const authorizationCode: GrantHandler = async ({ provider, ctx, form, cli
     grantId: record.grantId,
     authTime: record.authTime,
     nonce: record.nonce,
+    jkt: dpop?.jkt,
   });
 };

@@ -22,6 +22,8 @@ export interface UserGrant {
   nonce?: string;
   /** Keeps a rotated family's absolute expiry. */
   familyExp?: number;
+  /** The DPoP key of the request (RFC 9449 §5): the tokens are bound to it. */
+  jkt?: string;
 }
 
 export async function userTokenResponse(provider: Provider, grant: UserGrant): Promise<Record<string, unknown>> {
@@ -33,10 +35,12 @@ export async function userTokenResponse(provider: Provider, grant: UserGrant): P
     accountDn: grant.accountDn,
     grantId: grant.grantId,
     authTime: grant.authTime,
+    jkt: grant.jkt,
   });
   const body: Record<string, unknown> = {
     access_token: accessToken.value,
-    token_type: 'Bearer',
+    // FAULT dpopTokenTypeBearer (config/faults.ts, only to prove the harness): a bound token says Bearer.
+    token_type: grant.jkt && !provider.config.faults.dpopTokenTypeBearer ? 'DPoP' : 'Bearer',
     expires_in: accessToken.expiresIn,
     scope: grant.scope,
   };
@@ -49,6 +53,8 @@ export async function userTokenResponse(provider: Provider, grant: UserGrant): P
       grantId: grant.grantId,
       authTime: grant.authTime,
       familyExp: grant.familyExp,
+      // RFC 9449 §5: only public clients' refresh tokens are bound (a confidential client authenticates).
+      ...(grant.jkt && client.isPublic ? { jkt: grant.jkt } : {}),
     });
   }
   if (grant.scope.split(' ').includes('openid')) {
