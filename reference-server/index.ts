@@ -170,6 +170,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
         writeScope: config.resourceServer.writeScope,
         storage,
         dpopIatWindowSeconds: config.dpop.iatWindowSeconds,
+        faults: config.faults,
       }).callback(),
     );
 

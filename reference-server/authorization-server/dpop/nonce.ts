@@ -17,6 +17,8 @@ export function dpopNonces(provider: Provider) {
       return nonce;
     },
     async isValid(nonce: string): Promise<boolean> {
+      // FAULT dpopNonceNeverAccepted (config/faults.ts, only to prove the harness): no nonce is valid.
+      if (provider.config.faults.dpopNonceNeverAccepted) return false;
       return nonce.length <= 256 && (await provider.storage.find('DpopNonce', nonce)) !== undefined;
     },
   };

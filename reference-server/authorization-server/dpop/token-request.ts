@@ -5,6 +5,7 @@
  * fresh DPoP-Nonce header (§8).
  */
 import type { Context } from 'koa';
+import { UseDpopNonce } from '../errors.ts';
 import type { Provider } from '../provider.ts';
 import { endpointUrl } from '../provider.ts';
 import { dpopHeader, verifyDpopProof, type DpopProof } from './proof.ts';
@@ -16,7 +17,15 @@ export async function tokenRequestProof(provider: Provider, ctx: Context): Promi
   const { faults } = provider.config;
   const url = endpointUrl(provider, '/token');
   const nonces = dpopNonces(provider);
-  return verifyDpopProof(proof, {
+  try {
+    return await verifyProof();
+  } catch (error) {
+    // FAULT dpopNonceWithoutHeader (config/faults.ts, only to prove the harness): use_dpop_nonce without DPoP-Nonce.
+    if (error instanceof UseDpopNonce && faults.dpopNonceWithoutHeader) delete (error.headers as Record<string, string>)['DPoP-Nonce'];
+    throw error;
+  }
+  function verifyProof() {
+    return verifyDpopProof(proof!, {
     // FAULT dpopHtmIgnored (config/faults.ts, only to prove the harness): htm is not compared.
     method: faults.dpopHtmIgnored ? undefined : 'POST',
     // FAULT dpopHtuIgnored (config/faults.ts, only to prove the harness): htu is not compared.
@@ -28,5 +37,6 @@ export async function tokenRequestProof(provider: Provider, ctx: Context): Promi
     nonce: nonces,
     // FAULT dpopReplayAccepted (config/faults.ts, only to prove the harness): jti is not remembered.
     replay: !faults.dpopReplayAccepted,
-  });
+    });
+  }
 }

@@ -20,10 +20,11 @@ export const refreshToken: GrantHandler = async ({ provider, form, client, dpop 
   if (record.clientId !== client.clientId && !provider.config.faults.refreshTokenOfAnotherClient) throw new InvalidGrant('the refresh token was issued to another client');
   // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a refresh without a
   // proof of that key is refused (checked before consuming, so a refused one does not burn it).
-  // FAULT dpopRefreshUnbound (config/faults.ts, only to prove the harness): the key is not compared.
-  if (record.jkt !== undefined && !provider.config.faults.dpopRefreshUnbound) {
-    if (!dpop) throw new InvalidDpopProof('the refresh token is bound to a DPoP key: a DPoP proof is required');
-    if (dpop.jkt !== record.jkt) throw new InvalidDpopProof('the DPoP proof is not signed by the key the refresh token is bound to');
+  if (record.jkt !== undefined) {
+    // FAULT dpopRefreshProofOptional (config/faults.ts, only to prove the harness): no proof is let through.
+    if (!dpop && !provider.config.faults.dpopRefreshProofOptional) throw new InvalidDpopProof('the refresh token is bound to a DPoP key: a DPoP proof is required');
+    // FAULT dpopRefreshKeyIgnored (config/faults.ts, only to prove the harness): another key is let through.
+    if (dpop && dpop.jkt !== record.jkt && !provider.config.faults.dpopRefreshKeyIgnored) throw new InvalidDpopProof('the DPoP proof is not signed by the key the refresh token is bound to');
   }
   const granted = record.scope.split(' ');
   // Checked before consuming, so that a refused widening does not burn the token.
@@ -62,7 +63,8 @@ export const refreshToken: GrantHandler = async ({ provider, form, client, dpop 
     grantId: record.grantId,
     authTime: record.authTime,
     familyExp: record.familyExp,
-    jkt: dpop?.jkt,
+    // The family stays bound to its key (§5); only a fault lets a refresh through without a proof.
+    jkt: dpop?.jkt ?? record.jkt,
   });
   if (!rotate && typeof response.refresh_token === 'string') {
     // FAULT noRefreshRotation: the presented token comes back unchanged instead of a new one.

@@ -7,7 +7,7 @@ import type { FaultName } from '../../../reference-server/config/faults.ts';
 /** The eleven flows of docs/design.md, and those drawn beyond the seeds (discovery, token-exchange). */
 export const allFlows = [
   'authorization-code', 'pushed-authorization', 'authorization-code-ldap-consent', 'openid-connect', 'refresh-token',
-  'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker', 'discovery', 'token-exchange',
+  'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker', 'discovery', 'token-exchange', 'dpop',
 ] as const;
 export type FlowId = (typeof allFlows)[number];
 
