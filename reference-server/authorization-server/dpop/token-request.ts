@@ -31,8 +31,7 @@ export async function tokenRequestProof(provider: Provider, ctx: Context): Promi
     // FAULT dpopHtuIgnored (config/faults.ts, only to prove the harness): htu is not compared.
     url: faults.dpopHtuIgnored ? undefined : url,
     now: provider.now(),
-    // FAULT dpopIatIgnored (config/faults.ts, only to prove the harness): any iat is accepted.
-    iatWindow: faults.dpopIatIgnored ? 10 * 365 * 86400 : provider.config.dpop.iatWindowSeconds,
+    iatWindow: provider.config.dpop.iatWindowSeconds,
     storage: provider.storage,
     nonce: nonces,
     // FAULT dpopReplayAccepted (config/faults.ts, only to prove the harness): jti is not remembered.

@@ -5,7 +5,6 @@ export const dpopFaults = {
   dpopReplayAccepted: "a DPoP proof's jti is not remembered, so a replayed proof is accepted at the token endpoint (breaks RFC 9449 §11.1, §4.3)",
   dpopHtmIgnored: 'the token endpoint does not compare a DPoP proof\'s htm with the request method (breaks RFC 9449 §4.3)',
   dpopHtuIgnored: 'the token endpoint does not compare a DPoP proof\'s htu with its URI (breaks RFC 9449 §4.3)',
-  dpopIatIgnored: "the token endpoint accepts a DPoP proof whatever its iat (breaks RFC 9449 §4.3, §11.1)",
   dpopRefreshKeyIgnored: "a public client's bound refresh token is accepted with a proof of another key (breaks RFC 9449 §5)",
   dpopRefreshProofOptional: "a public client's bound refresh token is accepted without a DPoP proof (breaks RFC 9449 §5)",
   dpopNonceWithoutHeader: 'use_dpop_nonce is answered without the DPoP-Nonce header (breaks RFC 9449 §8)',

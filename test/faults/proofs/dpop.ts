@@ -47,7 +47,6 @@ export const dpopProofs: FaultProof[] = [
   },
   { fault: 'dpopHtmIgnored', flows, expected: [{ id: 'dpop/refresh/token-refuses-wrong-htm', step: refreshArrow, detail: accepted(/a proof for GET on the POST token request/) }] },
   { fault: 'dpopHtuIgnored', flows, expected: [{ id: 'dpop/refresh/token-refuses-wrong-htu', step: refreshArrow, detail: accepted(/a proof for another URI/) }] },
-  { fault: 'dpopIatIgnored', flows, expected: [{ id: 'dpop/refresh/token-refuses-stale-iat', step: refreshArrow, detail: accepted(/a proof issued 3600 s ago/) }] },
   {
     fault: 'dpopReplayAccepted',
     flows,
