@@ -169,7 +169,6 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
         issuer,
         audience: provider.resourceIdentifiers,
         publicUrl: resourceServer,
-        faults: config.faults,
         jwksUri: `${issuer}/jwks`,
         introspectionEndpoint: `${issuer}/introspect`,
         clientId: config.resourceServer.clientId,
@@ -178,6 +177,9 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
         readScope: config.resourceServer.readScope,
         writeScope: config.resourceServer.writeScope,
         clock,
+        storage,
+        dpopIatWindowSeconds: config.dpop.iatWindowSeconds,
+        faults: config.faults,
       }).callback(),
     );
 

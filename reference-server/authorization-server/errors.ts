@@ -165,8 +165,8 @@ export class TemporarilyUnavailable extends OAuthError {
 /** RFC 6750 §3.1: the access token is missing, malformed, expired or revoked. */
 export class InvalidToken extends OAuthError {
   override name = 'InvalidToken';
-  constructor(description = 'the access token is invalid, expired or revoked') {
-    super('invalid_token', description, 401, { 'WWW-Authenticate': bearerChallenge('invalid_token', description) });
+  constructor(description = 'the access token is invalid, expired or revoked', challenge = bearerChallenge('invalid_token', description)) {
+    super('invalid_token', description, 401, { 'WWW-Authenticate': challenge });
   }
 }
 
@@ -208,11 +208,39 @@ export function bearerChallenge(error?: string, description?: string, scope?: st
   return `Bearer ${parts.join(', ')}`;
 }
 
+/**
+ * RFC 9449 §5, §7.1: a DPoP proof that is missing where required, malformed or fails a §4.3
+ * check. At the token endpoint a 400; at a resource server a 401 with a DPoP challenge.
+ */
+export class InvalidDpopProof extends OAuthError {
+  override name = 'InvalidDpopProof';
+  constructor(description: string, atResource = false) {
+    super('invalid_dpop_proof', description, atResource ? 401 : 400, atResource ? { 'WWW-Authenticate': dpopChallenge('invalid_dpop_proof', description) } : {});
+  }
+}
+
+/** RFC 9449 §8, §9: the proof must carry the nonce handed out in the DPoP-Nonce header. */
+export class UseDpopNonce extends OAuthError {
+  override name = 'UseDpopNonce';
+  constructor(nonce: string, atResource = false) {
+    const description = 'the DPoP proof must carry the nonce of the DPoP-Nonce header';
+    super('use_dpop_nonce', description, atResource ? 401 : 400, { 'DPoP-Nonce': nonce, ...(atResource ? { 'WWW-Authenticate': dpopChallenge('use_dpop_nonce', description) } : {}) });
+  }
+}
+
+/** RFC 9449 §7.1: `DPoP error="...", algs="..."` on a resource server's 401. */
+export function dpopChallenge(error?: string, description?: string): string {
+  const parts = ['algs="ES256 RS256 PS256 EdDSA"'];
+  if (error) parts.push(`error="${error}"`);
+  if (description) parts.push(`error_description="${description.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '')}"`);
+  return `DPoP ${parts.join(', ')}`;
+}
+
 /** The error codes the RFCs define, for tests that check every error has an RFC shape. */
 export const rfcErrorCodes = new Set([
   'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type',
   'unsupported_response_type', 'invalid_scope', 'access_denied', 'server_error', 'temporarily_unavailable',
-  'unsupported_token_type', 'login_required', 'consent_required', 'interaction_required', 'account_selection_required',
+  'unsupported_token_type', 'invalid_dpop_proof', 'use_dpop_nonce', 'login_required', 'consent_required', 'interaction_required', 'account_selection_required',
   'request_not_supported', 'request_uri_not_supported', 'invalid_request_uri', 'invalid_request_object',
   'registration_not_supported', 'invalid_token', 'insufficient_scope',
   // RFC 8628 §3.5 (device authorization) and RFC 7591 §3.2.2 (registration).

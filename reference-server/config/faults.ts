@@ -14,6 +14,7 @@ import { tokenFaults } from './faults/tokens.ts';
 import { tokenExchangeFaults } from './faults/token-exchange.ts';
 import { protectedResourceFaults } from './faults/protected-resource.ts';
 import { limitFaults } from './faults/limits.ts';
+import { dpopFaults } from './faults/dpop.ts';
 
 /**
  * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
@@ -30,6 +31,7 @@ export const faultDescriptions = {
   ...ldapFaults,
   ...discoveryFaults,
   ...limitFaults,
+  ...dpopFaults,
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

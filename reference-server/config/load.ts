@@ -30,6 +30,7 @@ export interface ResolvedConfig extends EndpointSettings {
   users: NonNullable<ReferenceConfig['users']>;
   scopes: Record<string, string>;
   ttl: Required<NonNullable<ReferenceConfig['ttl']>>;
+  dpop: { requireNonce: boolean; iatWindowSeconds: number };
   keys: { algorithms: SigningAlg[]; jwks?: { keys: import('jose').JWK[] }; retireAfterSeconds: number; rotateEverySeconds?: number };
   /** "memory" or a redis:// / rediss:// URL. */
   store: string;
@@ -116,6 +117,10 @@ export function resolveConfig(raw: unknown): ResolvedConfig {
     users,
     scopes,
     ttl,
+    dpop: {
+      requireNonce: config.dpop?.requireNonce === undefined ? true : config.dpop.requireNonce === true,
+      iatWindowSeconds: config.dpop?.iatWindowSeconds === undefined ? 60 : positiveInteger(config.dpop.iatWindowSeconds, 'dpop.iatWindowSeconds'),
+    },
     keys: {
       algorithms,
       jwks: keys.jwks,

@@ -102,6 +102,13 @@ export interface ReferenceConfig extends EndpointSettingsConfig {
   /** Scope values and what the consent page says about them. openid is always known. */
   scopes?: Record<string, string>;
   ttl?: TtlConfig;
+  /** DPoP (RFC 9449). */
+  dpop?: {
+    /** Whether the token endpoint requires a nonce it hands out in DPoP-Nonce (§8). Default true. */
+    requireNonce?: boolean;
+    /** Seconds a proof's iat may be from the server's clock (§11.1). Default 60. */
+    iatWindowSeconds?: number;
+  };
   keys?: KeysConfig;
   /**
    * Where codes, tokens, sessions, registered clients, keys and limits are kept: "memory" (the

@@ -30,6 +30,8 @@ export interface VerifiedToken {
   scope: string[];
   exp: number;
   format: 'jwt' | 'opaque';
+  /** RFC 9449 §6: the DPoP key the token is bound to (cnf.jkt), if any. */
+  jkt?: string;
 }
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
@@ -63,6 +65,7 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
       exp: payload.exp!,
       format: 'jwt',
+      ...(jktOf(payload.cnf) ? { jkt: jktOf(payload.cnf) } : {}),
     };
   }
 
@@ -75,7 +78,7 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
     }
     const audiences = Array.isArray(answer.aud) ? answer.aud : [answer.aud];
     const own = Array.isArray(options.audience) ? options.audience : [options.audience];
-    if (answer.active !== true || answer.token_type !== 'Bearer' || (!audiences.some((aud) => own.includes(aud)) && !options.faults?.audienceNotChecked)) {
+    if (answer.active !== true || (answer.token_type !== 'Bearer' && answer.token_type !== 'DPoP') || (!audiences.some((aud) => own.includes(aud)) && !options.faults?.audienceNotChecked)) {
       throw new InvalidToken('the access token is invalid, expired or revoked');
     }
     return {
@@ -84,7 +87,13 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
       scope: typeof answer.scope === 'string' ? answer.scope.split(' ') : [],
       exp: Number(answer.exp),
       format: 'opaque',
+      ...(jktOf(answer.cnf) ? { jkt: jktOf(answer.cnf) } : {}),
     };
+  }
+
+  function jktOf(cnf: unknown): string | undefined {
+    const jkt = (cnf as { jkt?: unknown } | undefined)?.jkt;
+    return typeof jkt === 'string' ? jkt : undefined;
   }
 
   return (token) => (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token) ? verifyJwt(token) : introspect(token));

@@ -164,10 +164,22 @@ const catalogue: Record<string, { participants: string[]; arrows: string[] }> = 
       'Client ->> Resource Server: Request with the access token',
     ],
   },
+  dpop: {
+    participants: ['User', 'Client', 'Authorization Server', 'Resource Server'],
+    arrows: [
+      'User ->> Authorization Server: Signs in and approves the client',
+      'Client ->> Authorization Server: Exchanges the code with PKCE and a DPoP proof',
+      'Authorization Server ->> Client: use_dpop_nonce with a DPoP-Nonce header',
+      'Client ->> Authorization Server: Retries with the nonce in a new proof',
+      'Authorization Server ->> Client: DPoP-bound access token (token_type DPoP, cnf.jkt)',
+      'Client ->> Resource Server: Calls with DPoP and a proof carrying ath',
+      'Client ->> Authorization Server: Refreshes with a proof of the same key',
+    ],
+  },
 };
 
 /** Drawn by nauthera beyond the seed documents, each citing the specs it follows. */
-const beyondSeeds = ['discovery', 'token-exchange', 'protected-resource'];
+const beyondSeeds = ['discovery', 'token-exchange', 'protected-resource', 'dpop'];
 
 describe('the flow diagrams: the 11 of the seeds and those drawn beyond them', () => {
   it('diagrams/ holds exactly the flows of the catalogue', () => {

@@ -37,7 +37,7 @@ export const introspect: Endpoint = {
       }
       for (const lookup of lookups) {
         const answer = await lookup(token);
-        if (answer && (answer.client_id === client?.clientId || (isResourceServer && answer.token_type === 'Bearer'))) {
+        if (answer && (answer.client_id === client?.clientId || (isResourceServer && (answer.token_type === 'Bearer' || answer.token_type === 'DPoP')))) {
           // FAULT cachedIntrospection (config/faults.ts, only to prove the harness): an active answer is
           // remembered and given again, even after the token is revoked.
           if (provider.config.faults.cachedIntrospection) answered.set(token, answer);
@@ -53,7 +53,9 @@ export const introspect: Endpoint = {
       if (!record) return undefined;
       return {
         active: true,
-        token_type: 'Bearer',
+        // RFC 9449 §6.2: a bound token is of type DPoP and names its key in cnf.jkt.
+        token_type: record.jkt ? 'DPoP' : 'Bearer',
+        ...(record.jkt && !provider.config.faults.dpopNoCnf ? { cnf: { jkt: record.jkt } } : {}),
         scope: record.scope,
         client_id: record.clientId,
         sub: record.sub ?? record.clientId,

@@ -14,7 +14,7 @@ import { userTokenResponse } from './user-tokens.ts';
 
 const verifierSyntax = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-export const authorizationCode: GrantHandler = async ({ provider, ctx, form, client }) => {
+export const authorizationCode: GrantHandler = async ({ provider, ctx, form, client, dpop }) => {
   const code = form.require('code');
   const redirectUri = form.get('redirect_uri');
   const verifier = form.get('code_verifier');
@@ -67,5 +67,6 @@ export const authorizationCode: GrantHandler = async ({ provider, ctx, form, cli
     authTime: record.authTime,
     nonce: record.nonce,
     ...(resource ?? record.resource ? { resource: resource ?? record.resource } : {}),
+    jkt: dpop?.jkt,
   });
 };

@@ -6,18 +6,26 @@
  */
 import type { GrantHandler } from './grant.ts';
 import type { RefreshTokenRecord } from '../tokens/refresh-token.ts';
-import { InvalidGrant, InvalidScope, TemporarilyUnavailable } from '../errors.ts';
+import { InvalidDpopProof, InvalidGrant, InvalidScope, TemporarilyUnavailable } from '../errors.ts';
 import { formatScope, parseScope } from '../scopes.ts';
 import { DirectoryUnavailable } from '../accounts/ldap-connection.ts';
 import { userTokenResponse } from './user-tokens.ts';
 
-export const refreshToken: GrantHandler = async ({ provider, form, client }) => {
+export const refreshToken: GrantHandler = async ({ provider, form, client, dpop }) => {
   const value = form.require('refresh_token');
   const requested = form.has('scope') ? parseScope(form.get('scope')) : undefined;
   const record = await provider.storage.find<RefreshTokenRecord>('RefreshToken', value);
   if (!record) throw new InvalidGrant('the refresh token is invalid, expired or revoked');
   // FAULT refreshTokenOfAnotherClient (config/faults.ts, only to prove the harness): the token's client is not compared.
   if (record.clientId !== client.clientId && !provider.config.faults.refreshTokenOfAnotherClient) throw new InvalidGrant('the refresh token was issued to another client');
+  // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a refresh without a
+  // proof of that key is refused (checked before consuming, so a refused one does not burn it).
+  if (record.jkt !== undefined) {
+    // FAULT dpopRefreshProofOptional (config/faults.ts, only to prove the harness): no proof is let through.
+    if (!dpop && !provider.config.faults.dpopRefreshProofOptional) throw new InvalidDpopProof('the refresh token is bound to a DPoP key: a DPoP proof is required');
+    // FAULT dpopRefreshKeyIgnored (config/faults.ts, only to prove the harness): another key is let through.
+    if (dpop && dpop.jkt !== record.jkt && !provider.config.faults.dpopRefreshKeyIgnored) throw new InvalidDpopProof('the DPoP proof is not signed by the key the refresh token is bound to');
+  }
   const granted = record.scope.split(' ');
   // Checked before consuming, so that a refused widening does not burn the token.
   if (requested && record.consumed === undefined) {
@@ -55,6 +63,8 @@ export const refreshToken: GrantHandler = async ({ provider, form, client }) => 
     grantId: record.grantId,
     authTime: record.authTime,
     familyExp: record.familyExp,
+    // The family stays bound to its key (§5); only a fault lets a refresh through without a proof.
+    jkt: dpop?.jkt ?? record.jkt,
   });
   if (!rotate && typeof response.refresh_token === 'string') {
     // FAULT noRefreshRotation: the presented token comes back unchanged instead of a new one.

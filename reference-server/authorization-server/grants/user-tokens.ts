@@ -24,6 +24,8 @@ export interface UserGrant {
   familyExp?: number;
   /** RFC 8707 §2: the resource the access token is for (its aud); default the resource server's audience. */
   resource?: string;
+  /** The DPoP key of the request (RFC 9449 §5): the tokens are bound to it. */
+  jkt?: string;
 }
 
 export async function userTokenResponse(provider: Provider, grant: UserGrant): Promise<Record<string, unknown>> {
@@ -37,10 +39,12 @@ export async function userTokenResponse(provider: Provider, grant: UserGrant): P
     authTime: grant.authTime,
     // FAULT resourceIndicatorIgnored (config/faults.ts, only to prove the harness): the aud is the resource server's whatever was asked.
     ...(grant.resource !== undefined && !provider.config.faults.resourceIndicatorIgnored ? { audience: grant.resource } : {}),
+    jkt: grant.jkt,
   });
   const body: Record<string, unknown> = {
     access_token: accessToken.value,
-    token_type: 'Bearer',
+    // FAULT dpopTokenTypeBearer (config/faults.ts, only to prove the harness): a bound token says Bearer.
+    token_type: grant.jkt && !provider.config.faults.dpopTokenTypeBearer ? 'DPoP' : 'Bearer',
     expires_in: accessToken.expiresIn,
     scope: grant.scope,
   };
@@ -53,6 +57,8 @@ export async function userTokenResponse(provider: Provider, grant: UserGrant): P
       grantId: grant.grantId,
       authTime: grant.authTime,
       familyExp: grant.familyExp,
+      // RFC 9449 §5: only public clients' refresh tokens are bound (a confidential client authenticates).
+      ...(grant.jkt && client.isPublic ? { jkt: grant.jkt } : {}),
     });
   }
   if (grant.scope.split(' ').includes('openid')) {

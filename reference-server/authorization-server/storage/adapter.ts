@@ -20,6 +20,9 @@ export type ModelName =
   | 'PushedAuthorizationRequest'
   | 'DeviceCode'
   | 'RegistrationAccessToken'
+  // DPoP (RFC 9449): the jti of every proof seen (§11.1) and the nonces handed out (§8).
+  | 'DpopProof'
+  | 'DpopNonce'
   // What every instance on a shared store must agree on: registered clients, the signing keys,
   // and the secrets made at the first start (cookie keys, generated client credentials).
   | 'Client'

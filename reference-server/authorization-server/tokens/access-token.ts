@@ -23,6 +23,8 @@ export interface AccessTokenRecord extends StoredPayload {
   exp: number;
   authTime?: number;
   jti: string;
+  /** RFC 9449 §6: the JWK thumbprint of the DPoP key the token is bound to. */
+  jkt?: string;
 }
 
 export interface IssuedAccessToken {
@@ -39,6 +41,8 @@ export async function issueAccessToken(
     audience?: string;
     /** RFC 8693 §4.1: the actor a delegated token was issued to. */
     act?: Record<string, unknown>;
+    /** RFC 9449 §6: the DPoP key to bind the token to. */
+    jkt?: string;
   },
 ): Promise<IssuedAccessToken> {
   const { client } = input;
@@ -56,6 +60,7 @@ export async function issueAccessToken(
     authTime: input.authTime,
     jti: randomToken(16),
     grantId: input.grantId,
+    ...(input.jkt ? { jkt: input.jkt } : {}),
   };
   let value: string;
   if (client.accessTokenFormat === 'jwt') {
@@ -76,6 +81,8 @@ export async function issueAccessToken(
       scope: input.scope,
       ...(input.authTime ? { auth_time: input.authTime } : {}),
       ...(input.act ? { act: input.act } : {}),
+      // FAULT dpopNoCnf (config/faults.ts, only to prove the harness): a bound token has no cnf.
+      ...(input.jkt && !provider.config.faults.dpopNoCnf ? { cnf: { jkt: input.jkt } } : {}),
     }, signer);
     await provider.storage.upsert('AccessToken', record.jti, record, ttl);
   } else {

@@ -17,11 +17,13 @@ export interface RefreshTokenRecord extends StoredPayload {
   iat: number;
   /** Absolute end of the family: rotation never extends it. */
   familyExp: number;
+  /** RFC 9449 §5: the DPoP key (JWK thumbprint) a public client's refresh token is bound to. */
+  jkt?: string;
 }
 
 export async function issueRefreshToken(
   provider: Provider,
-  input: { clientId: string; sub: string; accountDn: string; scope: string; grantId: string; authTime: number; familyExp?: number },
+  input: { clientId: string; sub: string; accountDn: string; scope: string; grantId: string; authTime: number; familyExp?: number; jkt?: string },
 ): Promise<string> {
   const iat = provider.now();
   const familyExp = input.familyExp ?? iat + provider.config.ttl.refreshToken;

@@ -10,6 +10,7 @@ import { registrationProofs } from './registration.ts';
 import { tokenProofs } from './tokens.ts';
 import { tokenExchangeProofs } from './token-exchange.ts';
 import { protectedResourceProofs } from './protected-resource.ts';
+import { dpopProofs } from './dpop.ts';
 
 export const faultProofs: FaultProof[] = [
   ...authorizationProofs,
@@ -22,4 +23,5 @@ export const faultProofs: FaultProof[] = [
   ...ldapProofs,
   ...discoveryProofs,
   ...limitProofs,
+  ...dpopProofs,
 ];

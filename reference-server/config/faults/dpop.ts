@@ -1,0 +1,20 @@
+/** Faults of DPoP (RFC 9449; see ../faults.ts): each breaks exactly one rule, at one place marked `FAULT <name>`. */
+export const dpopFaults = {
+  dpopTokenTypeBearer: 'a token issued with a DPoP proof has token_type Bearer (breaks RFC 9449 §5)',
+  dpopNoCnf: 'a DPoP-bound JWT access token has no cnf.jkt, nor its introspection (breaks RFC 9449 §6)',
+  dpopReplayAccepted: "a DPoP proof's jti is not remembered, so a replayed proof is accepted at the token endpoint (breaks RFC 9449 §11.1, §4.3)",
+  dpopHtmIgnored: 'the token endpoint does not compare a DPoP proof\'s htm with the request method (breaks RFC 9449 §4.3)',
+  dpopHtuIgnored: 'the token endpoint does not compare a DPoP proof\'s htu with its URI (breaks RFC 9449 §4.3)',
+  dpopRefreshKeyIgnored: "a public client's bound refresh token is accepted with a proof of another key (breaks RFC 9449 §5)",
+  dpopRefreshProofOptional: "a public client's bound refresh token is accepted without a DPoP proof (breaks RFC 9449 §5)",
+  dpopNonceWithoutHeader: 'use_dpop_nonce is answered without the DPoP-Nonce header (breaks RFC 9449 §8)',
+  dpopNonceNeverAccepted: 'the nonce handed out is never accepted, so the retry is refused again (breaks RFC 9449 §8)',
+  dpopResourceBearerOnly: 'the resource server takes only Bearer: the DPoP scheme is refused and a bound token is accepted as a bearer token (breaks RFC 9449 §7.1, §7.2)',
+  dpopResourceAcceptsBearer: 'the resource server accepts a DPoP-bound token presented as a Bearer token (breaks RFC 9449 §7.1, §7.2)',
+  dpopResourceAthIgnored: "the resource server does not require the proof's ath (breaks RFC 9449 §4.3, §7.1)",
+  dpopResourceHtmIgnored: "the resource server does not compare the proof's htm (breaks RFC 9449 §4.3, §7.1)",
+  dpopResourceHtuIgnored: "the resource server does not compare the proof's htu (breaks RFC 9449 §4.3, §7.1)",
+  dpopResourceIatIgnored: "the resource server accepts a proof whatever its iat (breaks RFC 9449 §4.3, §11.1)",
+  dpopResourceKeyIgnored: 'the resource server accepts a proof of a key the token is not bound to (breaks RFC 9449 §4.3, §7.1)',
+  dpopResourceReplayAccepted: "the resource server does not remember proofs' jti, so a replay is accepted (breaks RFC 9449 §11.1, a warning)",
+} as const;
