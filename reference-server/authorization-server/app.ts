@@ -24,10 +24,11 @@ import { par } from './par.ts';
 import { deviceAuthorization } from './device-authorization.ts';
 import { deviceVerification } from './device-verification.ts';
 import { registration } from './registration.ts';
+import { endSessionEndpoint } from './end-session.ts';
 
 export const endpoints: Endpoint[] = [
   discovery, jwks, authorize, interactionPage, login, consent, accountConsents, token, userinfo, introspect, revoke,
-  par, deviceAuthorization, deviceVerification, registration,
+  par, deviceAuthorization, deviceVerification, registration, endSessionEndpoint,
 ];
 
 export function createAuthorizationServer(provider: Provider, cookieKeys: string[]): Koa {
