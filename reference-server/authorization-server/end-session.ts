@@ -58,7 +58,8 @@ async function readRequest(provider: Provider, params: Params): Promise<LogoutRe
   if (redirectUri !== undefined) {
     // §3: the RP must be identified, and the URI must exactly match one it registered.
     if (!client) throw new InvalidRequest('post_logout_redirect_uri needs id_token_hint or client_id');
-    if (!(client.postLogoutRedirectUris ?? []).includes(redirectUri)) throw new InvalidRequest('post_logout_redirect_uri is not registered for this client');
+    // FAULT postLogoutUriNotChecked (config/faults.ts, only to prove the harness): any URI is redirected to.
+    if (!(client.postLogoutRedirectUris ?? []).includes(redirectUri) && !provider.config.faults.postLogoutUriNotChecked) throw new InvalidRequest('post_logout_redirect_uri is not registered for this client');
   }
   return { client, hintSub: verified?.sub, redirectUri, state: redirectUri ? params.get('state') : undefined };
 }
@@ -73,12 +74,14 @@ async function endSession(ctx: Context, provider: Provider, params: Params, conf
       sendPage(ctx, 200, logoutConfirmPage({ csrf: session.record.csrf, fields }));
       return;
     }
-    await provider.storage.destroy('Session', session.id);
+    // FAULT logoutKeepsSession (config/faults.ts, only to prove the harness): the session and its cookie stay.
+    if (!provider.config.faults.logoutKeepsSession) await provider.storage.destroy('Session', session.id);
   }
-  clearCookie(ctx, sessionCookie);
+  if (!provider.config.faults.logoutKeepsSession) clearCookie(ctx, sessionCookie);
   if (request.redirectUri) {
     const target = new URL(request.redirectUri);
-    if (request.state !== undefined) target.searchParams.set('state', request.state);
+    // FAULT logoutStateDropped (config/faults.ts, only to prove the harness): state is not passed back.
+    if (request.state !== undefined && !provider.config.faults.logoutStateDropped) target.searchParams.set('state', request.state);
     ctx.redirect(target.href);
     return;
   }

@@ -13,6 +13,7 @@ import { registrationFaults } from './faults/registration.ts';
 import { tokenFaults } from './faults/tokens.ts';
 import { tokenExchangeFaults } from './faults/token-exchange.ts';
 import { limitFaults } from './faults/limits.ts';
+import { logoutFaults } from './faults/logout.ts';
 
 /**
  * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
@@ -28,6 +29,7 @@ export const faultDescriptions = {
   ...ldapFaults,
   ...discoveryFaults,
   ...limitFaults,
+  ...logoutFaults,
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

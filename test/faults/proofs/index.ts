@@ -9,6 +9,7 @@ import { openIdConnectProofs } from './openid-connect.ts';
 import { registrationProofs } from './registration.ts';
 import { tokenProofs } from './tokens.ts';
 import { tokenExchangeProofs } from './token-exchange.ts';
+import { logoutProofs } from './logout.ts';
 
 export const faultProofs: FaultProof[] = [
   ...authorizationProofs,
@@ -20,4 +21,5 @@ export const faultProofs: FaultProof[] = [
   ...ldapProofs,
   ...discoveryProofs,
   ...limitProofs,
+  ...logoutProofs,
 ];

@@ -8,6 +8,7 @@ import type { FaultName } from '../../../reference-server/config/faults.ts';
 export const allFlows = [
   'authorization-code', 'pushed-authorization', 'authorization-code-ldap-consent', 'openid-connect', 'refresh-token',
   'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker', 'discovery', 'token-exchange',
+  'logout',
 ] as const;
 export type FlowId = (typeof allFlows)[number];
 
