@@ -75,6 +75,16 @@ describe('end-session endpoint', () => {
     expect(response.headers.get('location')).toBeNull();
   });
 
+  it('registers post_logout_redirect_uris (RFC 7591) and refuses one with a fragment', async () => {
+    const register = (uris: unknown) => fetch(`${ref.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', post_logout_redirect_uris: uris }) });
+    const ok = await register([defaultPostLogoutRedirectUri]);
+    expect(ok.status).toBe(201);
+    expect((await ok.json() as Record<string, unknown>).post_logout_redirect_uris).toEqual([defaultPostLogoutRedirectUri]);
+    const bad = await register([`${defaultPostLogoutRedirectUri}#x`]);
+    expect(bad.status).toBe(400);
+    expect((await bad.json() as Record<string, unknown>).error).toBe('invalid_client_metadata');
+  });
+
   it('without a hint asks the user, and a confirmation without the CSRF token does not end the session', async () => {
     const { jar } = await signedIn();
     const page = await (await endSession(jar, { client_id: 'confidential', post_logout_redirect_uri: defaultPostLogoutRedirectUri, state: 'st-3' })).text();
