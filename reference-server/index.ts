@@ -76,6 +76,8 @@ export interface ReferenceClient {
   private_jwk?: JWK;
   /** RFC 9126 §6: this client's plain authorization requests are refused. */
   require_pushed_authorization_requests?: boolean;
+  /** OIDC RP-Initiated Logout 1.0 §3.1. */
+  post_logout_redirect_uris?: string[];
 }
 
 export interface RunningReference {
@@ -200,6 +202,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
           scope: [...registry.configuredClient(c.client_id)!.scopes].join(' '),
           ...(credentials?.private_jwk ? { private_jwk: credentials.private_jwk } : {}),
           ...(c.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
+          ...(c.post_logout_redirect_uris ? { post_logout_redirect_uris: [...c.post_logout_redirect_uris] } : {}),
         };
       }),
       users: config.users.map((u) => ({ ...u })),

@@ -212,6 +212,7 @@ function toClient(value: Json): TargetClient {
     grant_types: (obj.grant_types as string[] | undefined) ?? defaultGrants(role),
     response_types: (obj.response_types as string[] | undefined) ?? defaultResponseTypes(role),
     redirect_uris: (obj.redirect_uris as string[] | undefined) ?? [],
+    post_logout_redirect_uris: obj.post_logout_redirect_uris as string[] | undefined,
     scope: obj.scope as string | undefined,
     private_jwk: jwk && (withoutComments(jwk) as TargetClient['private_jwk']),
     require_pushed_authorization_requests: obj.require_pushed_authorization_requests as boolean | undefined,

@@ -64,6 +64,8 @@ export interface TargetClient {
   grant_types: string[];
   response_types: string[];
   redirect_uris: string[];
+  /** OIDC RP-Initiated Logout 1.0 §3.1: registered post-logout redirect URIs (the logout flow uses the first). */
+  post_logout_redirect_uris?: string[];
   /** Space-separated scope the client may ask for, e.g. "openid profile email offline_access". */
   scope?: string;
   /** For private_key_jwt: the client's private key (with kid and alg). */

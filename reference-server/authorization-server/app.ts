@@ -24,10 +24,11 @@ import { par } from './endpoints/par.ts';
 import { deviceAuthorization } from './endpoints/device-authorization.ts';
 import { deviceVerification } from './endpoints/device-verification.ts';
 import { registration } from './endpoints/registration.ts';
+import { endSessionEndpoint } from './endpoints/end-session.ts';
 
 export const endpoints: Endpoint[] = [
   discovery, jwks, authorize, interactionPage, login, consent, accountConsents, token, userinfo, introspect, revoke,
-  par, deviceAuthorization, deviceVerification, registration,
+  par, deviceAuthorization, deviceVerification, registration, endSessionEndpoint,
 ];
 
 export function createAuthorizationServer(provider: Provider, cookieKeys: string[]): Koa {

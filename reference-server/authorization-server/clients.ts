@@ -20,6 +20,8 @@ export interface Client {
   grantTypes: string[];
   responseTypes: string[];
   redirectUris: string[];
+  /** OIDC RP-Initiated Logout 1.0 §3.1. */
+  postLogoutRedirectUris?: string[];
   scopes: Set<string>;
   accessTokenFormat: 'jwt' | 'opaque';
   accessTokenAlg: SigningAlg;
@@ -224,6 +226,7 @@ export async function buildClient(c: ClientConfig, options: BuildOptions): Promi
     grantTypes: [...c.grant_types],
     responseTypes: [...c.response_types],
     redirectUris: [...c.redirect_uris],
+    postLogoutRedirectUris: c.post_logout_redirect_uris ? [...c.post_logout_redirect_uris] : undefined,
     scopes: new Set(c.scope ? c.scope.split(' ') : options.scopes),
     accessTokenFormat: c.access_token_format ?? 'jwt',
     accessTokenAlg: c.access_token_signed_response_alg ?? 'RS256',

@@ -7,6 +7,7 @@ import type { ClientConfig, ReferenceConfig } from './types.ts';
 import { consentGroupDN, engineeringGroupDN, seedUsers } from '../../fixtures/ldap/seed.ts';
 
 export const defaultRedirectUri = 'https://rp.nauthera.test/callback';
+export const defaultPostLogoutRedirectUri = 'https://rp.nauthera.test/signed-out';
 
 const userRoles: Record<string, string> = { alice: 'user', bob: 'outsider', carol: 'special', dsmith: 'escaped-dn', 'mia*(x)\\y': 'metacharacters', tnash: 'escaped-dn-edges', lena: 'consent-leaver' };
 
@@ -27,7 +28,7 @@ const service = (fields: Pick<ClientConfig, 'client_id' | 'role' | 'token_endpoi
 
 export const defaultConfig: ReferenceConfig = {
   clients: [
-    code({ client_id: 'confidential', role: 'confidential', client_name: 'Confidential web app', token_endpoint_auth_method: 'client_secret_basic', access_token_signed_response_alg: 'ES256' }),
+    code({ client_id: 'confidential', role: 'confidential', client_name: 'Confidential web app', token_endpoint_auth_method: 'client_secret_basic', access_token_signed_response_alg: 'ES256', post_logout_redirect_uris: [defaultPostLogoutRedirectUri] }),
     code({ client_id: 'public', role: 'public', client_name: 'Public native app', token_endpoint_auth_method: 'none', require_pkce: true }),
     code({ client_id: 'par', role: 'par', client_name: 'PAR client', token_endpoint_auth_method: 'client_secret_basic', require_pushed_authorization_requests: true }),
     code({ client_id: 'implicit', role: 'implicit', client_name: 'Implicit client', token_endpoint_auth_method: 'none', grant_types: ['implicit'], response_types: ['token', 'id_token', 'id_token token'] }),

@@ -15,6 +15,7 @@ import { tokenExchangeFaults } from './faults/token-exchange.ts';
 import { protectedResourceFaults } from './faults/protected-resource.ts';
 import { limitFaults } from './faults/limits.ts';
 import { dpopFaults } from './faults/dpop.ts';
+import { logoutFaults } from './faults/logout.ts';
 
 /**
  * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
@@ -32,6 +33,7 @@ export const faultDescriptions = {
   ...discoveryFaults,
   ...limitFaults,
   ...dpopFaults,
+  ...logoutFaults,
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

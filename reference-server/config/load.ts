@@ -189,6 +189,11 @@ function checkClient(raw: unknown, at: string, scopes: Record<string, string>): 
     // RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment.
     if (url.hash) throw new ReferenceConfigError(`${at}.redirect_uris: "${uri}" has a fragment`);
   }
+  if (c.post_logout_redirect_uris !== undefined) {
+    if (!Array.isArray(c.post_logout_redirect_uris) || !c.post_logout_redirect_uris.every((v) => typeof v === 'string' && URL.canParse(v) && !new URL(v).hash)) {
+      throw new ReferenceConfigError(`${at}.post_logout_redirect_uris must be an array of absolute URLs without fragments`);
+    }
+  }
   if (c.response_types.length > 0 && c.redirect_uris.length === 0) throw new ReferenceConfigError(`${at}: response_types need at least one redirect_uri`);
   if (c.scope !== undefined) {
     for (const s of string(c.scope, `${at}.scope`).split(' ')) if (!(s in scopes)) throw new ReferenceConfigError(`${at}.scope: "${s}" is not a known scope`);

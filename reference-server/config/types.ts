@@ -23,6 +23,8 @@ export interface ClientConfig {
   grant_types: string[];
   response_types: string[];
   redirect_uris: string[];
+  /** OIDC RP-Initiated Logout 1.0 §3.1: where the end-session endpoint may send the browser after logout (exact match). */
+  post_logout_redirect_uris?: string[];
   /** Scopes the client may ask for, space-separated. Default: every scope the server knows. */
   scope?: string;
   /** RFC 9068 JWT (default) or an opaque string checked by introspection. */

@@ -176,10 +176,21 @@ const catalogue: Record<string, { participants: string[]; arrows: string[] }> = 
       'Client ->> Authorization Server: Refreshes with a proof of the same key',
     ],
   },
+  logout: {
+    participants: ['User', 'Client Application', 'Authorization Server'],
+    arrows: [
+      'User ->> Authorization Server: Signs in and approves the application',
+      'Client Application ->> Authorization Server: Exchanges the code for an ID token',
+      'Client Application ->> Authorization Server: Sends the user to log out with an unregistered post_logout_redirect_uri',
+      'Client Application ->> Authorization Server: Sends the user to the end_session_endpoint (id_token_hint, post_logout_redirect_uri, state)',
+      'Authorization Server ->> Client Application: Redirects to the post_logout_redirect_uri with state',
+      'User ->> Authorization Server: Asks again with prompt=none',
+    ],
+  },
 };
 
 /** Drawn by nauthera beyond the seed documents, each citing the specs it follows. */
-const beyondSeeds = ['discovery', 'token-exchange', 'protected-resource', 'dpop'];
+const beyondSeeds = ['discovery', 'token-exchange', 'protected-resource', 'dpop', 'logout'];
 
 describe('the flow diagrams: the 11 of the seeds and those drawn beyond them', () => {
   it('diagrams/ holds exactly the flows of the catalogue', () => {

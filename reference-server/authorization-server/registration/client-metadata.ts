@@ -87,6 +87,13 @@ export function checkClientMetadata(input: Record<string, unknown>, clientId: st
     if (typeof value !== 'string' || !isWebUrl(value)) throw new InvalidClientMetadata(`${field} must be an http or https URL`);
     metadata[field] = value;
   }
+  // OIDC RP-Initiated Logout 1.0 §3.1: absolute URIs without a fragment, compared exactly at logout.
+  if (input.post_logout_redirect_uris !== undefined) {
+    const uris = stringList(input.post_logout_redirect_uris, 'post_logout_redirect_uris')!;
+    if (uris.length > 20 || uris.some((u) => u.length > 2000 || redirectUriProblem(u) !== undefined)) throw new InvalidClientMetadata('post_logout_redirect_uris must be at most 20 absolute URIs without fragments');
+    metadata.post_logout_redirect_uris = [...new Set(uris)];
+    config.post_logout_redirect_uris = [...new Set(uris)];
+  }
   // FAULT invalidContactsKept (config/faults.ts, only to prove the harness): contacts that are a string, not an array, are kept as sent.
   if (faults.invalidContactsKept && typeof input.contacts === 'string') metadata.contacts = input.contacts;
   else if (input.contacts !== undefined) {

@@ -11,6 +11,7 @@ import { tokenProofs } from './tokens.ts';
 import { tokenExchangeProofs } from './token-exchange.ts';
 import { protectedResourceProofs } from './protected-resource.ts';
 import { dpopProofs } from './dpop.ts';
+import { logoutProofs } from './logout.ts';
 
 export const faultProofs: FaultProof[] = [
   ...authorizationProofs,
@@ -24,4 +25,5 @@ export const faultProofs: FaultProof[] = [
   ...discoveryProofs,
   ...limitProofs,
   ...dpopProofs,
+  ...logoutProofs,
 ];

@@ -1,0 +1,47 @@
+/**
+ * The logout suite against the reference target: every check of every step passes (the
+ * reference refuses an unregistered post_logout_redirect_uri, redirects to the registered one
+ * with state and ends the session), and a target without end_session_endpoint is not
+ * applicable, saying so.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import flow from '../../suites/logout.suite.ts';
+import { vitestFlow } from '../../harness/flow/vitest.ts';
+import { runFlow } from '../../harness/flow/runner.ts';
+import { BrowserSession } from '../../harness/browser/session.ts';
+import { startReferenceTarget } from '../../harness/target/reference.ts';
+import type { Target } from '../../harness/target/model.ts';
+import type { FlowDefinition } from '../../harness/flow/define.ts';
+
+let started: Promise<Target> | undefined;
+const sharedTarget = () => (started ??= startReferenceTarget());
+afterAll(async () => {
+  await (await started)?.close();
+});
+
+vitestFlow(flow, sharedTarget, {
+  closeTarget: false,
+  onResult: (result) => {
+    expect(result.status).toBe('passed');
+    const notPassed = result.steps.flatMap((s) => s.checks.filter((c) => c.status !== 'passed').map((c) => `${s.text}: ${c.name} ${c.status} ${c.detail}`));
+    expect(notPassed).toEqual([]);
+    const checks = result.steps.flatMap((s) => s.checks.map((c) => c.name));
+    expect(checks).toContain('after the logout, an authorization request with prompt=none finds no session');
+  },
+});
+
+describe('a target whose discovery has no end_session_endpoint', () => {
+  it('is not applicable, naming the member', async () => {
+    const target = await sharedTarget();
+    const { end_session_endpoint: _, ...metadata } = target.metadata;
+    const without: Target = { ...target, metadata };
+    const browser = new BrowserSession();
+    try {
+      const result = await runFlow(flow as unknown as FlowDefinition, { target: without, browser });
+      expect(result.status).toBe('not-applicable');
+      expect(result.reason).toMatch(/no end_session_endpoint/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
