@@ -49,6 +49,8 @@ const lacking: Record<string, RegExp> = {
   'device-code': /device_authorization_endpoint/,
   'registered-app-jwt': /registration_endpoint/,
   'token-exchange': /grant_types_supported does not list urn:ietf:params:oauth:grant-type:token-exchange/,
+  dpop: /dpop_signing_alg_values_supported/,
+  logout: /end_session_endpoint/,
 };
 
 /**
