@@ -83,13 +83,29 @@ export function describeNoCode(outcome: AuthorizeOutcome): string {
 }
 
 /**
+ * Whether the browser stopped on a client's redirect URI itself: the authorization response
+ * arrived, but nauthera's capture of it was lost (a race of the browser driver on a loaded
+ * machine). Nothing the target did: the caller may ask once more.
+ */
+export function lostResponse(ctx: FlowContext<any>, outcome: AuthorizeOutcome): boolean {
+  if (outcome.kind !== 'page' || outcome.reason !== 'stopped') return false;
+  const at = outcome.url.split(/[?#]/)[0];
+  return ctx.target.clients.some((c) => c.redirect_uris.some((uri) => uri.split(/[?#]/)[0] === at));
+}
+
+/**
  * A fresh code for a negative check that burns it (a second use, a wrong verifier): a new
  * request, the browser round trip (the IdP session and consent usually make it instant).
  * Throws when no code comes back, which fails the check with the reason.
  */
 export async function freshCode(ctx: FlowContext<any>, client: TargetClient, options: CodeRequestOptions = {}, authorize: AuthorizeOptions = {}): Promise<{ request: CodeRequest; code: string }> {
-  const request = codeRequest(ctx.target, client, options);
-  const { outcome, code } = await authorizeCode(ctx, request, authorize);
+  let request = codeRequest(ctx.target, client, options);
+  let { outcome, code } = await authorizeCode(ctx, request, authorize);
+  if (!code && lostResponse(ctx, outcome)) {
+    ctx.note('asked again', `the browser stopped on the redirect URI without nauthera seeing the response (${describeNoCode(outcome)}): a new request`);
+    request = codeRequest(ctx.target, client, options);
+    ({ outcome, code } = await authorizeCode(ctx, request, authorize));
+  }
   if (!code) throw new Error(`could not get a code to test with: ${describeNoCode(outcome)}`);
   return { request, code };
 }
