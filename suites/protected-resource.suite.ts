@@ -110,7 +110,7 @@ export default defineFlow<State>({
     }, {
       key: 'challenge',
       checks: {
-        'challenge-names-resource-metadata': { name: "the 401's WWW-Authenticate names the resource's metadata (resource_metadata)", spec: 'RFC 9728 §5.1; MCP Authorization (2025-06-18), Authorization Server Location' },
+        'challenge-names-resource-metadata': { name: "the 401's WWW-Authenticate names the resource's metadata (resource_metadata)", spec: 'RFC 9728 §5.1; MCP Authorization 2025-06-18' },
       },
     }),
 
@@ -146,7 +146,7 @@ export default defineFlow<State>({
       checks: {
         'metadata-200-json': { name: 'the protected resource metadata is served as JSON with 200', spec: 'RFC 9728 §3.1, §3.2' },
         'resource-identical-to-requested-url': { name: 'the metadata names as resource the URL the client requested', spec: 'RFC 9728 §3.3' },
-        'authorization-servers-listed': { name: "the metadata lists the authorization server (authorization_servers)", spec: 'RFC 9728 §2; MCP Authorization (2025-06-18), Authorization Server Location' },
+        'authorization-servers-listed': { name: "the metadata lists the authorization server (authorization_servers)", spec: 'RFC 9728 §2; MCP Authorization 2025-06-18' },
       },
     }),
 
@@ -172,9 +172,9 @@ export default defineFlow<State>({
     }, {
       key: 'as-metadata',
       checks: {
-        'authorization-server-metadata-found': { name: 'the authorization server publishes RFC 8414 metadata or OpenID Connect Discovery', spec: 'RFC 8414 §3; OIDC Discovery §4; MCP Authorization (2025-06-18), Server Metadata Discovery' },
+        'authorization-server-metadata-found': { name: 'the authorization server publishes RFC 8414 metadata or OpenID Connect Discovery', spec: 'RFC 8414 §3; OIDC Discovery §4; MCP Authorization 2025-06-18' },
         'issuer-identical': { name: "the authorization server metadata's issuer is the one the resource named", spec: 'RFC 8414 §3.3; OIDC Discovery §4.3' },
-        'pkce-s256-advertised': { name: 'the authorization server metadata offers PKCE S256 (code_challenge_methods_supported)', spec: 'RFC 8414 §2; MCP Authorization (2025-06-18), Authorization Code Protection' },
+        'pkce-s256-advertised': { name: 'the authorization server metadata offers PKCE S256 (code_challenge_methods_supported)', spec: 'RFC 8414 §2; MCP Authorization 2025-06-18' },
       },
     }),
 
@@ -206,7 +206,7 @@ export default defineFlow<State>({
       key: 'authorize',
       checks: {
         'unknown-resource-refused-invalid-target': { name: 'an authorization request for a resource the AS does not serve is refused with invalid_target', spec: 'RFC 8707 §2', severity: 'warning' },
-        'authorization-with-resource-code': { name: 'a code + PKCE S256 request naming the resource is answered with a code', spec: 'RFC 8707 §2; RFC 7636 §4.3; MCP Authorization (2025-06-18), Resource Parameter Implementation' },
+        'authorization-with-resource-code': { name: 'a code + PKCE S256 request naming the resource is answered with a code', spec: 'RFC 8707 §2; RFC 7636 §4.3; MCP Authorization 2025-06-18' },
       },
     }),
 
@@ -260,7 +260,7 @@ export default defineFlow<State>({
       needs: { token: 'an access token' },
       checks: {
         'resource-accepts-token': { name: 'the resource accepts the token issued for it', spec: 'RFC 6750 §2.1; RFC 8707 §2' },
-        'token-for-another-audience-refused': { name: 'the resource refuses a token issued for another audience with invalid_token', spec: 'RFC 9068 §4; RFC 6750 §3.1; MCP Authorization (2025-06-18), Token Audience Binding and Validation' },
+        'token-for-another-audience-refused': { name: 'the resource refuses a token issued for another audience with invalid_token', spec: 'RFC 9068 §4; RFC 6750 §3.1; MCP Authorization 2025-06-18' },
       },
     }),
   ],

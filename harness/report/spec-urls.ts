@@ -1,6 +1,7 @@
 /**
  * Where a cited specification is read: the RFC Editor's copy of an RFC, the OpenID Foundation's
- * copy of its specifications, each at the cited section when one is given. A document this table
+ * copy of its specifications, each at the cited section when one is given, and the Model Context
+ * Protocol's authorization specification of the revision cited. A document this table
  * does not know gets no link (its name is still shown).
  *
  * Anchors: rfc-editor.org's HTML RFCs have `#section-4.1.2` and `#appendix-A.11`; the OpenID
@@ -47,8 +48,13 @@ function sectionNumber(section: string): { kind: 'section' | 'appendix'; number:
   return undefined;
 }
 
+/** The Model Context Protocol's authorization specification of a revision, e.g. "MCP Authorization 2025-06-18". */
+const mcpAuthorization = /^MCP Authorization (\d{4}-\d{2}-\d{2})$/i;
+
 /** The URL of a cited document, at its section when the citation names one; undefined for unknown documents. */
 export function specUrl(citation: SpecCitation): string | undefined {
+  const mcp = mcpAuthorization.exec(citation.document.trim());
+  if (mcp) return `https://modelcontextprotocol.io/specification/${mcp[1]}/basic/authorization`;
   const at = citation.section ? sectionNumber(citation.section) : undefined;
   const rfc = /^RFC\s*(\d+)$/i.exec(citation.document.trim());
   if (rfc) {

@@ -30,6 +30,10 @@ describe('specUrl', () => {
     expect(specUrl({ document: 'OIDC Core', section: 'A' })).toBe('https://openid.net/specs/openid-connect-core-1_0.html#rfc.appendix.A');
   });
 
+  it('links the MCP authorization specification of the revision cited', () => {
+    expect(specUrl(citations('RFC 9728 §5.1; MCP Authorization 2025-06-18')[1])).toBe('https://modelcontextprotocol.io/specification/2025-06-18/basic/authorization');
+  });
+
   it('gives no link for a document it does not know', () => {
     expect(specUrl({ document: 'Some Vendor Guide', section: '§2' })).toBeUndefined();
   });
