@@ -17,6 +17,7 @@ import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { isJwt } from './lib/token-request.ts';
 import { introspect } from './lib/token-endpoints.ts';
 import { DpopClient, dpopKey, dpopProof, nonceAsked, tokenRequestWithProof, type ProofClaims } from './lib/dpop-proof.ts';
+import { codeFlowClient } from './lib/code-flow-client.ts';
 
 interface State {
   client: TargetClient;
@@ -36,8 +37,7 @@ interface State {
 
 /** The client: public (whose refresh tokens §5 binds), else confidential, with the code grant. */
 function clientOf(target: Target): TargetClient | undefined {
-  const usable = (c: TargetClient | undefined) => (c?.grant_types.includes('authorization_code') ? c : undefined);
-  return usable(target.findClient('public')) ?? usable(target.findClient('confidential'));
+  return codeFlowClient(target, ['public', 'confidential']);
 }
 
 function dpopAlgs(target: Target): string[] {

@@ -10,10 +10,11 @@
  * ended are what §2 and §3 describe without a MUST keyword: warnings. An OP that asks the user
  * to confirm the logout passes: the browser confirms it with the config's login.interactions.
  */
-import { defineFlow, step, type AuthorizeOutcome, type HttpResponse, type Target, type TargetClient } from '../harness/flow/index.ts';
+import { defineFlow, step, type AuthorizeOutcome, type HttpResponse, type Target, type TargetClient, randomValue } from '../harness/flow/index.ts';
 import { codeRequest, type CodeRequest } from './lib/authorization-request.ts';
 import { promptNoneErrors } from './lib/authorization-response.ts';
 import { exchangeCode } from './lib/token-request.ts';
+import { codeFlowClient } from './lib/code-flow-client.ts';
 
 interface State {
   client: TargetClient;
@@ -28,8 +29,7 @@ interface State {
 
 /** The client application: a code-flow client (confidential, else public) that registered a post-logout redirect URI. */
 function clientOf(target: Target): TargetClient | undefined {
-  const usable = (c: TargetClient | undefined) => (c?.grant_types.includes('authorization_code') && c.post_logout_redirect_uris?.length ? c : undefined);
-  return usable(target.findClient('confidential')) ?? usable(target.findClient('public'));
+  return codeFlowClient(target, ['confidential', 'public'], (c) => Boolean(c.post_logout_redirect_uris?.length));
 }
 
 function applicable(target: Target): true | { reason: string } {
@@ -43,8 +43,6 @@ function endSessionUrl(target: Target, params: Record<string, string>): string {
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url.href;
 }
-
-const randomValue = () => crypto.randomUUID().replaceAll('-', '');
 
 export default defineFlow<State>({
   id: 'logout',

@@ -22,6 +22,7 @@ import { isJwt } from './lib/token-request.ts';
 import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { downstreamAudienceOf, exchange, exchangerOf, accessTokenType } from './lib/token-exchange-request.ts';
 import { authorizationServerMetadata, protectedResourceMetadataUrl } from './lib/resource-metadata.ts';
+import { codeFlowClient } from './lib/code-flow-client.ts';
 
 interface State {
   /** The protected resource's URL: all the client knows. */
@@ -39,8 +40,7 @@ interface State {
 
 /** The client: public (PKCE is its only proof), else confidential. */
 function clientOf(target: Target): TargetClient | undefined {
-  const usable = (c: TargetClient | undefined) => (c?.grant_types.includes('authorization_code') ? c : undefined);
-  return usable(target.findClient('public')) ?? usable(target.findClient('confidential'));
+  return codeFlowClient(target, ['public', 'confidential']);
 }
 
 function applicable(target: Target): true | { reason: string } {

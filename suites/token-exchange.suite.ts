@@ -17,6 +17,7 @@ import { resourceScope, scopeFor } from './lib/scopes.ts';
 import { exchangeCode, isJwt, tamperToken } from './lib/token-request.ts';
 import { introspect } from './lib/token-endpoints.ts';
 import { accessTokenType, downstreamAudienceOf, exchange, exchangerOf, scopeList, tokenExchangeGrantType } from './lib/token-exchange-request.ts';
+import { codeFlowClient } from './lib/code-flow-client.ts';
 
 interface State {
   client: TargetClient;
@@ -35,8 +36,7 @@ interface State {
 
 /** The client application: confidential, else public. */
 function clientOf(target: Target): TargetClient | undefined {
-  const usable = (c: TargetClient | undefined) => (c?.grant_types.includes('authorization_code') ? c : undefined);
-  return usable(target.findClient('confidential')) ?? usable(target.findClient('public'));
+  return codeFlowClient(target, ['confidential', 'public']);
 }
 
 function applicable(target: Target): true | { reason: string } {
