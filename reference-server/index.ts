@@ -146,6 +146,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
     const groupSource = new WorkerGroupSource(ldap, config.faults);
     const accounts = new LdapAccounts(ldap, config.faults);
     cleanups.push(() => accounts.close());
+    const resourceAudience = config.resourceServer.audience ?? resourceServer;
     const provider: Provider = {
       issuer,
       config,
@@ -155,8 +156,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       accounts,
       consentPolicy: new ConsentPolicy(groupSource, config.faults),
       groupsClaim: new GroupsClaim(groupSource, config.groups.dns),
-      resourceAudience: config.resourceServer.audience ?? resourceServer,
-      resourceIdentifiers: [...new Set([config.resourceServer.audience ?? resourceServer, protectedResourceOf(resourceServer)])],
+      resourceAudience,
+      resourceIdentifiers: [...new Set([resourceAudience, protectedResourceOf(resourceServer)])],
       metadata: {},
       now: () => epochSeconds(clock),
       clock,

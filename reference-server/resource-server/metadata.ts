@@ -5,6 +5,7 @@
  * at the second from a 401 (§5.1).
  */
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { FaultsConfig } from '../config/faults.ts';
 
 export interface MetadataOptions {
@@ -50,9 +51,9 @@ export function registerMetadata(router: Router, options: MetadataOptions): void
 }
 
 /** §5.1: every 401 of the resource server names its metadata in the challenge. */
-export function challengeWithMetadata(options: MetadataOptions) {
+export function challengeWithMetadata(options: MetadataOptions): Middleware {
   const url = metadataUrlOf(protectedResourceOf(options.publicUrl));
-  return async (ctx: { status: number; response: { get(name: string): string }; set(name: string, value: string): void }, next: () => Promise<void>) => {
+  return async (ctx, next) => {
     await next();
     const challenge = ctx.response.get('WWW-Authenticate');
     // FAULT resourceMetadataNotAdvertised (config/faults.ts, only to prove the harness): no resource_metadata in the 401.

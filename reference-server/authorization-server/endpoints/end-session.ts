@@ -8,7 +8,7 @@
  * logout CSRF), by a form protected with the session's CSRF token.
  */
 import type { Context } from 'koa';
-import { compactVerify, createLocalJWKSet } from 'jose';
+import { compactVerify } from 'jose';
 import type { Endpoint } from './endpoint.ts';
 import type { Provider } from '../provider.ts';
 import type { Client } from '../clients.ts';
@@ -21,6 +21,7 @@ import { loadSession } from '../interaction/session.ts';
 import { clearCookie, sessionCookie } from '../interaction/cookies.ts';
 import { csrfMatches } from '../interaction/csrf.ts';
 import { loggedOutPage, logoutConfirmPage } from '../views/logout-page.ts';
+import { verificationKeys } from '../tokens/access-token.ts';
 
 export const endSessionPath = '/session/end';
 
@@ -35,7 +36,7 @@ interface LogoutRequest {
 async function verifyHint(provider: Provider, hint: string): Promise<{ sub: string; aud: string }> {
   let claims: Record<string, unknown>;
   try {
-    const { payload } = await compactVerify(hint, createLocalJWKSet(provider.keys.jwks()));
+    const { payload } = await compactVerify(hint, verificationKeys(provider.keys));
     claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
   } catch {
     throw new InvalidRequest('id_token_hint is not an ID token signed by this server');

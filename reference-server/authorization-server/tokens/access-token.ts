@@ -127,7 +127,7 @@ export async function findAccessToken(provider: Provider, token: string): Promis
  */
 const keySets = new WeakMap<KeyStore, { jwks: string; set: ReturnType<typeof createLocalJWKSet> }>();
 
-function verificationKeys(keys: KeyStore): ReturnType<typeof createLocalJWKSet> {
+export function verificationKeys(keys: KeyStore): ReturnType<typeof createLocalJWKSet> {
   const jwks = keys.jwks();
   const text = JSON.stringify(jwks);
   let cached = keySets.get(keys);
