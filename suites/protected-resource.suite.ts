@@ -51,6 +51,12 @@ function applicable(target: Target): true | { reason: string } {
 
 const sameUrl = (a: string, b: string) => a.replace(/\/$/, '') === b.replace(/\/$/, '');
 
+/** The audiences a JWT access token names (RFC 7519 §4.1.3: one string or an array). */
+function audiencesOf(token: string): string[] {
+  const aud = decodeJwt(token).aud;
+  return (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+}
+
 /** Whether the target is held to the MCP authorization specification's MUSTs (options.mcpAuthorization; the reference follows it). */
 const heldToMcp = (target: Target): boolean => target.options.mcpAuthorization === true || target.kind === 'reference';
 /** A MUST of MCP (a failure for a target held to it), else what RFC 9728 / RFC 8414 make optional (a warning). */
@@ -65,8 +71,7 @@ async function otherAudienceToken(ctx: FlowContext<State>, c: CheckScope): Promi
   const token = res.status === 200 && typeof res.json?.access_token === 'string' ? res.json.access_token : undefined;
   if (!token) return c.notApplicable(`nauthera cannot get a token of this target for another audience: the token exchange for "${audience}" answered HTTP ${res.status}`);
   if (isJwt(token)) {
-    const aud = decodeJwt(token).aud;
-    const names = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+    const names = audiencesOf(token);
     if (names.some((a) => sameUrl(a, ctx.state.resource) || ctx.state.resource.startsWith(a))) return c.notApplicable(`the exchanged token's aud (${names.join(', ')}) still names this resource`);
   }
   return token;
@@ -233,9 +238,8 @@ export default defineFlow<State>({
       // RFC 8707 §2: the AS audience-restricts the token to the resource it was asked for.
       await ctx.check('token-audience-names-resource', (c) => {
         if (!isJwt(ctx.state.token)) return c.notApplicable('the access token is not a JWT: its audience cannot be read by the client');
-        const aud = decodeJwt(ctx.state.token).aud;
-        const names = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
-        c.should(names.some((a) => sameUrl(a, ctx.state.resource)), `the token's aud ${JSON.stringify(aud)} does not name the resource ${ctx.state.resource} it was asked for`);
+        const names = audiencesOf(ctx.state.token);
+        c.should(names.some((a) => sameUrl(a, ctx.state.resource)), `the token's aud ${JSON.stringify(decodeJwt(ctx.state.token).aud)} does not name the resource ${ctx.state.resource} it was asked for`);
       }, { soft: true });
     }, {
       key: 'access-token',

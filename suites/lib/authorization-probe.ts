@@ -8,7 +8,7 @@
  * faster: most negative requests are refused before any page is drawn.
  */
 import type { AuthorizeOptions, AuthorizeOutcome, FlowContext, TargetClient } from '../../harness/flow/index.ts';
-import { codeRequest, describeNoCode, lostResponse, type CodeRequest, type CodeRequestOptions } from './authorization-request.ts';
+import { askOnceMoreIfLost, codeRequest, describeNoCode, type CodeRequest, type CodeRequestOptions } from './authorization-request.ts';
 
 /** The redirect URIs an answer may go to: the request's own redirect_uri(s), the given ones and every client's. */
 function redirectTargets(ctx: FlowContext<any>, url: string, extra: readonly string[]): URL[] {
@@ -70,13 +70,10 @@ export async function probeAuthorize(ctx: FlowContext<any>, url: string, options
 
 /** A fresh code for a check that burns it, asked for as probeAuthorize() asks (throws when none comes back). */
 export async function quickCode(ctx: FlowContext<any>, client: TargetClient, options: CodeRequestOptions = {}, authorize: AuthorizeOptions = {}): Promise<{ request: CodeRequest; code: string }> {
-  let request = codeRequest(ctx.target, client, options);
-  let outcome = await probeAuthorize(ctx, request.url, { user: ctx.target.user('user'), ...authorize });
-  if (lostResponse(ctx, outcome)) {
-    ctx.note('asked again', `the browser stopped on the redirect URI without nauthera seeing the response (${describeNoCode(outcome)}): a new request`);
-    request = codeRequest(ctx.target, client, options);
-    outcome = await probeAuthorize(ctx, request.url, { user: ctx.target.user('user'), ...authorize });
-  }
+  const { request, outcome } = await askOnceMoreIfLost(ctx, async () => {
+    const request = codeRequest(ctx.target, client, options);
+    return { request, outcome: await probeAuthorize(ctx, request.url, { user: ctx.target.user('user'), ...authorize }) };
+  });
   const code = outcome.kind === 'redirect' ? outcome.params.code : undefined;
   if (!code) throw new Error(`could not get a code to test with: ${describeNoCode(outcome)}`);
   return { request, code };

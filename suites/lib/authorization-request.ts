@@ -93,19 +93,24 @@ export function lostResponse(ctx: FlowContext<any>, outcome: AuthorizeOutcome): 
   return ctx.target.clients.some((c) => c.redirect_uris.some((uri) => uri.split(/[?#]/)[0] === at));
 }
 
+/** Runs `ask` (a new request and its authorization), once more when its response was lost (lostResponse), noting why. */
+export async function askOnceMoreIfLost<T extends { outcome: AuthorizeOutcome }>(ctx: FlowContext<any>, ask: () => Promise<T>): Promise<T> {
+  const first = await ask();
+  if (!lostResponse(ctx, first.outcome)) return first;
+  ctx.note('asked again', `the browser stopped on the redirect URI without nauthera seeing the response (${describeNoCode(first.outcome)}): a new request`);
+  return ask();
+}
+
 /**
  * A fresh code for a negative check that burns it (a second use, a wrong verifier): a new
  * request, the browser round trip (the IdP session and consent usually make it instant).
  * Throws when no code comes back, which fails the check with the reason.
  */
 export async function freshCode(ctx: FlowContext<any>, client: TargetClient, options: CodeRequestOptions = {}, authorize: AuthorizeOptions = {}): Promise<{ request: CodeRequest; code: string }> {
-  let request = codeRequest(ctx.target, client, options);
-  let { outcome, code } = await authorizeCode(ctx, request, authorize);
-  if (!code && lostResponse(ctx, outcome)) {
-    ctx.note('asked again', `the browser stopped on the redirect URI without nauthera seeing the response (${describeNoCode(outcome)}): a new request`);
-    request = codeRequest(ctx.target, client, options);
-    ({ outcome, code } = await authorizeCode(ctx, request, authorize));
-  }
+  const { request, outcome, code } = await askOnceMoreIfLost(ctx, async () => {
+    const request = codeRequest(ctx.target, client, options);
+    return { request, ...(await authorizeCode(ctx, request, authorize)) };
+  });
   if (!code) throw new Error(`could not get a code to test with: ${describeNoCode(outcome)}`);
   return { request, code };
 }
