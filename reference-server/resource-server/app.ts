@@ -19,6 +19,7 @@ import { dpopHeader, verifyDpopProof } from '../authorization-server/dpop/proof.
 import { MissingToken } from '../authorization-server/bearer-token.ts';
 import { tokenVerifier, type TokenVerifierOptions, type VerifiedToken } from './verify-access-token.ts';
 import { challengeWithMetadata, registerMetadata } from './metadata.ts';
+import { epochSeconds, systemClock } from '../clock.ts';
 
 export interface ResourceServerOptions extends TokenVerifierOptions {
   readScope: string;
@@ -68,7 +69,7 @@ export function createResourceServer(options: ResourceServerOptions): Koa {
       method: faults.dpopResourceHtmIgnored ? undefined : ctx.method,
       // FAULT dpopResourceHtuIgnored (config/faults.ts, only to prove the harness): htu is not compared.
       url: faults.dpopResourceHtuIgnored ? undefined : `${ctx.protocol}://${ctx.host}${ctx.path}`,
-      now: Math.floor(Date.now() / 1000),
+      now: epochSeconds(options.clock ?? systemClock),
       // FAULT dpopResourceIatIgnored (config/faults.ts, only to prove the harness): any iat is accepted.
       iatWindow: faults.dpopResourceIatIgnored ? 10 * 365 * 86400 : options.dpopIatWindowSeconds ?? 60,
       storage: options.storage,
