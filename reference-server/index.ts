@@ -204,6 +204,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
           ...(credentials?.private_jwk ? { private_jwk: credentials.private_jwk } : {}),
           ...(c.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
           ...(c.post_logout_redirect_uris ? { post_logout_redirect_uris: [...c.post_logout_redirect_uris] } : {}),
+          ...(c.require_signed_request_object ? { require_signed_request_object: true } : {}),
         };
       }),
       users: config.users.map((u) => ({ ...u })),
