@@ -143,7 +143,7 @@ describe('nauthera init without open registration', () => {
       noStack(refused.stderr);
       const registered = await nauthera(['init', '--issuer', guarded.issuer, '--out', join(work, 'guarded.json'), '--initial-access-token', token]);
       expect(registered.code, registered.stderr).toBe(0);
-      expect(registered.stdout).toMatch(/registered 10 clients/);
+      expect(registered.stdout).toMatch(/registered 11 clients/);
     } finally {
       await guarded.stop();
       await closed.stop();
