@@ -36,7 +36,8 @@ export const discovery: Endpoint = {
       // FAULT metadataBooleanAsString (config/faults.ts, only to prove the harness): a boolean member as a string.
       claims_parameter_supported: provider.config.faults.metadataBooleanAsString ? 'false' : false,
       // RFC 9101 (request-objects/): signed Request Objects by value and by a registered reference.
-      request_parameter_supported: true,
+      // FAULT requestObjectsIgnoredUnadvertised (config/faults.ts, only to prove the harness): request objects said to be unsupported (and ignored).
+      request_parameter_supported: !provider.config.faults.requestObjectsIgnoredUnadvertised,
       request_uri_parameter_supported: true,
       require_request_uri_registration: true,
       request_object_signing_alg_values_supported: requestObjectAlgorithms,

@@ -6,5 +6,6 @@ export const jarFaults = {
   requestObjectClientIdUnchecked: 'the client_id inside a Request Object is not compared with the client_id of the request (breaks RFC 9101 §6.3)',
   requestObjectExpiryIgnored: 'an expired Request Object is accepted (breaks RFC 7519 §4.1.4)',
   signedRequestObjectNotRequired: 'a plain authorization request from a client registered with require_signed_request_object is answered (breaks RFC 9101 §10.5)',
+  requestObjectsIgnoredUnadvertised: 'the metadata says request_parameter_supported false and a request parameter is ignored instead of refused with request_not_supported (breaks OIDC Core §6.1)',
   requestUriRefused: 'no request_uri is fetched, not even one the client registered, though the metadata says request_uri_parameter_supported (breaks RFC 9101 §5.2.3)',
 } as const;

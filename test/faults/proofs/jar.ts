@@ -1,5 +1,5 @@
 /** Proofs of the faults in reference-server/config/faults/jar.ts: each fails its check of the jar flow, on its arrow. */
-import type { FaultProof } from '../support/catalogue.ts';
+import { flowsUsing, type FaultProof } from '../support/catalogue.ts';
 
 const flows = ['jar'] as const;
 const refusals = 'Request Objects the AS must refuse, and parameters beside one';
@@ -35,6 +35,14 @@ export const jarProofs: FaultProof[] = [
     fault: 'signedRequestObjectNotRequired',
     flows,
     expected: [{ id: 'jar/refusals/plain-request-refused-signed-object-required', step: refusals, detail: answered(/a plain authorization request \(no Request Object\)/) }],
+  },
+  {
+    // The openid-connect flow's check for an OP without Request Objects (the reference has them, so a fault takes them away).
+    fault: 'requestObjectsIgnoredUnadvertised',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [
+      { id: 'openid-connect/authn-request/request-parameter-refused-request-not-supported', step: '(1) AuthN Request', detail: /expected "request_not_supported", got no error/ },
+    ],
   },
   {
     fault: 'requestUriRefused',

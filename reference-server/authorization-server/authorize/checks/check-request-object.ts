@@ -25,6 +25,12 @@ export async function checkRequestObject(request: AuthorizationRequest, provider
     throw new UnverifiedAuthorizationRequest('invalid_request', (error as Error).message);
   }
   if (value === undefined && uri === undefined) return;
+  // FAULT requestObjectsIgnoredUnadvertised (config/faults.ts, only to prove the harness): the request parameter is dropped, not refused.
+  if (value !== undefined && provider.config.faults.requestObjectsIgnoredUnadvertised) {
+    const { request: _dropped, ...rest } = request.params.toRecord();
+    request.params = Params.from(new URLSearchParams(rest));
+    return;
+  }
   const client = request.client!;
   try {
     if (value !== undefined && uri !== undefined) throw new InvalidRequest('request and request_uri must not both be sent (RFC 9101 §5)');
