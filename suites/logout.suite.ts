@@ -301,7 +301,8 @@ export default defineFlow<State>({
         c.expect(typeof claims.sub === 'string' || typeof claims.sid === 'string', 'sub or sid present').toBe(true);
       }, { soft: true });
       await ctx.check('logout-token-no-nonce', (c) => {
-        c.expect(claims.nonce, 'nonce').not.toBeDefined();
+        if (claims.nonce !== undefined) return c.fail('the logout token has a nonce claim (§2.4: "A nonce Claim MUST NOT be present", so that it cannot pass for an ID token, §4.1)');
+        return 'no nonce';
       }, { soft: true });
       await ctx.check('logout-token-typ', (c) => {
         const typ = typeof header?.typ === 'string' ? header.typ.toLowerCase() : undefined;

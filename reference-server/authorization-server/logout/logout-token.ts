@@ -18,7 +18,8 @@ export async function issueLogoutToken(provider: Provider, client: Client, sessi
   const { kid, alg, signer } = provider.keys.signingKey(client.idTokenAlg);
   const iat = provider.now();
   const claims: Record<string, unknown> = {
-    iss: provider.issuer,
+    // FAULT logoutTokenWrongIssuer (config/faults.ts, only to prove the harness): the issuer with a slash appended.
+    iss: faults.logoutTokenWrongIssuer ? `${provider.issuer}/` : provider.issuer,
     sub: session.sub,
     // FAULT logoutTokenWrongAudience (config/faults.ts, only to prove the harness): another audience than the client.
     aud: faults.logoutTokenWrongAudience ? 'resource-server' : client.clientId,
@@ -29,6 +30,17 @@ export async function issueLogoutToken(provider: Provider, client: Client, sessi
   };
   // FAULT logoutTokenWithoutSid (config/faults.ts, only to prove the harness): no sid, even when the client requires it.
   if (session.sid !== undefined && !faults.logoutTokenWithoutSid) claims.sid = session.sid;
+  // FAULT logoutTokenOtherSession (config/faults.ts, only to prove the harness): a sid no ID token carried.
+  if (faults.logoutTokenOtherSession) claims.sid = randomToken(16);
+  // FAULT logoutTokenWithoutIat (config/faults.ts, only to prove the harness): no iat.
+  if (faults.logoutTokenWithoutIat) delete claims.iat;
+  // FAULT logoutTokenWithoutJti (config/faults.ts, only to prove the harness): no jti.
+  if (faults.logoutTokenWithoutJti) delete claims.jti;
+  // FAULT logoutTokenWithoutSubOrSid (config/faults.ts, only to prove the harness): neither sub nor sid.
+  if (faults.logoutTokenWithoutSubOrSid) {
+    delete claims.sub;
+    delete claims.sid;
+  }
   // FAULT logoutTokenWithoutEvents (config/faults.ts, only to prove the harness): no events claim.
   if (faults.logoutTokenWithoutEvents) delete claims.events;
   // FAULT logoutTokenWithNonce (config/faults.ts, only to prove the harness): a nonce, which §2.4 prohibits.
