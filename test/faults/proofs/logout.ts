@@ -36,6 +36,8 @@ export const logoutProofs: FaultProof[] = [
   {
     fault: 'backChannelLogoutNotSent',
     flows,
+    // Without a logout token, no check of one runs: it would hide every other logout-token fault.
+    alone: true,
     expected: [{
       id: 'logout/back-channel-logout/logout-token-delivered',
       step: "POSTs a logout_token to the second client's backchannel_logout_uri",
@@ -66,6 +68,7 @@ export const logoutProofs: FaultProof[] = [
   {
     fault: 'logoutTokenWithoutSid',
     flows,
+    group: 'back-channel-sid',
     expected: [{
       id: 'logout/logout-token/logout-token-sid-when-required',
       step: 'Validates the logout token with the jwks_uri keys',
@@ -86,6 +89,7 @@ export const logoutProofs: FaultProof[] = [
   {
     fault: 'idTokenWithoutSid',
     flows,
+    group: 'back-channel-sid',
     expected: [{
       id: 'logout/back-channel-sign-in/id-token-carries-sid',
       step: 'Approves the second client in the same session, which gets an ID token',
@@ -111,6 +115,7 @@ export const logoutProofs: FaultProof[] = [
   {
     fault: 'logoutTokenWithoutSubOrSid',
     flows,
+    group: 'back-channel-sid',
     expected: [
       { id: 'logout/logout-token/logout-token-sub-or-sid', step: 'Validates the logout token with the jwks_uri keys', detail: /^sub or sid present: expected true, got false/ },
       // Without sid, the client's backchannel_logout_session_required is not met either.
@@ -120,6 +125,7 @@ export const logoutProofs: FaultProof[] = [
   {
     fault: 'logoutTokenOtherSession',
     flows,
+    group: 'back-channel-sid',
     expected: [{
       id: 'logout/logout-token/logout-token-names-the-session',
       step: 'Validates the logout token with the jwks_uri keys',
