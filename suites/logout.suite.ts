@@ -11,7 +11,8 @@
  * to confirm the logout passes: the browser confirms it with the config's login.interactions.
  *
  * Back-Channel Logout 1.0: before the logout, a second client registers (RFC 7591) with the
- * backchannel_logout_uri of a loopback receiver (a fixture) and is approved in the same browser
+ * backchannel_logout_uri of a loopback receiver (a fixture), or the config names one pre-registered
+ * with its backchannel_logout_uri, and it is approved in the same browser
  * session (no second sign-in); ending the session must bring that client a logout token (§2.5),
  * which is judged by §2.4 and §2.6. The MUSTs of §2.4 fail; the delivery itself, the typ
  * header, sid when the client requires it and sub/sid naming the session are what the spec
@@ -58,10 +59,15 @@ interface State {
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '[::1]'];
 
+/** A code-flow client of the config pre-registered with a backchannel_logout_uri (used instead of registering one). */
+function preRegistered(target: Target): TargetClient | undefined {
+  return target.clients.find((c) => c.backchannel_logout_uri !== undefined && c.grant_types.includes('authorization_code') && c.redirect_uris.length > 0);
+}
+
 /** Why the back-channel arrows cannot run on this target, or undefined when they can. */
 function backChannelUnavailable(target: Target): string | undefined {
   if (target.metadata.backchannel_logout_supported !== true) return `the discovery document does not say backchannel_logout_supported: true (${backChannelSpec} §2.1)`;
-  if (!target.metadata.registration_endpoint) return 'the discovery document has no registration_endpoint, so nauthera cannot register a client with its backchannel_logout_uri (RFC 7591; OIDC Back-Channel Logout 1.0 §2.2)';
+  if (!preRegistered(target) && !target.metadata.registration_endpoint) return 'the discovery document has no registration_endpoint, so nauthera cannot register a client with its backchannel_logout_uri (RFC 7591; OIDC Back-Channel Logout 1.0 §2.2)';
   if (!loopbackHosts.includes(new URL(target.issuer).hostname)) return `the issuer ${new URL(target.issuer).host} is not on loopback: it could not reach nauthera's back-channel receiver on 127.0.0.1`;
   return undefined;
 }
@@ -99,8 +105,8 @@ export default defineFlow<State>({
   applicable,
   state: () => ({}) as State,
   fixtures: {
-    backChannelReceiver: async (_args, use) => {
-      const receiver = await startBackChannelReceiver();
+    backChannelReceiver: async (args, use) => {
+      const receiver = await startBackChannelReceiver(preRegistered(args.target)?.backchannel_logout_uri);
       try {
         await use(receiver);
       } finally {
@@ -136,6 +142,12 @@ export default defineFlow<State>({
         return;
       }
       const receiver = await ctx.fixture<BackChannelReceiver>('backChannelReceiver');
+      const configured = preRegistered(ctx.target);
+      if (configured) {
+        // The config names a client pre-registered with the receiver's URI; its registration metadata is not known.
+        ctx.state.backChannel = { client: configured, receiver, sessionRequired: false };
+        return;
+      }
       // §2.2: ask for sid when the OP says it can send one (§2.1 backchannel_logout_session_supported).
       const sessionRequired = ctx.target.metadata.backchannel_logout_session_supported === true;
       const redirectUri = new URL('/callback', receiver.uri).href;

@@ -26,10 +26,12 @@ export interface BackChannelReceiver {
 
 const maxBody = 64 * 1024;
 
-export async function startBackChannelReceiver(): Promise<BackChannelReceiver> {
+/** Listens on `at` (a loopback http URI with a port, pre-registered at the target) or on a free port of 127.0.0.1. */
+export async function startBackChannelReceiver(at?: string): Promise<BackChannelReceiver> {
   const received: ReceivedLogout[] = [];
   const waiters: Array<(r: ReceivedLogout) => void> = [];
-  const path = `/backchannel-logout-${randomValue(8)}`;
+  const fixed = at === undefined ? undefined : new URL(at);
+  const path = fixed ? fixed.pathname + fixed.search : `/backchannel-logout-${randomValue(8)}`;
   const server: Server = createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== path) {
       res.writeHead(404).end();
@@ -54,11 +56,11 @@ export async function startBackChannelReceiver(): Promise<BackChannelReceiver> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(fixed ? Number(fixed.port) : 0, fixed?.hostname === 'localhost' ? 'localhost' : '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    uri: `http://127.0.0.1:${port}${path}`,
+    uri: fixed ? fixed.href : `http://127.0.0.1:${port}${path}`,
     next(timeoutMs, signal) {
       if (received.length) return Promise.resolve(received[0]);
       return new Promise((resolve) => {

@@ -49,6 +49,23 @@ describe('a target whose discovery has no end_session_endpoint', () => {
   });
 });
 
+describe('a target without registration_endpoint and no client pre-registered with a backchannel_logout_uri', () => {
+  it('marks the back-channel arrows not applicable, naming registration_endpoint', async () => {
+    const target = await sharedTarget();
+    const { registration_endpoint: _, ...metadata } = target.metadata;
+    const browser = new BrowserSession();
+    try {
+      const result = await runFlow(flow as unknown as FlowDefinition, { target: { ...target, metadata }, browser });
+      expect(result.status).toBe('passed');
+      const registration = result.steps.find((s) => s.text.startsWith('Registers a second client'));
+      expect(registration?.status).toBe('not-applicable');
+      expect(registration?.reason).toMatch(/no registration_endpoint/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
 describe('a target whose discovery lacks backchannel_logout_supported', () => {
   it('runs the RP-initiated logout and marks the back-channel arrows not applicable, naming the member', async () => {
     const target = await sharedTarget();
