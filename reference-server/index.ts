@@ -207,6 +207,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
           ...(c.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
           ...(c.post_logout_redirect_uris ? { post_logout_redirect_uris: [...c.post_logout_redirect_uris] } : {}),
           ...(c.backchannel_logout_uri ? { backchannel_logout_uri: c.backchannel_logout_uri } : {}),
+          ...(c.require_signed_request_object ? { require_signed_request_object: true } : {}),
         };
       }),
       users: config.users.map((u) => ({ ...u })),

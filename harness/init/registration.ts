@@ -27,6 +27,8 @@ export interface PlannedClient {
   redirect_uris: string[];
   scope?: string;
   require_pushed_authorization_requests?: boolean;
+  /** RFC 9101 §10.5: its requests come only as signed Request Objects (the jar role). */
+  require_signed_request_object?: boolean;
 }
 
 /** A client as the config file has it (clients[]), possibly still to be filled. */
@@ -66,6 +68,10 @@ export function planClients(caps: Capabilities, metadata: ServerMetadata): Plann
   if (code && auth('none')) plan.push(browser('public', 'nauthera public native app', 'none', withRefresh(['authorization_code']), ['code']));
   // RFC 9126 §6: a client registered so may only use pushed authorization requests.
   if (code && caps.par && auth('client_secret_basic')) plan.push(browser('par', 'nauthera PAR client', 'client_secret_basic', withRefresh(['authorization_code']), ['code'], { require_pushed_authorization_requests: true }));
+  // RFC 9101: a client that signs its requests as Request Objects with the key registered for private_key_jwt.
+  if (code && metadata.request_parameter_supported === true && auth('private_key_jwt') && signingAlg(metadata)) {
+    plan.push(browser('jar', 'nauthera JAR client', 'private_key_jwt', ['authorization_code'], ['code'], { require_signed_request_object: true }));
+  }
   const implicitTypes = ['id_token', 'id_token token', 'token'].filter((t) => supportsResponseType(caps, t));
   if (grant('implicit') && implicitTypes.length && auth('none')) plan.push(browser('implicit', 'nauthera implicit client', 'none', ['implicit'], implicitTypes));
   const hybridTypes = ['code id_token', 'code token', 'code id_token token'].filter((t) => supportsResponseType(caps, t));
@@ -155,6 +161,7 @@ function configClient(planned: PlannedClient, answer: Record<string, unknown>, p
   const scope = typeof answer.scope === 'string' ? answer.scope : planned.scope;
   if (scope) client.scope = scope;
   if (planned.require_pushed_authorization_requests) client.require_pushed_authorization_requests = true;
+  if (planned.require_signed_request_object) client.require_signed_request_object = true;
   if (privateJwk) client.private_jwk = privateJwk;
   return client;
 }

@@ -41,7 +41,7 @@ type Obj = Record<string, Json>;
 const asObject = (value: Json): Obj | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined);
 const asArray = (value: Json): Json[] => (Array.isArray(value) ? value : []);
 
-const browserRoles: ClientRole[] = ['confidential', 'public', 'par', 'implicit', 'hybrid', 'opaque'];
+const browserRoles: ClientRole[] = ['confidential', 'public', 'par', 'implicit', 'hybrid', 'opaque', 'jar'];
 const deviceRoles: ClientRole[] = ['device', 'device-expiring', 'device-confidential'];
 const secretMethods = ['client_secret_basic', 'client_secret_post'];
 const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
@@ -95,6 +95,7 @@ function crossFieldProblems(root: Obj): ConfigProblem[] {
     if (method === 'private_key_jwt' && client.private_jwk === undefined) {
       add(at('private_jwk'), 'is required for token_endpoint_auth_method private_key_jwt (a private JWK with kty, d and kid)');
     }
+    if (role === 'jar' && method !== 'private_key_jwt' && client.private_jwk === undefined) add(at('private_jwk'), 'is required for a "jar" client: the private key it signs Request Objects with (its public key registered at the IdP)');
     if (role && browserRoles.includes(role)) {
       if (client.redirect_uris === undefined) add(at('redirect_uris'), `is required for a "${role}" client (the browser is sent back there)`);
       else if (Array.isArray(client.redirect_uris) && client.redirect_uris.length === 0) add(at('redirect_uris'), 'must list at least one URI');
@@ -217,6 +218,7 @@ function toClient(value: Json): TargetClient {
     scope: obj.scope as string | undefined,
     private_jwk: jwk && (withoutComments(jwk) as TargetClient['private_jwk']),
     require_pushed_authorization_requests: obj.require_pushed_authorization_requests as boolean | undefined,
+    require_signed_request_object: obj.require_signed_request_object as boolean | undefined,
   });
 }
 

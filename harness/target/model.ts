@@ -21,10 +21,11 @@ export type ClientRole =
   | 'service-post' // client_credentials, client_secret_post
   | 'service-jwt' // client_credentials, private_key_jwt (RFC 7523)
   | 'opaque' // issues opaque (non-JWT) access tokens
+  | 'jar' // signs its authorization requests as Request Objects (RFC 9101) with private_jwk
   | 'exchanger'; // the API Service of token exchange (RFC 8693): urn:ietf:params:oauth:grant-type:token-exchange, client_secret_basic
 
 export const clientRoles: readonly ClientRole[] = [
-  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-expiring', 'service', 'service-post', 'service-jwt', 'opaque', 'device-confidential', 'exchanger',
+  'confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-expiring', 'service', 'service-post', 'service-jwt', 'opaque', 'device-confidential', 'exchanger', 'jar',
 ];
 
 /** The token_endpoint_auth_method a role implies when the config does not name one. */
@@ -42,6 +43,7 @@ export const defaultAuthMethod: Record<ClientRole, string> = {
   'service-jwt': 'private_key_jwt',
   opaque: 'client_secret_basic',
   exchanger: 'client_secret_basic',
+  jar: 'private_key_jwt',
 };
 
 export type UserRole =
@@ -70,10 +72,12 @@ export interface TargetClient {
   backchannel_logout_uri?: string;
   /** Space-separated scope the client may ask for, e.g. "openid profile email offline_access". */
   scope?: string;
-  /** For private_key_jwt: the client's private key (with kid and alg). */
+  /** For private_key_jwt, and the key a "jar" client signs Request Objects with: the client's private key (with kid and alg). */
   private_jwk?: JWK;
   /** Registered with require_pushed_authorization_requests (RFC 9126 §6): its plain authorization requests must be refused. */
   require_pushed_authorization_requests?: boolean;
+  /** Registered with require_signed_request_object (RFC 9101 §10.5): its plain requests and unsigned Request Objects must be refused. */
+  require_signed_request_object?: boolean;
 }
 
 export interface TargetUser {

@@ -35,6 +35,10 @@ export interface Client {
   requirePkce: boolean;
   consentGroup: string;
   requirePushedAuthorizationRequests: boolean;
+  /** RFC 9101 §10.5. */
+  requireSignedRequestObject: boolean;
+  /** Pre-registered request_uri values (OIDC Registration §2), the only ones fetched. */
+  requestUris?: string[];
   jwks?: { keys: JWK[] };
   secretSha256?: Buffer;
 }
@@ -242,6 +246,8 @@ export async function buildClient(c: ClientConfig, options: BuildOptions): Promi
     requirePkce: isPublic || c.require_pkce === true,
     consentGroup: c.consent_group ?? options.defaultConsentGroup,
     requirePushedAuthorizationRequests: c.require_pushed_authorization_requests === true,
+    requireSignedRequestObject: c.require_signed_request_object === true,
+    requestUris: c.request_uris ? [...c.request_uris] : undefined,
     jwks,
     secretSha256,
   };

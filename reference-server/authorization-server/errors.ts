@@ -154,6 +154,22 @@ export class RequestUriNotSupported extends OAuthError {
   }
 }
 
+/** RFC 9101 §6.2, OIDC Core §3.1.2.6: the Request Object is not valid (signature, claims, form). */
+export class InvalidRequestObject extends OAuthError {
+  override name = 'InvalidRequestObject';
+  constructor(description = 'the Request Object is not valid') {
+    super('invalid_request_object', description);
+  }
+}
+
+/** OIDC Core §3.1.2.6: the request_uri returns an error or invalid data (or is not registered for the client). */
+export class InvalidRequestUri extends OAuthError {
+  override name = 'InvalidRequestUri';
+  constructor(description = 'the request_uri could not be used') {
+    super('invalid_request_uri', description);
+  }
+}
+
 /** RFC 6749 §4.1.2.1: the AS cannot handle the request now (e.g. the directory is down). */
 export class TemporarilyUnavailable extends OAuthError {
   override name = 'TemporarilyUnavailable';

@@ -38,6 +38,8 @@ export const defaultConfig: ReferenceConfig = {
     code({ client_id: 'device-expiring', role: 'device-expiring', client_name: 'Device (short-lived codes)', token_endpoint_auth_method: 'none', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], redirect_uris: [], device_code_ttl: 5 }),
     // A device with a secret: it must authenticate at the device authorization and token endpoints (RFC 8628 §3.1, §3.4).
     code({ client_id: 'device-confidential', role: 'device-confidential', client_name: 'Device (confidential)', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], redirect_uris: [] }),
+    // Signs its authorization requests as Request Objects (RFC 9101) with its generated key, and must (§10.5).
+    code({ client_id: 'jar', role: 'jar', client_name: 'JAR client', token_endpoint_auth_method: 'private_key_jwt', require_signed_request_object: true }),
     service({ client_id: 'service', role: 'service', token_endpoint_auth_method: 'client_secret_basic' }),
     service({ client_id: 'service-post', role: 'service-post', token_endpoint_auth_method: 'client_secret_post' }),
     service({ client_id: 'service-jwt', role: 'service-jwt', token_endpoint_auth_method: 'private_key_jwt' }),

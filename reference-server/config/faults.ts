@@ -16,6 +16,7 @@ import { protectedResourceFaults } from './faults/protected-resource.ts';
 import { limitFaults } from './faults/limits.ts';
 import { dpopFaults } from './faults/dpop.ts';
 import { logoutFaults } from './faults/logout.ts';
+import { jarFaults } from './faults/jar.ts';
 
 /**
  * Each fault, and the rule it breaks (also the text of the start-up warning), one file per
@@ -34,6 +35,7 @@ export const faultDescriptions = {
   ...limitFaults,
   ...dpopFaults,
   ...logoutFaults,
+  ...jarFaults,
 } as const;
 
 export type FaultName = keyof typeof faultDescriptions;

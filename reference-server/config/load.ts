@@ -222,6 +222,10 @@ function checkClient(raw: unknown, at: string, scopes: Record<string, string>): 
   }
   if (c.jwks !== undefined && !Array.isArray(c.jwks?.keys)) throw new ReferenceConfigError(`${at}.jwks must be {"keys": [...]}`);
   if (c.consent_group !== undefined) string(c.consent_group, `${at}.consent_group`);
+  if (c.require_signed_request_object !== undefined && typeof c.require_signed_request_object !== 'boolean') throw new ReferenceConfigError(`${at}.require_signed_request_object must be true or false`);
+  if (c.request_uris !== undefined && (!Array.isArray(c.request_uris) || !c.request_uris.every((u) => typeof u === 'string' && URL.canParse(u)))) {
+    throw new ReferenceConfigError(`${at}.request_uris must be an array of absolute URIs`);
+  }
   return c;
 }
 

@@ -47,6 +47,10 @@ export interface ClientConfig {
   consent_group?: string;
   /** RFC 9126 §6: the client's plain authorization requests are refused. */
   require_pushed_authorization_requests?: boolean;
+  /** RFC 9101 §10.5: the client's authorization requests are refused unless they come as a signed Request Object. */
+  require_signed_request_object?: boolean;
+  /** OIDC Registration §2 request_uris: the only request_uri values (RFC 9101 §5.2) this server fetches for the client. */
+  request_uris?: string[];
 }
 
 export interface UserConfig {

@@ -65,7 +65,7 @@ describe('nauthera init against node-oidc-provider (open registration)', () => {
       const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
       expect(config.$schema).toMatch(/config\.schema\.json$/);
       expect(config.issuer).toBe(op.issuer);
-      expect(config.clients.map((c: { role: string }) => c.role)).toEqual(['confidential', 'public', 'par', 'implicit', 'hybrid', 'device', 'device-confidential', 'service', 'service-post', 'service-jwt']);
+      expect(config.clients.map((c: { role: string }) => c.role)).toEqual(['confidential', 'public', 'par', 'jar', 'implicit', 'hybrid', 'device', 'device-confidential', 'service', 'service-post', 'service-jwt']);
       for (const c of config.clients) expect(c.client_id).not.toMatch(/\$\{env:/);
       expect(config.clients.find((c: { role: string }) => c.role === 'service-jwt').private_jwk.d).toBeTypeOf('string');
       // The deployment's own pages (fixtures/targets/oidc-provider/pages.ts), as its hand-written config has them.
@@ -95,7 +95,7 @@ describe('nauthera init against node-oidc-provider (open registration)', () => {
 });
 
 describe('nauthera init against the reference server', () => {
-  it('writes a config that runs the browser and the client-credentials flows, all passing', async () => {
+  it('writes a config that runs the browser, client-credentials and jar flows, all passing', async () => {
     const ref = await startReferenceServer();
     try {
       const file = join(work, 'reference.json');
@@ -105,7 +105,7 @@ describe('nauthera init against the reference server', () => {
       expect(config.login.consent).toEqual({ approve: { role: 'button', name: 'Allow' }, deny: { role: 'button', name: 'Deny' } });
 
       const out = join(work, 'reference-report');
-      const run = await nauthera(['run', '--target', ref.issuer, '--config', file, '--flows', 'authorization-code,client-credentials', '--out', out]);
+      const run = await nauthera(['run', '--target', ref.issuer, '--config', file, '--flows', 'authorization-code,client-credentials,jar', '--out', out]);
       expect(failedChecks(out)).toEqual([]);
       expect(run.code, run.stderr).toBe(0);
     } finally {
@@ -143,7 +143,7 @@ describe('nauthera init without open registration', () => {
       noStack(refused.stderr);
       const registered = await nauthera(['init', '--issuer', guarded.issuer, '--out', join(work, 'guarded.json'), '--initial-access-token', token]);
       expect(registered.code, registered.stderr).toBe(0);
-      expect(registered.stdout).toMatch(/registered 10 clients/);
+      expect(registered.stdout).toMatch(/registered 11 clients/);
     } finally {
       await guarded.stop();
       await closed.stop();

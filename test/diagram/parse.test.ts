@@ -191,10 +191,20 @@ const catalogue: Record<string, { participants: string[]; arrows: string[] }> = 
       'User ->> Authorization Server: Asks again with prompt=none',
     ],
   },
+  jar: {
+    participants: ['User', 'Client Application', 'Authorization Server'],
+    arrows: [
+      'User ->> Authorization Server: Authorization request by value (client_id, request: a signed Request Object)',
+      'Authorization Server ->> Client Application: Code, with the state of the Request Object',
+      "Client Application ->> Authorization Server: Exchanges the code (the object's redirect_uri, code_verifier)",
+      'User ->> Authorization Server: Request Objects the AS must refuse, and parameters beside one',
+      'User ->> Authorization Server: Authorization request by reference (client_id, request_uri)',
+    ],
+  },
 };
 
 /** Drawn by nauthera beyond the seed documents, each citing the specs it follows. */
-const beyondSeeds = ['discovery', 'token-exchange', 'protected-resource', 'dpop', 'logout'];
+const beyondSeeds = ['discovery', 'token-exchange', 'protected-resource', 'dpop', 'logout', 'jar'];
 
 describe('the flow diagrams: the 11 of the seeds and those drawn beyond them', () => {
   it('diagrams/ holds exactly the flows of the catalogue', () => {

@@ -4,27 +4,18 @@
  * resource server takes DPoP with ath), and a target whose metadata has no
  * dpop_signing_alg_values_supported is not applicable, saying so.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import flow from '../../suites/dpop.suite.ts';
 import { vitestFlow } from '../../harness/flow/vitest.ts';
-import { runFlow } from '../../harness/flow/runner.ts';
-import { BrowserSession } from '../../harness/browser/session.ts';
-import { startReferenceTarget } from '../../harness/target/reference.ts';
+import { sharedReferenceTarget, runOnce, expectEveryCheckPassed } from './support/reference-target.ts';
 import type { Target } from '../../harness/target/model.ts';
-import type { FlowDefinition } from '../../harness/flow/define.ts';
 
-let started: Promise<Target> | undefined;
-const sharedTarget = () => (started ??= startReferenceTarget());
-afterAll(async () => {
-  await (await started)?.close();
-});
+const sharedTarget = sharedReferenceTarget();
 
 vitestFlow(flow, sharedTarget, {
   closeTarget: false,
   onResult: (result) => {
-    expect(result.status).toBe('passed');
-    const notPassed = result.steps.flatMap((s) => s.checks.filter((c) => c.status !== 'passed').map((c) => `${s.text}: ${c.name} ${c.status} ${c.detail}`));
-    expect(notPassed).toEqual([]);
+    expectEveryCheckPassed(result);
     const skipped = result.steps.filter((s) => s.status !== 'passed').map((s) => `${s.text}: ${s.status}`);
     expect(skipped).toEqual([]);
   },
@@ -35,13 +26,8 @@ describe('a target whose metadata has no dpop_signing_alg_values_supported', () 
     const target = await sharedTarget();
     const { dpop_signing_alg_values_supported: _, ...metadata } = target.metadata;
     const without: Target = { ...target, metadata: metadata as Target['metadata'] };
-    const browser = new BrowserSession();
-    try {
-      const result = await runFlow(flow as unknown as FlowDefinition, { target: without, browser });
-      expect(result.status).toBe('not-applicable');
-      expect(result.reason).toMatch(/dpop_signing_alg_values_supported/);
-    } finally {
-      await browser.close();
-    }
+    const result = await runOnce(flow, without);
+    expect(result.status).toBe('not-applicable');
+    expect(result.reason).toMatch(/dpop_signing_alg_values_supported/);
   });
 });

@@ -51,6 +51,7 @@ const lacking: Record<string, RegExp> = {
   'token-exchange': /grant_types_supported does not list urn:ietf:params:oauth:grant-type:token-exchange/,
   dpop: /dpop_signing_alg_values_supported/,
   logout: /end_session_endpoint/,
+  jar: /request_parameter_supported/,
 };
 
 /**

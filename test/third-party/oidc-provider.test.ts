@@ -31,6 +31,12 @@ const notOffered: Record<string, RegExp> = {
   'token-exchange': /^grant_types_supported does not list urn:ietf:params:oauth:grant-type:token-exchange \(RFC 8693\)$/,
 };
 
+/** Arrows of flows that run, which oidc-provider lacks the feature for: not applicable, with this reason. */
+const arrowsNotOffered: Record<string, Record<string, RegExp>> = {
+  // oidc-provider 9 takes Request Objects by value only: its metadata says request_uri_parameter_supported false.
+  jar: { 'Authorization request by reference (client_id, request_uri)': /request_uri_parameter_supported false/ },
+};
+
 let op: OidcProviderTarget;
 let target: Target;
 const browser = new BrowserSession();
@@ -68,7 +74,7 @@ describe('oidc-provider as a third-party target', () => {
     expect(target.capabilities.issParameter).toBe(true);
     expect(target.capabilities.codeChallengeMethods).toEqual(['S256']);
     expect(target.clients.map((c) => c.role).sort()).toEqual(
-      ['confidential', 'device', 'device-confidential', 'hybrid', 'implicit', 'opaque', 'par', 'public', 'service', 'service', 'service-jwt', 'service-post'],
+      ['confidential', 'device', 'device-confidential', 'hybrid', 'implicit', 'jar', 'opaque', 'par', 'public', 'service', 'service', 'service-jwt', 'service-post'],
     );
   });
 
@@ -85,7 +91,13 @@ describe('oidc-provider as a third-party target', () => {
       expect(blockingFailures(flow), `${entry.id}: checks that failed on oidc-provider and are not expected failures`).toEqual([]);
       expect(['passed', 'warning'], `${entry.id} status (reason: ${flow.reason ?? '-'})`).toContain(flow.status);
       // Every arrow ran: with the full config (resource server, directory) nothing is left out.
-      expect(flow.steps.filter((s) => s.status !== 'passed' && s.status !== 'warning').map((s) => `${s.text}: ${s.status} (${s.reason ?? ''})`), `${entry.id}: arrows that did not run`).toEqual([]);
+      const lacking = arrowsNotOffered[entry.id] ?? {};
+      expect(flow.steps.filter((s) => s.status !== 'passed' && s.status !== 'warning' && !(s.text in lacking)).map((s) => `${s.text}: ${s.status} (${s.reason ?? ''})`), `${entry.id}: arrows that did not run`).toEqual([]);
+      for (const [text, reason] of Object.entries(lacking)) {
+        const step = flow.steps.find((s) => s.text === text);
+        expect(step?.status, `${entry.id}: "${text}" is not applicable`).toBe('not-applicable');
+        expect(step!.checks.map((c) => c.detail).join(' '), `${entry.id}: "${text}" says why`).toMatch(reason);
+      }
       // A not-applicable check inside a flow that runs must say why.
       for (const step of flow.steps) {
         for (const check of step.checks) if (check.status === 'not-applicable') expect(check.detail, `check "${check.name}" says why it is not applicable`).toBeTruthy();

@@ -27,6 +27,10 @@ export interface AuthorizationRequest {
   resource?: string;
   /** The parameters came from a pushed authorization request (RFC 9126; check-pushed-request.ts). */
   pushed?: boolean;
+  /** The parameters came from a redeemed PAR request_uri (checked when they were pushed). */
+  redeemedPushedRequest?: boolean;
+  /** A Request Object (RFC 9101) was verified and its parameters replaced the query's, or the error that refused it. */
+  requestObject?: 'verified' | Error;
   /** Resumed after sign-in or consent: the parameters were checked when the request arrived. */
   resumed?: boolean;
 }

@@ -3,6 +3,7 @@
  * (/.well-known/openid-configuration) and RFC 8414 §3 (/.well-known/oauth-authorization-server).
  * The document is assembled in app.ts from what each mounted endpoint contributes.
  */
+import { requestObjectAlgorithms } from '../request-objects/verify.ts';
 import type { Endpoint } from './endpoint.ts';
 
 export const discovery: Endpoint = {
@@ -34,8 +35,11 @@ export const discovery: Endpoint = {
       authorization_response_iss_parameter_supported: true,
       // FAULT metadataBooleanAsString (config/faults.ts, only to prove the harness): a boolean member as a string.
       claims_parameter_supported: provider.config.faults.metadataBooleanAsString ? 'false' : false,
-      request_parameter_supported: false,
-      request_uri_parameter_supported: false,
+      // RFC 9101 (request-objects/): signed Request Objects by value and by a registered reference.
+      request_parameter_supported: true,
+      request_uri_parameter_supported: true,
+      require_request_uri_registration: true,
+      request_object_signing_alg_values_supported: requestObjectAlgorithms,
     };
   },
 };

@@ -133,6 +133,18 @@ export function checkClientMetadata(input: Record<string, unknown>, clientId: st
     if (!supported.signingAlgs.includes(alg)) throw new InvalidClientMetadata(`id_token_signed_response_alg must be one of ${supported.signingAlgs.join(', ')}`);
     metadata.id_token_signed_response_alg = config.id_token_signed_response_alg = alg;
   }
+  // RFC 9101 §10.5 (a boolean); OIDC Registration §2 request_uris: what this server fetches by reference,
+  // https or loopback http only, so a registration cannot aim the server's GET at any URL (RFC 9101 §10.4.1).
+  if (input.require_signed_request_object !== undefined) {
+    if (typeof input.require_signed_request_object !== 'boolean') throw new InvalidClientMetadata('require_signed_request_object must be true or false');
+    metadata.require_signed_request_object = config.require_signed_request_object = input.require_signed_request_object;
+  }
+  if (input.request_uris !== undefined) {
+    const uris = stringList(input.request_uris, 'request_uris')!;
+    const webOnly = (u: string) => { const problem = redirectUriProblem(u.split('#')[0]!); return problem === undefined && /^https?:/.test(u); };
+    if (!uris.every(webOnly)) throw new InvalidClientMetadata('request_uris must be https URIs (http only on a loopback host), without credentials');
+    metadata.request_uris = config.request_uris = uris;
+  }
   if (input.require_pushed_authorization_requests !== undefined) {
     // RFC 9126 §6.
     if (typeof input.require_pushed_authorization_requests !== 'boolean') throw new InvalidClientMetadata('require_pushed_authorization_requests must be true or false');

@@ -16,6 +16,5 @@ export const openIdConnectFaults = {
   userinfoNoChallenge: 'UserInfo refuses an invalid access token without a WWW-Authenticate challenge (breaks RFC 6750 §3)',
   nonceOptionalForIdTokens: 'a request for an ID token from the authorization endpoint is answered without a nonce (breaks OIDC Core §3.2.2.1, §3.3.2.11)',
   queryModeForTokens: 'response_mode=query is accepted for response types that issue tokens (breaks OAuth 2.0 Multiple Response Types §2.1, §5)',
-  requestParameterIgnored: 'the request parameter is ignored instead of refused with request_not_supported (breaks OIDC Core §6.1)',
   userinfoGetOnly: 'UserInfo answers GET only, a POST is not served (breaks OIDC Core §5.3.1)',
 } as const;

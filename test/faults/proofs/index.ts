@@ -12,6 +12,7 @@ import { tokenExchangeProofs } from './token-exchange.ts';
 import { protectedResourceProofs } from './protected-resource.ts';
 import { dpopProofs } from './dpop.ts';
 import { logoutProofs } from './logout.ts';
+import { jarProofs } from './jar.ts';
 
 export const faultProofs: FaultProof[] = [
   ...authorizationProofs,
@@ -26,4 +27,5 @@ export const faultProofs: FaultProof[] = [
   ...limitProofs,
   ...dpopProofs,
   ...logoutProofs,
+  ...jarProofs,
 ];

@@ -174,13 +174,6 @@ export const openIdConnectProofs: FaultProof[] = [
     ],
   },
   {
-    fault: 'requestParameterIgnored',
-    flows: flowsUsing.authorizationEndpoint,
-    expected: [
-      { id: 'openid-connect/authn-request/request-parameter-refused-request-not-supported', step: '(1) AuthN Request', detail: /expected "request_not_supported", got no error/ },
-    ],
-  },
-  {
     fault: 'userinfoGetOnly',
     flows: userInfoFlows,
     expected: [

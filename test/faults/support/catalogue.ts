@@ -7,7 +7,7 @@ import type { FaultName } from '../../../reference-server/config/faults.ts';
 /** The eleven flows of docs/design.md, and those drawn beyond the seeds (discovery, token-exchange, protected-resource). */
 export const allFlows = [
   'authorization-code', 'pushed-authorization', 'authorization-code-ldap-consent', 'openid-connect', 'refresh-token',
-  'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker', 'discovery', 'token-exchange', 'protected-resource', 'dpop', 'logout',
+  'client-credentials', 'device-code', 'implicit', 'hybrid', 'registered-app-jwt', 'ldap-worker', 'discovery', 'token-exchange', 'protected-resource', 'dpop', 'logout', 'jar',
 ] as const;
 export type FlowId = (typeof allFlows)[number];
 

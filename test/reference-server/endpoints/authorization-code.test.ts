@@ -84,7 +84,7 @@ describe('errors after verification go back to the client with state and iss (RF
     ['PKCE plain', { code_challenge_method: 'plain' }, 'invalid_request'],
     ['a code_challenge without method (= plain)', { code_challenge_method: '' }, 'invalid_request'],
     ['a malformed code_challenge', { code_challenge: 'short' }, 'invalid_request'],
-    ['a request object', { request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported'],
+    ['an unsigned request object', { request: 'eyJhbGciOiJub25lIn0.e30.' }, 'invalid_request_object'],
     ['an unknown prompt', { prompt: 'sometimes' }, 'invalid_request'],
     ['prompt=none with another value', { prompt: 'none login' }, 'invalid_request'],
     ['a negative max_age', { max_age: '-1' }, 'invalid_request'],

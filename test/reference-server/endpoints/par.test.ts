@@ -76,7 +76,7 @@ describe('the PAR endpoint', () => {
     ['a response_type the client may not use', { response_type: 'token' }, 'unauthorized_client'],
     ['PKCE plain', { code_challenge_method: 'plain' }, 'invalid_request'],
     ['an unknown scope', { scope: 'openid admin' }, 'invalid_scope'],
-    ['a request object', { request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported'],
+    ['an unsigned request object', { request: 'eyJhbGciOiJub25lIn0.e30.' }, 'invalid_request_object'],
     ['a repeated parameter', { repeat: 'scope' }, 'invalid_request'],
   ])('checks the pushed request as /authorize would, and answers %s in JSON', async (_name, override, error) => {
     const { fields } = codeRequest();
@@ -187,9 +187,9 @@ describe('the request_uri at the authorization endpoint, in Chromium', () => {
     expect(response.headers.get('location')).toMatch(/^\/interaction\//);
   });
 
-  it('leaves a request_uri that is not a PAR URN to request_uri_not_supported', async () => {
+  it('leaves a request_uri that is not a PAR URN to the Request Object check: one the client never registered is invalid_request_uri', async () => {
     const response = await fetch(authorizeWith('https://client.example/request.jwt', 'confidential', { redirect_uri: redirectUri, response_type: 'code', scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' }), { redirect: 'manual' });
     const location = new URL(response.headers.get('location')!);
-    expect(location.searchParams.get('error')).toBe('request_uri_not_supported');
+    expect(location.searchParams.get('error')).toBe('invalid_request_uri');
   });
 });

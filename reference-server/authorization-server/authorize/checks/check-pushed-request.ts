@@ -4,7 +4,7 @@
  * than client_id, which must name the pushing client) are ignored. The request_uri is single
  * use and expires. It runs among the client checks, before redirect_uri is known, so its
  * errors (invalid_request_uri) are shown as a page. A request_uri that is not a PAR URN is
- * left to check-request-object.ts (request_uri_not_supported).
+ * left to check-request-object.ts (a Request Object by reference, RFC 9101 §5.2).
  */
 import type { AuthorizationRequest } from '../request.ts';
 import type { Provider } from '../../provider.ts';
@@ -30,4 +30,5 @@ export async function checkPushedRequest(request: AuthorizationRequest, provider
   if ('problem' in redeemed) throw new UnverifiedAuthorizationRequest('invalid_request_uri', problems[redeemed.problem]);
   request.params = Params.from(new URLSearchParams(redeemed.params));
   request.pushed = true;
+  request.redeemedPushedRequest = true;
 }

@@ -13,6 +13,7 @@ import { checkSingleParameters } from './check-single-parameters.ts';
 import { checkResponseMode } from './check-response-mode.ts';
 import { checkResponseType } from './check-response-type.ts';
 import { checkRequestObject } from './check-request-object.ts';
+import { checkSignedRequestObject } from './check-signed-request-object.ts';
 import { checkScope } from './check-scope.ts';
 import { checkPkce } from './check-pkce.ts';
 import { checkNonce } from './check-nonce.ts';
@@ -27,15 +28,15 @@ import { checkResource } from './check-resource.ts';
 export type AuthorizationCheck = (request: AuthorizationRequest, provider: Provider) => void | Promise<void>;
 
 /** Errors here are never redirected. */
-export const clientChecks: AuthorizationCheck[] = [checkClient, checkPushedRequest, checkRedirectUri];
+export const clientChecks: AuthorizationCheck[] = [checkClient, checkPushedRequest, checkRequestObject, checkRedirectUri];
 
 /** Errors here are redirected to the verified redirect_uri, with state and iss. */
 export const requestChecks: AuthorizationCheck[] = [
   checkState,
   checkResponseMode,
   checkSingleParameters,
+  checkSignedRequestObject,
   checkPushedRequired,
-  checkRequestObject,
   checkResponseType,
   checkScope,
   checkIdTokenScope,
