@@ -78,6 +78,8 @@ export interface ReferenceClient {
   require_pushed_authorization_requests?: boolean;
   /** OIDC RP-Initiated Logout 1.0 §3.1. */
   post_logout_redirect_uris?: string[];
+  /** OIDC Back-Channel Logout 1.0 §2.2. */
+  backchannel_logout_uri?: string;
 }
 
 export interface RunningReference {
@@ -204,6 +206,7 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
           ...(credentials?.private_jwk ? { private_jwk: credentials.private_jwk } : {}),
           ...(c.require_pushed_authorization_requests ? { require_pushed_authorization_requests: true } : {}),
           ...(c.post_logout_redirect_uris ? { post_logout_redirect_uris: [...c.post_logout_redirect_uris] } : {}),
+          ...(c.backchannel_logout_uri ? { backchannel_logout_uri: c.backchannel_logout_uri } : {}),
           ...(c.require_signed_request_object ? { require_signed_request_object: true } : {}),
         };
       }),

@@ -214,6 +214,7 @@ function toClient(value: Json): TargetClient {
     response_types: (obj.response_types as string[] | undefined) ?? defaultResponseTypes(role),
     redirect_uris: (obj.redirect_uris as string[] | undefined) ?? [],
     post_logout_redirect_uris: obj.post_logout_redirect_uris as string[] | undefined,
+    backchannel_logout_uri: obj.backchannel_logout_uri as string | undefined,
     scope: obj.scope as string | undefined,
     private_jwk: jwk && (withoutComments(jwk) as TargetClient['private_jwk']),
     require_pushed_authorization_requests: obj.require_pushed_authorization_requests as boolean | undefined,

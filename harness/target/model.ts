@@ -68,6 +68,8 @@ export interface TargetClient {
   redirect_uris: string[];
   /** OIDC RP-Initiated Logout 1.0 §3.1: registered post-logout redirect URIs (the logout flow uses the first). */
   post_logout_redirect_uris?: string[];
+  /** OIDC Back-Channel Logout 1.0 §2.2: pre-registered at the target, loopback http with a port; the logout flow's receiver listens on it. */
+  backchannel_logout_uri?: string;
   /** Space-separated scope the client may ask for, e.g. "openid profile email offline_access". */
   scope?: string;
   /** For private_key_jwt, and the key a "jar" client signs Request Objects with: the client's private key (with kid and alg). */

@@ -64,7 +64,7 @@ function resourceUrl(resourceServer: string): string {
 }
 
 const pick = (obj: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
-const clientKeys = ['role', 'client_id', 'client_secret', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'redirect_uris', 'scope', 'private_jwk', 'require_pushed_authorization_requests', 'post_logout_redirect_uris', 'require_signed_request_object'];
+const clientKeys = ['role', 'client_id', 'client_secret', 'token_endpoint_auth_method', 'grant_types', 'response_types', 'redirect_uris', 'scope', 'private_jwk', 'require_pushed_authorization_requests', 'post_logout_redirect_uris', 'require_signed_request_object', 'backchannel_logout_uri'];
 
 /** Builds the target from a running reference server (used by startReferenceTarget and by tests that start the server themselves). */
 export async function targetFromReferenceServer(info: ReferenceServerInfo, options: { config?: TargetConfig; configPath?: string; close?: () => Promise<void> } = {}): Promise<Target> {

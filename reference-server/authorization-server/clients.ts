@@ -22,6 +22,9 @@ export interface Client {
   redirectUris: string[];
   /** OIDC RP-Initiated Logout 1.0 §3.1. */
   postLogoutRedirectUris?: string[];
+  /** OIDC Back-Channel Logout 1.0 §2.2. */
+  backchannelLogoutUri?: string;
+  backchannelLogoutSessionRequired?: boolean;
   scopes: Set<string>;
   accessTokenFormat: 'jwt' | 'opaque';
   accessTokenAlg: SigningAlg;
@@ -231,6 +234,8 @@ export async function buildClient(c: ClientConfig, options: BuildOptions): Promi
     responseTypes: [...c.response_types],
     redirectUris: [...c.redirect_uris],
     postLogoutRedirectUris: c.post_logout_redirect_uris ? [...c.post_logout_redirect_uris] : undefined,
+    backchannelLogoutUri: c.backchannel_logout_uri,
+    backchannelLogoutSessionRequired: c.backchannel_logout_session_required,
     scopes: new Set(c.scope ? c.scope.split(' ') : options.scopes),
     accessTokenFormat: c.access_token_format ?? 'jwt',
     accessTokenAlg: c.access_token_signed_response_alg ?? 'RS256',

@@ -194,6 +194,13 @@ function checkClient(raw: unknown, at: string, scopes: Record<string, string>): 
       throw new ReferenceConfigError(`${at}.post_logout_redirect_uris must be an array of absolute URLs without fragments`);
     }
   }
+  // OIDC Back-Channel Logout 1.0 §2.2: an absolute URI without a fragment; a boolean flag.
+  if (c.backchannel_logout_uri !== undefined) {
+    if (typeof c.backchannel_logout_uri !== 'string' || !URL.canParse(c.backchannel_logout_uri) || !/^https?:$/.test(new URL(c.backchannel_logout_uri).protocol) || new URL(c.backchannel_logout_uri).hash) {
+      throw new ReferenceConfigError(`${at}.backchannel_logout_uri must be an absolute http or https URL without a fragment`);
+    }
+  }
+  if (c.backchannel_logout_session_required !== undefined && typeof c.backchannel_logout_session_required !== 'boolean') throw new ReferenceConfigError(`${at}.backchannel_logout_session_required must be a boolean`);
   if (c.response_types.length > 0 && c.redirect_uris.length === 0) throw new ReferenceConfigError(`${at}: response_types need at least one redirect_uri`);
   if (c.scope !== undefined) {
     for (const s of string(c.scope, `${at}.scope`).split(' ')) if (!(s in scopes)) throw new ReferenceConfigError(`${at}.scope: "${s}" is not a known scope`);

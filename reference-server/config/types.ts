@@ -25,6 +25,10 @@ export interface ClientConfig {
   redirect_uris: string[];
   /** OIDC RP-Initiated Logout 1.0 §3.1: where the end-session endpoint may send the browser after logout (exact match). */
   post_logout_redirect_uris?: string[];
+  /** OIDC Back-Channel Logout 1.0 §2.2: where the OP POSTs a logout token when a session the client signed into ends. */
+  backchannel_logout_uri?: string;
+  /** OIDC Back-Channel Logout 1.0 §2.2: the logout token must carry sid. */
+  backchannel_logout_session_required?: boolean;
   /** Scopes the client may ask for, space-separated. Default: every scope the server knows. */
   scope?: string;
   /** RFC 9068 JWT (default) or an opaque string checked by introspection. */

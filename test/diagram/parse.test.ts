@@ -181,9 +181,13 @@ const catalogue: Record<string, { participants: string[]; arrows: string[] }> = 
     arrows: [
       'User ->> Authorization Server: Signs in and approves the application',
       'Client Application ->> Authorization Server: Exchanges the code for an ID token',
+      'Client Application ->> Authorization Server: Registers a second client with a backchannel_logout_uri',
+      'User ->> Authorization Server: Approves the second client in the same session, which gets an ID token',
       'Client Application ->> Authorization Server: Sends the user to log out with an unregistered post_logout_redirect_uri',
       'Client Application ->> Authorization Server: Sends the user to the end_session_endpoint (id_token_hint, post_logout_redirect_uri, state)',
       'Authorization Server ->> Client Application: Redirects to the post_logout_redirect_uri with state',
+      "Authorization Server ->> Client Application: POSTs a logout_token to the second client's backchannel_logout_uri",
+      'Client Application ->> Authorization Server: Validates the logout token with the jwks_uri keys',
       'User ->> Authorization Server: Asks again with prompt=none',
     ],
   },

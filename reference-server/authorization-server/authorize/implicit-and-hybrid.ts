@@ -15,6 +15,7 @@ import type { SessionRecord } from '../interaction/session.ts';
 import type { ResponseTypeHandler } from './response-types.ts';
 import { issueCode, type AuthorizationCodeRecord } from '../tokens/authorization-code.ts';
 import { issueAccessToken } from '../tokens/access-token.ts';
+import { rememberSessionClient } from '../logout/session-clients.ts';
 import { issueIdToken } from '../tokens/id-token.ts';
 import { randomToken } from '../tokens/random.ts';
 import { formatScope } from '../scopes.ts';
@@ -42,6 +43,7 @@ async function frontChannelResponse(provider: Provider, request: VerifiedRequest
   } else {
     grantId = randomToken(16);
     await rememberGrant(provider, account.sub, client.clientId, grantId);
+    if (session.sid) await rememberSessionClient(provider, session.sid, client.clientId);
   }
 
   let accessToken: string | undefined;
@@ -54,7 +56,7 @@ async function frontChannelResponse(provider: Provider, request: VerifiedRequest
   if (parts.idToken) {
     // OIDC Core §5.4: with no access token at all (response_type id_token), the scope's claims go in the ID token.
     const claims = !parts.token && !parts.code ? await claimsFor(account, new Set(request.scopes), () => provider.groupsClaim.of(account)) : undefined;
-    response.id_token = await issueIdToken(provider, { client, sub: account.sub, authTime, nonce: request.nonce, accessToken, code: response.code, claims, frontChannel: true });
+    response.id_token = await issueIdToken(provider, { client, sub: account.sub, authTime, nonce: request.nonce, accessToken, code: response.code, claims, frontChannel: true, sid: session.sid });
   }
   return response;
 }

@@ -5,7 +5,8 @@
  * post_logout_redirect_uri must be one the client registered, compared exactly (§3); an
  * unregistered one gets an error page, never a redirect. The session ends without asking
  * when the hint names the signed-in user; otherwise the user confirms (§2 SHOULD ask, §6
- * logout CSRF), by a form protected with the session's CSRF token.
+ * logout CSRF), by a form protected with the session's CSRF token. Ending it sends a logout
+ * token to the session's clients that registered a backchannel_logout_uri (logout/back-channel.ts).
  */
 import type { Context } from 'koa';
 import { compactVerify } from 'jose';
@@ -22,6 +23,7 @@ import { clearCookie, sessionCookie } from '../interaction/cookies.ts';
 import { csrfMatches } from '../interaction/csrf.ts';
 import { loggedOutPage, logoutConfirmPage } from '../views/logout-page.ts';
 import { verificationKeys } from '../tokens/access-token.ts';
+import { sendBackChannelLogouts } from '../logout/back-channel.ts';
 
 export const endSessionPath = '/session/end';
 
@@ -77,6 +79,8 @@ async function endSession(ctx: Context, provider: Provider, params: Params, conf
     }
     // FAULT logoutKeepsSession (config/faults.ts, only to prove the harness): the session and its cookie stay.
     if (!provider.config.faults.logoutKeepsSession) await provider.storage.destroy('Session', session.id);
+    // OIDC Back-Channel Logout 1.0 §2.5: the clients of the session are told before the browser leaves.
+    await sendBackChannelLogouts(provider, { sub: session.record.account.sub, sid: session.record.sid });
   }
   if (!provider.config.faults.logoutKeepsSession) clearCookie(ctx, sessionCookie);
   if (request.redirectUri) {
@@ -101,6 +105,7 @@ export const endSessionEndpoint: Endpoint = {
     });
   },
   metadata(provider) {
-    return { end_session_endpoint: endpointUrl(provider, endSessionPath) };
+    // OIDC Back-Channel Logout 1.0 §2.1; sid is in ID tokens and logout tokens.
+    return { end_session_endpoint: endpointUrl(provider, endSessionPath), backchannel_logout_supported: true, backchannel_logout_session_supported: true };
   },
 };

@@ -66,6 +66,7 @@ export const authorizationCode: GrantHandler = async ({ provider, ctx, form, cli
     grantId: record.grantId,
     authTime: record.authTime,
     nonce: record.nonce,
+    sid: record.sid,
     ...(resource ?? record.resource ? { resource: resource ?? record.resource } : {}),
     jkt: dpop?.jkt,
   });

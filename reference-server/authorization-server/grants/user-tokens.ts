@@ -20,6 +20,8 @@ export interface UserGrant {
   grantId: string;
   authTime: number;
   nonce?: string;
+  /** The session's sid for the ID token (OIDC Back-Channel Logout 1.0 §2.1), from the code. */
+  sid?: string;
   /** Keeps a rotated family's absolute expiry. */
   familyExp?: number;
   /** RFC 8707 §2: the resource the access token is for (its aud); default the resource server's audience. */
@@ -68,6 +70,7 @@ export async function userTokenResponse(provider: Provider, grant: UserGrant): P
       authTime: grant.authTime,
       nonce: grant.nonce,
       accessToken: accessToken.value,
+      sid: grant.sid,
     });
   }
   return body;

@@ -14,6 +14,8 @@ export interface SessionRecord extends StoredPayload {
   account: Account;
   authTime: number;
   csrf: string;
+  /** The sid claim of its ID tokens and logout tokens (OIDC Back-Channel Logout 1.0 §2.4): not the cookie value, which stays secret. */
+  sid?: string;
 }
 
 export async function loadSession(ctx: Context, provider: Provider): Promise<{ id: string; record: SessionRecord } | undefined> {
@@ -27,7 +29,7 @@ export async function startSession(ctx: Context, provider: Provider, account: Ac
   const previous = readCookie(ctx, sessionCookie);
   if (previous) await provider.storage.destroy('Session', previous);
   const id = randomToken();
-  const record: SessionRecord = { account, authTime: provider.now(), csrf: randomToken() };
+  const record: SessionRecord = { account, authTime: provider.now(), csrf: randomToken(), sid: randomToken(16) };
   await provider.storage.upsert('Session', id, record, provider.config.ttl.session);
   setCookie(ctx, sessionCookie, id, provider.config.ttl.session);
   return record;

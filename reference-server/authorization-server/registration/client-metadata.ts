@@ -94,6 +94,22 @@ export function checkClientMetadata(input: Record<string, unknown>, clientId: st
     metadata.post_logout_redirect_uris = [...new Set(uris)];
     config.post_logout_redirect_uris = [...new Set(uris)];
   }
+  // OIDC Back-Channel Logout 1.0 §2.2: an absolute URI, https or (for development) http; no
+  // fragment. Here http only on loopback, as redirect URIs (the OP POSTs to it from the server).
+  if (input.backchannel_logout_uri !== undefined) {
+    const uri = input.backchannel_logout_uri;
+    if (typeof uri !== 'string' || !backchannelLogoutUriOk(uri)) throw new InvalidClientMetadata('backchannel_logout_uri must be an absolute https URI (or http on a loopback host) without a fragment');
+    metadata.backchannel_logout_uri = uri;
+    config.backchannel_logout_uri = uri;
+  }
+  if (input.backchannel_logout_session_required !== undefined) {
+    if (typeof input.backchannel_logout_session_required !== 'boolean') throw new InvalidClientMetadata('backchannel_logout_session_required must be a boolean');
+    // §2.2: it is meaningful only with backchannel_logout_uri.
+    if (input.backchannel_logout_uri !== undefined) {
+      metadata.backchannel_logout_session_required = input.backchannel_logout_session_required;
+      config.backchannel_logout_session_required = input.backchannel_logout_session_required;
+    }
+  }
   // FAULT invalidContactsKept (config/faults.ts, only to prove the harness): contacts that are a string, not an array, are kept as sent.
   if (faults.invalidContactsKept && typeof input.contacts === 'string') metadata.contacts = input.contacts;
   else if (input.contacts !== undefined) {
@@ -176,6 +192,18 @@ function redirectUriProblem(uri: string): string | undefined {
   if (url.protocol === 'http:') return ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname) ? undefined : 'uses http on a host other than loopback (RFC 8252 §7.3)';
   if (/^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:$/.test(url.protocol)) return undefined;
   return 'has a scheme that is not allowed (https, loopback http, or a reverse-domain private-use scheme)';
+}
+
+function backchannelLogoutUriOk(uri: string): boolean {
+  if (uri.length > 2000 || uri.includes('#')) return false;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname));
 }
 
 function isWebUrl(value: string): boolean {

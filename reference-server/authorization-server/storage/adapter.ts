@@ -13,6 +13,8 @@ export type ModelName =
   | 'AccessToken'
   | 'RefreshToken'
   | 'Session'
+  // OIDC Back-Channel Logout 1.0 §2.3: the clients a session signed into, by the session's sid.
+  | 'SessionClients'
   | 'Interaction'
   | 'Consent'
   | 'ClientAssertion'

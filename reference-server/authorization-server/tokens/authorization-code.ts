@@ -11,6 +11,7 @@ import type { StoredPayload } from '../storage/adapter.ts';
 import { randomToken } from './random.ts';
 import { formatScope } from '../scopes.ts';
 import { rememberGrant } from '../interaction/consents.ts';
+import { rememberSessionClient } from '../logout/session-clients.ts';
 
 export interface AuthorizationCodeRecord extends StoredPayload {
   clientId: string;
@@ -24,6 +25,8 @@ export interface AuthorizationCodeRecord extends StoredPayload {
   codeChallenge?: string;
   codeChallengeMethod?: 'S256';
   authTime: number;
+  /** The session's sid, for the ID token (OIDC Back-Channel Logout 1.0 §2.1). */
+  sid?: string;
   grantId: string;
   /** RFC 8707 §2: the resource of the authorization request, the aud of the tokens. */
   resource?: string;
@@ -43,10 +46,12 @@ export async function issueCode(provider: Provider, request: VerifiedRequest, se
     codeChallenge: request.codeChallenge,
     codeChallengeMethod: request.codeChallengeMethod,
     authTime: session.authTime,
+    sid: session.sid,
     grantId,
     ...(request.resource !== undefined ? { resource: request.resource } : {}),
   };
   await provider.storage.upsert('AuthorizationCode', code, record, provider.config.ttl.authorizationCode);
   await rememberGrant(provider, session.account.sub, request.client.clientId, grantId);
+  if (session.sid) await rememberSessionClient(provider, session.sid, request.client.clientId);
   return code;
 }

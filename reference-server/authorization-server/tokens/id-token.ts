@@ -11,7 +11,7 @@ import { signJwt } from './jws.ts';
 
 export async function issueIdToken(
   provider: Provider,
-  input: { client: Client; sub: string; authTime: number; nonce?: string; accessToken?: string; code?: string; claims?: Record<string, unknown>; frontChannel?: boolean },
+  input: { client: Client; sub: string; authTime: number; nonce?: string; accessToken?: string; code?: string; claims?: Record<string, unknown>; frontChannel?: boolean; sid?: string },
 ): Promise<string> {
   const faults = provider.config.faults;
   const { client } = input;
@@ -20,6 +20,9 @@ export async function issueIdToken(
   const payload: Record<string, unknown> = { ...(input.claims ?? {}), auth_time: input.authTime, amr: ['pwd'], azp: client.clientId };
   // FAULT omitAuthTime (config/faults.ts, only to prove the harness): no auth_time, even for a request with max_age.
   if (faults.omitAuthTime) delete payload.auth_time;
+  // OIDC Back-Channel Logout 1.0 §2.1: with backchannel_logout_session_supported, ID tokens carry the session's sid.
+  // FAULT idTokenWithoutSid (config/faults.ts, only to prove the harness): no sid in ID tokens.
+  if (input.sid !== undefined && !faults.idTokenWithoutSid) payload.sid = input.sid;
   // FAULT dropNonce (config/faults.ts, only to prove the harness): the nonce is left out.
   if (input.nonce !== undefined && !provider.config.faults.dropNonce) payload.nonce = input.nonce;
   if (input.accessToken !== undefined) payload.at_hash = leftHalfHash(input.accessToken, alg);

@@ -54,7 +54,7 @@ function flowsOf(proof: FaultProof): readonly FlowId[] {
 const flowSeconds: Partial<Record<FlowId, number>> = {
   'authorization-code-ldap-consent': 52, 'openid-connect': 38, 'device-code': 33, hybrid: 32, 'refresh-token': 20,
   implicit: 20, 'pushed-authorization': 19, 'authorization-code': 12, 'registered-app-jwt': 8, 'client-credentials': 3,
-  'ldap-worker': 2, discovery: 1, 'token-exchange': 20, 'protected-resource': 8, dpop: 8, logout: 10, jar: 8,
+  'ldap-worker': 2, discovery: 1, 'token-exchange': 20, 'protected-resource': 8, dpop: 8, logout: 12, jar: 8,
 };
 /** A batch's own cost: a reference server, its directory and a browser to start and stop. */
 const batchStartSeconds = 6;
