@@ -201,7 +201,7 @@ export default defineFlow<State>({
     }, {
       key: 'back-channel-sign-in',
       checks: {
-        'id-token-carries-sid': { name: 'with backchannel_logout_session_supported, the ID token carries sid', spec: `${backChannelSpec} §2.1 ("If supported, the sid Claim is also included in ID Tokens issued by the OP")`, severity: 'warning' },
+        'id-token-carries-sid': { name: 'with backchannel_logout_session_supported, the ID token carries sid', spec: `${backChannelSpec} §2.1`, severity: 'warning' }, // "If supported, the sid Claim is also included in ID Tokens issued by the OP"
       },
     }),
 
@@ -348,7 +348,7 @@ export default defineFlow<State>({
         'logout-token-no-nonce': { name: 'the logout token has no nonce', spec: `${backChannelSpec} §2.4 ("A nonce Claim MUST NOT be present")` },
         'logout-token-typ': { name: 'the logout token is explicitly typed logout+jwt', spec: `${backChannelSpec} §2.4 (explicit typing, RFC 8725 §3.11), §4.1`, severity: 'warning' },
         'logout-token-sid-when-required': { name: 'the logout token has sid when the client registered backchannel_logout_session_required', spec: `${backChannelSpec} §2.2 (the RP "requires that a sid (session ID) Claim be included in the Logout Token")`, severity: 'warning' },
-        'logout-token-names-the-session': { name: 'the logout token\'s sub and sid are those of the client\'s ID token', spec: `${backChannelSpec} §2.4 (sub, sid), §2.6`, severity: 'warning' },
+        'logout-token-names-the-session': { name: 'the logout token\'s sub and sid are those of the client\'s ID token', spec: `${backChannelSpec} §2.4, §2.6`, severity: 'warning' },
       },
     }),
 

@@ -45,7 +45,7 @@ describe('config validation', () => {
     })).toEqual([
       '$.extra: unknown field; allowed: issuer, clients, users, login, resourceServer, ldap, metadata, skipFlows, expectedFailures, timeouts, tls, options',
       '$.issuer: must be an absolute URL, got "not a url"',
-      '$.clients[0].role: "confidental" is not one of confidential, public, par, implicit, hybrid, device, device-expiring, service, service-post, service-jwt, opaque, device-confidential, exchanger (did you mean "confidential"?)',
+      '$.clients[0].role: "confidental" is not one of confidential, public, par, implicit, hybrid, device, device-expiring, service, service-post, service-jwt, opaque, device-confidential, exchanger, jar (did you mean "confidential"?)',
       '$.clients[1].client_secret: is required for token_endpoint_auth_method client_secret_basic',
       '$.clients[1].redirect_uris: must be an array of strings, got the string "https://rp/cb"',
       '$.clients[2].token_endpoint_auth_method: a "service-jwt" client authenticates with private_key_jwt, not client_secret_basic',
