@@ -5,20 +5,16 @@
  * applicable, saying so. The back-channel arrows run (a registered client gets a logout token
  * whose every check passes) and are not applicable without backchannel_logout_supported.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import flow from '../../suites/logout.suite.ts';
 import { vitestFlow } from '../../harness/flow/vitest.ts';
+import { sharedReferenceTarget, runOnce } from './support/reference-target.ts';
 import { runFlow } from '../../harness/flow/runner.ts';
 import { BrowserSession } from '../../harness/browser/session.ts';
-import { startReferenceTarget } from '../../harness/target/reference.ts';
 import type { Target } from '../../harness/target/model.ts';
 import type { FlowDefinition } from '../../harness/flow/define.ts';
 
-let started: Promise<Target> | undefined;
-const sharedTarget = () => (started ??= startReferenceTarget());
-afterAll(async () => {
-  await (await started)?.close();
-});
+const sharedTarget = sharedReferenceTarget();
 
 vitestFlow(flow, sharedTarget, {
   closeTarget: false,
@@ -38,14 +34,9 @@ describe('a target whose discovery has no end_session_endpoint', () => {
     const target = await sharedTarget();
     const { end_session_endpoint: _, ...metadata } = target.metadata;
     const without: Target = { ...target, metadata };
-    const browser = new BrowserSession();
-    try {
-      const result = await runFlow(flow as unknown as FlowDefinition, { target: without, browser });
-      expect(result.status).toBe('not-applicable');
-      expect(result.reason).toMatch(/no end_session_endpoint/);
-    } finally {
-      await browser.close();
-    }
+    const result = await runOnce(flow, without);
+    expect(result.status).toBe('not-applicable');
+    expect(result.reason).toMatch(/no end_session_endpoint/);
   });
 });
 
@@ -71,18 +62,13 @@ describe('a target whose discovery lacks backchannel_logout_supported', () => {
     const target = await sharedTarget();
     const { backchannel_logout_supported: _, ...metadata } = target.metadata;
     const without: Target = { ...target, metadata };
-    const browser = new BrowserSession();
-    try {
-      const result = await runFlow(flow as unknown as FlowDefinition, { target: without, browser });
-      expect(result.status).toBe('passed');
-      const backChannel = result.steps.filter((s) => /second client|logout_token|logout token/.test(s.text));
-      expect(backChannel).toHaveLength(4);
-      for (const s of backChannel) {
-        expect(s.status).toBe('not-applicable');
-        expect(s.reason).toMatch(/backchannel_logout_supported/);
-      }
-    } finally {
-      await browser.close();
+    const result = await runOnce(flow, without);
+    expect(result.status).toBe('passed');
+    const backChannel = result.steps.filter((s) => /second client|logout_token|logout token/.test(s.text));
+    expect(backChannel).toHaveLength(4);
+    for (const s of backChannel) {
+      expect(s.status).toBe('not-applicable');
+      expect(s.reason).toMatch(/backchannel_logout_supported/);
     }
   });
 });
