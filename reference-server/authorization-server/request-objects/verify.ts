@@ -31,6 +31,8 @@ export async function requestObjectParams(jwt: string, client: Client, provider:
     const exp = (() => { try { return decodeJwt(jwt).exp; } catch { return undefined; } })();
     if (typeof exp === 'number' && exp <= provider.now()) options.currentDate = new Date((exp - 1) * 1000);
   }
+  // FAULT requestObjectsRefused (config/faults.ts, only to prove the harness): no Request Object is ever taken.
+  if (faults.requestObjectsRefused) throw new InvalidRequestObject('Request Objects are refused');
   let payload: JWTPayload;
   if (alg === 'none') {
     // FAULT requestObjectAlgNoneAccepted (config/faults.ts, only to prove the harness): an unsigned Request Object is read as it is.
@@ -64,6 +66,13 @@ export async function requestObjectParams(jwt: string, client: Client, provider:
     else if (value !== null) params[name] = JSON.stringify(value); // claims, authorization_details (JSON objects)
   }
   params.client_id = client.clientId;
+  // FAULT requestObjectStateDropped (config/faults.ts, only to prove the harness): the object's state is lost.
+  if (faults.requestObjectStateDropped) delete params.state;
+  // FAULT requestObjectPkceDropped (config/faults.ts, only to prove the harness): the object's code_challenge is lost.
+  if (faults.requestObjectPkceDropped) {
+    delete params.code_challenge;
+    delete params.code_challenge_method;
+  }
   return params;
 }
 

@@ -45,6 +45,32 @@ export const jarProofs: FaultProof[] = [
     ],
   },
   {
+    fault: 'requestObjectsRefused',
+    flows,
+    stops: true,
+    expected: [
+      { id: 'jar/by-value/signed-request-object-accepted', step: 'Authorization request by value (client_id, request: a signed Request Object)', detail: /got no code: the AS answered error "invalid_request_object"/ },
+      { id: 'jar/by-reference/request-uri-request-object-accepted', step: 'Authorization request by reference (client_id, request_uri)', detail: /got no code: the AS answered error "invalid_request_object"/ },
+    ],
+  },
+  {
+    fault: 'requestObjectStateDropped',
+    flows,
+    expected: [
+      { id: 'jar/by-value-response/request-object-state-returned', step: 'Code, with the state of the Request Object', detail: /state/ },
+      { id: 'jar/by-reference/request-uri-request-object-accepted', step: 'Authorization request by reference (client_id, request_uri)', detail: /state/ },
+    ],
+  },
+  {
+    fault: 'requestObjectPkceDropped',
+    flows,
+    expected: [
+      { id: 'jar/token/request-object-code-redeemed', step: "Exchanges the code (the object's redirect_uri, code_verifier)", detail: /HTTP status/ },
+      // The by-reference client is public: without the object's code_challenge its request lacks the PKCE it must send.
+      { id: 'jar/by-reference/request-uri-request-object-accepted', step: 'Authorization request by reference (client_id, request_uri)', detail: /got no code: the AS answered error "invalid_request"/ },
+    ],
+  },
+  {
     fault: 'requestUriRefused',
     flows,
     expected: [{ id: 'jar/by-reference/request-uri-request-object-accepted', step: 'Authorization request by reference (client_id, request_uri)', detail: /a signed Request Object at a request_uri got no code: the AS answered error "invalid_request_uri"/ }],
