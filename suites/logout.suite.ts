@@ -299,6 +299,14 @@ export default defineFlow<State>({
       await ctx.check('logout-token-iat', (c) => {
         c.expect(claims.iat, 'iat').toBeNumber();
       }, { soft: true });
+      await ctx.check('logout-token-exp', (c) => {
+        if (typeof claims.exp !== 'number') return c.fail(`exp: expected a number, got ${claims.exp === undefined ? 'no exp claim' : JSON.stringify(claims.exp)} (§2.4 as amended by errata set 1: exp REQUIRED)`);
+        if (typeof claims.iat === 'number' && claims.exp <= claims.iat) return c.fail(`exp ${claims.exp} is not after iat ${claims.iat}: the token was never valid (§2.6 validates exp as for ID tokens)`);
+        // Checked on arrival, with the same minute of clock skew the ID token checks allow.
+        const arrived = Math.floor((bc.received?.at ?? Date.now()) / 1000);
+        if (claims.exp + 60 < arrived) return c.fail(`exp ${claims.exp} had passed when the token arrived (${arrived}) (§2.6 validates exp as for ID tokens)`);
+        return `exp ${claims.exp - (typeof claims.iat === 'number' ? claims.iat : arrived)} s after ${typeof claims.iat === 'number' ? 'iat' : 'arrival'}`;
+      }, { soft: true });
       await ctx.check('logout-token-jti', (c) => {
         c.expect(claims.jti, 'jti').toBeNonEmptyString();
       }, { soft: true });
@@ -342,6 +350,7 @@ export default defineFlow<State>({
         'logout-token-iss': { name: 'the logout token\'s iss is the issuer', spec: `${backChannelSpec} §2.4 (iss REQUIRED), §2.6 (validate iss as for ID tokens)` },
         'logout-token-aud': { name: 'the logout token\'s aud contains the client_id', spec: `${backChannelSpec} §2.4 (aud REQUIRED), §2.6 (validate aud as for ID tokens)` },
         'logout-token-iat': { name: 'the logout token has iat', spec: `${backChannelSpec} §2.4 (iat REQUIRED)` },
+        'logout-token-exp': { name: 'the logout token has exp, after iat and not passed when it arrives', spec: `${backChannelSpec} incorporating errata set 1, §2.4 (exp REQUIRED), §2.6 (validate exp as for ID tokens)` },
         'logout-token-jti': { name: 'the logout token has jti', spec: `${backChannelSpec} §2.4 (jti REQUIRED)` },
         'logout-token-events': { name: 'the logout token\'s events claim is a JSON object with member http://schemas.openid.net/event/backchannel-logout whose value is a JSON object', spec: `${backChannelSpec} §2.4 (events REQUIRED: "The corresponding member value MUST be a JSON object")` },
         'logout-token-sub-or-sid': { name: 'the logout token has sub or sid', spec: `${backChannelSpec} §2.4 ("A Logout Token MUST contain either a sub or a sid Claim")` },

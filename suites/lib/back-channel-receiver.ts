@@ -14,6 +14,8 @@ export interface ReceivedLogout {
   token: string | undefined;
   /** The parameter names of the body (never their values). */
   parameters: string[];
+  /** When the request arrived (ms since the epoch), to judge the token's exp against. */
+  at: number;
 }
 
 export interface BackChannelReceiver {
@@ -47,7 +49,7 @@ export async function startBackChannelReceiver(at?: string): Promise<BackChannel
     req.on('end', () => {
       const contentType = req.headers['content-type'];
       const form = new URLSearchParams(tooLong ? '' : body);
-      const entry: ReceivedLogout = { contentType, token: form.get('logout_token') ?? undefined, parameters: [...new Set(form.keys())] };
+      const entry: ReceivedLogout = { contentType, token: form.get('logout_token') ?? undefined, parameters: [...new Set(form.keys())], at: Date.now() };
       received.push(entry);
       waiters.splice(0).forEach((w) => w(entry));
       // §2.8: 200 when the logout succeeded; the checks judge the token afterwards.

@@ -34,6 +34,8 @@ export async function issueLogoutToken(provider: Provider, client: Client, sessi
   if (faults.logoutTokenOtherSession) claims.sid = randomToken(16);
   // FAULT logoutTokenWithoutIat (config/faults.ts, only to prove the harness): no iat.
   if (faults.logoutTokenWithoutIat) delete claims.iat;
+  // FAULT logoutTokenWithoutExp (config/faults.ts, only to prove the harness): no exp.
+  if (faults.logoutTokenWithoutExp) delete claims.exp;
   // FAULT logoutTokenWithoutJti (config/faults.ts, only to prove the harness): no jti.
   if (faults.logoutTokenWithoutJti) delete claims.jti;
   // FAULT logoutTokenWithoutSubOrSid (config/faults.ts, only to prove the harness): neither sub nor sid.

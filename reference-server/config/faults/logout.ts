@@ -12,6 +12,7 @@ export const logoutFaults = {
   logoutTokenTypJwt: 'the logout token\'s typ header is JWT, not logout+jwt (breaks OIDC Back-Channel Logout 1.0 §2.4, a warning)',
   logoutTokenWrongIssuer: 'the logout token\'s iss has a slash appended to the issuer (breaks OIDC Back-Channel Logout 1.0 §2.4: iss REQUIRED, §2.6)',
   logoutTokenWithoutIat: 'the logout token has no iat (breaks OIDC Back-Channel Logout 1.0 §2.4: iat REQUIRED)',
+  logoutTokenWithoutExp: 'the logout token has no exp (breaks OIDC Back-Channel Logout 1.0 incorporating errata set 1 §2.4: exp REQUIRED)',
   logoutTokenWithoutJti: 'the logout token has no jti (breaks OIDC Back-Channel Logout 1.0 §2.4: jti REQUIRED)',
   logoutTokenWithoutSubOrSid: 'the logout token has neither sub nor sid (breaks OIDC Back-Channel Logout 1.0 §2.4: "MUST contain either a sub or a sid Claim")',
   logoutTokenOtherSession: 'the logout token\'s sid is not the one of the ID tokens of the session (breaks OIDC Back-Channel Logout 1.0 §2.4, a warning)',

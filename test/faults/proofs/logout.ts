@@ -108,6 +108,11 @@ export const logoutProofs: FaultProof[] = [
     expected: [{ id: 'logout/logout-token/logout-token-iat', step: 'Validates the logout token with the jwks_uri keys', detail: /^iat: expected a number/ }],
   },
   {
+    fault: 'logoutTokenWithoutExp',
+    flows,
+    expected: [{ id: 'logout/logout-token/logout-token-exp', step: 'Validates the logout token with the jwks_uri keys', detail: /^exp: expected a number, got no exp claim/ }],
+  },
+  {
     fault: 'logoutTokenWithoutJti',
     flows,
     expected: [{ id: 'logout/logout-token/logout-token-jti', step: 'Validates the logout token with the jwks_uri keys', detail: /^jti: expected a non-empty string/ }],
