@@ -17,14 +17,28 @@ export const requestObjectAlgorithms = ['ES256', 'ES384', 'RS256', 'PS256', 'EdD
 /** JWT claims that describe the object itself, not request parameters (RFC 9101 §4). */
 const jwtClaims = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'jti']);
 
+/**
+ * The typ values a Request Object may carry: none, JWT, or oauth-authz-req+jwt (RFC 9101 §4,
+ * §10.8), with or without application/ (RFC 7515 §4.1.9). Any other typ names another kind of
+ * JWT (a client assertion, a DPoP proof, a logout token), which must never pass for a request.
+ */
+function typAllowed(typ: unknown): boolean {
+  if (typ === undefined) return true;
+  if (typeof typ !== 'string') return false;
+  const bare = typ.toLowerCase().replace(/^application\//, '');
+  return bare === 'jwt' || bare === 'oauth-authz-req+jwt';
+}
+
 export async function requestObjectParams(jwt: string, client: Client, provider: Provider): Promise<Record<string, string>> {
   const { faults } = provider.config;
   let alg: unknown;
+  let typ: unknown;
   try {
-    alg = decodeProtectedHeader(jwt).alg;
+    ({ alg, typ } = decodeProtectedHeader(jwt));
   } catch {
     throw new InvalidRequestObject('the Request Object is not a JWT');
   }
+  if (!typAllowed(typ)) throw new InvalidRequestObject(`a JWT typed ${JSON.stringify(typ)} is not a Request Object (RFC 9101 §10.8: cross-JWT confusion)`);
   const options = { currentDate: new Date(provider.now() * 1000), clockTolerance: 30 };
   // FAULT requestObjectExpiryIgnored (config/faults.ts, only to prove the harness): an expired Request Object is judged as of its exp.
   if (faults.requestObjectExpiryIgnored) {

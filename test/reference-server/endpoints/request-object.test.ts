@@ -43,9 +43,9 @@ function claims(extra: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
-async function sign(payload: Record<string, unknown>, key?: Awaited<ReturnType<typeof importJWK>>): Promise<string> {
+async function sign(payload: Record<string, unknown>, key?: Awaited<ReturnType<typeof importJWK>>, typ: string | undefined = 'oauth-authz-req+jwt'): Promise<string> {
   const jwk = jar().private_jwk!;
-  return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'oauth-authz-req+jwt' }).sign(key ?? await importJWK(jwk, 'ES256'));
+  return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: jwk.kid, ...(typ === undefined ? {} : { typ }) }).sign(key ?? await importJWK(jwk, 'ES256'));
 }
 
 /** GET /authorize with these query parameters; the Location (or the page's status). */
@@ -71,6 +71,12 @@ describe('a Request Object by value', () => {
     expect(r.location!.pathname).toMatch(/^\/interaction\//);
   });
 
+  it.each([[undefined], ['JWT'], ['application/oauth-authz-req+jwt']])('typed %s is taken (RFC 9101 §4 only recommends oauth-authz-req+jwt)', async (typ) => {
+    const r = await authorize({ client_id: jar().client_id, request: await sign(claims(), undefined, typ) });
+    expect(r.status).toBe(303);
+    expect(r.location!.pathname).toMatch(/^\/interaction\//);
+  });
+
   it.each([
     ['signed by another key with the client\'s kid', async () => sign(claims(), (await generateKeyPair('ES256')).privateKey)],
     ['naming another client_id', async () => sign(claims({ client_id: 'public' }))],
@@ -80,6 +86,7 @@ describe('a Request Object by value', () => {
     ['unsigned (alg none)', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}.`],
     ['holding a request_uri', async () => sign(claims({ request_uri: `${objectsOrigin}/x.jwt` }))],
     ['that is not a JWT', async () => 'not-a-jwt'],
+    ['typed as another kind of JWT (a DPoP proof)', async () => sign(claims(), undefined, 'dpop+jwt')],
   ])('%s is refused with invalid_request_object, redirected to the verified redirect_uri with the query\'s state', async (_name, make) => {
     const r = await authorize({ client_id: jar().client_id, redirect_uri: redirectUri, state: 'outside', request: await make() });
     expect(r.status).toBe(303);
