@@ -3,14 +3,15 @@
  * object by value is taken and only its parameters are used; the ones §6.2, §6.3 and §10.5 rule
  * out are refused with invalid_request_object, redirected to the query's redirect_uri once that is
  * verified as registered (else shown as a page); a request_uri is fetched only when registered,
- * from a real loopback server, and refused (invalid_request_uri) when it answers anything but a JWT.
+ * from a real loopback server, and refused (invalid_request_uri) when it answers anything but a JWT;
+ * one pushed to /par (RFC 9126 §3) is verified there and its request_uri then taken at /authorize.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair, importJWK } from 'jose';
 import { startReferenceServer, type RunningReference } from '../../../reference-server/index.ts';
-import { client, pkce } from '../support/oauth.ts';
+import { client, pkce, postForm } from '../support/oauth.ts';
 import { redirectUri } from '../support/user-agent.ts';
 
 let ref: RunningReference;
@@ -153,5 +154,39 @@ describe('a Request Object by reference', () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_client_metadata' });
+  });
+});
+
+describe('a Request Object pushed (RFC 9126 §3)', () => {
+  /** POST /par as the jar client, authenticated with a private_key_jwt assertion (RFC 7523 §2.2). */
+  async function pushAsJar(fields: Record<string, string>) {
+    const jwk = jar().private_jwk!;
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ iss: jar().client_id, sub: jar().client_id, aud: ref.issuer, jti: crypto.randomUUID(), iat: now, exp: now + 60 })
+      .setProtectedHeader({ alg: 'ES256', kid: jwk.kid }).sign(await importJWK(jwk, 'ES256'));
+    return postForm(`${ref.issuer}/par`, {
+      client_id: jar().client_id, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion, ...fields,
+    });
+  }
+
+  it('is verified at the push, and its request_uri is then taken at /authorize', async () => {
+    const pushed = await pushAsJar({ request: await sign(claims()) });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    const r = await authorize({ client_id: jar().client_id, request_uri: pushed.body.request_uri as string });
+    expect(r.status).toBe(303);
+    expect(r.location!.pathname).toMatch(/^\/interaction\//);
+  });
+
+  it('that is bad is refused at the push with invalid_request_object, in JSON', async () => {
+    const pushed = await pushAsJar({ request: await sign(claims({ client_id: 'public' })) });
+    expect(pushed.status).toBe(400);
+    expect(pushed.body.error).toBe('invalid_request_object');
+  });
+
+  it('is required of a client with require_signed_request_object: a plain pushed request is refused (RFC 9101 §10.5)', async () => {
+    const { iss: _iss, aud: _aud, iat: _iat, exp: _exp, ...plain } = claims();
+    const pushed = await pushAsJar(Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, String(v)])));
+    expect(pushed.status).toBe(400);
+    expect(pushed.body.error).toBe('invalid_request');
   });
 });
