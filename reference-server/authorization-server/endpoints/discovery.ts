@@ -38,7 +38,8 @@ export const discovery: Endpoint = {
       // RFC 9101 (request-objects/): signed Request Objects by value and by a registered reference.
       // FAULT requestObjectsIgnoredUnadvertised (config/faults.ts, only to prove the harness): request objects said to be unsupported (and ignored).
       request_parameter_supported: !provider.config.faults.requestObjectsIgnoredUnadvertised,
-      request_uri_parameter_supported: true,
+      // FAULT requestUrisIgnoredUnadvertised (config/faults.ts, only to prove the harness): request_uri said to be unsupported (and ignored).
+      request_uri_parameter_supported: !provider.config.faults.requestUrisIgnoredUnadvertised,
       require_request_uri_registration: true,
       request_object_signing_alg_values_supported: requestObjectAlgorithms,
     };

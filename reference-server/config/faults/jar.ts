@@ -7,6 +7,7 @@ export const jarFaults = {
   requestObjectExpiryIgnored: 'an expired Request Object is accepted (breaks RFC 7519 §4.1.4)',
   signedRequestObjectNotRequired: 'a plain authorization request from a client registered with require_signed_request_object is answered (breaks RFC 9101 §10.5)',
   requestObjectsIgnoredUnadvertised: 'the metadata says request_parameter_supported false and a request parameter is ignored instead of refused with request_not_supported (breaks OIDC Core §6.1)',
+  requestUrisIgnoredUnadvertised: 'the metadata says request_uri_parameter_supported false and a request_uri is ignored instead of refused with request_uri_not_supported (breaks OIDC Core §6.2)',
   requestObjectsRefused: 'every Request Object is refused with invalid_request_object, though the metadata says request_parameter_supported (breaks RFC 9101 §6)',
   requestObjectStateDropped: 'the state inside a Request Object is not returned in the response (breaks RFC 6749 §4.1.2)',
   requestObjectPkceDropped: 'the code_challenge inside a Request Object is not kept with the code, so its code_verifier is refused (breaks RFC 7636 §4.4)',

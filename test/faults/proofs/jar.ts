@@ -45,6 +45,14 @@ export const jarProofs: FaultProof[] = [
     ],
   },
   {
+    // The same for request_uri (OIDC Core §6.2): a fault takes them away and ignores them.
+    fault: 'requestUrisIgnoredUnadvertised',
+    flows: flowsUsing.authorizationEndpoint,
+    expected: [
+      { id: 'openid-connect/authn-request/request-uri-refused-request-uri-not-supported', step: '(1) AuthN Request', detail: /expected "request_uri_not_supported", got no error/ },
+    ],
+  },
+  {
     fault: 'requestObjectsRefused',
     flows,
     stops: true,

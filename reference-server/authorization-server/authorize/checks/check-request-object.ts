@@ -31,6 +31,12 @@ export async function checkRequestObject(request: AuthorizationRequest, provider
     request.params = Params.from(new URLSearchParams(rest));
     return;
   }
+  // FAULT requestUrisIgnoredUnadvertised (config/faults.ts, only to prove the harness): the request_uri parameter is dropped, not refused.
+  if (uri !== undefined && value === undefined && provider.config.faults.requestUrisIgnoredUnadvertised) {
+    const { request_uri: _dropped, ...rest } = request.params.toRecord();
+    request.params = Params.from(new URLSearchParams(rest));
+    return;
+  }
   const client = request.client!;
   try {
     if (value !== undefined && uri !== undefined) throw new InvalidRequest('request and request_uri must not both be sent (RFC 9101 §5)');
