@@ -169,5 +169,6 @@ describe('a run', () => {
     } finally {
       idp.faults.delete('token-type');
     }
-  });
+    // Two runs, each a Chromium and a report renderer: the deadline is for a hang, not for speed.
+  }, 180_000);
 });
