@@ -350,7 +350,7 @@ export default defineFlow<State>({
         'logout-token-iss': { name: 'the logout token\'s iss is the issuer', spec: `${backChannelSpec} §2.4 (iss REQUIRED), §2.6 (validate iss as for ID tokens)` },
         'logout-token-aud': { name: 'the logout token\'s aud contains the client_id', spec: `${backChannelSpec} §2.4 (aud REQUIRED), §2.6 (validate aud as for ID tokens)` },
         'logout-token-iat': { name: 'the logout token has iat', spec: `${backChannelSpec} §2.4 (iat REQUIRED)` },
-        'logout-token-exp': { name: 'the logout token has exp, after iat and not passed when it arrives', spec: `${backChannelSpec} incorporating errata set 1, §2.4 (exp REQUIRED), §2.6 (validate exp as for ID tokens)` },
+        'logout-token-exp': { name: 'the logout token has exp, after iat and not passed when it arrives', spec: `${backChannelSpec} §2.4 (exp REQUIRED since errata set 1), §2.6 (validate exp as for ID tokens)` },
         'logout-token-jti': { name: 'the logout token has jti', spec: `${backChannelSpec} §2.4 (jti REQUIRED)` },
         'logout-token-events': { name: 'the logout token\'s events claim is a JSON object with member http://schemas.openid.net/event/backchannel-logout whose value is a JSON object', spec: `${backChannelSpec} §2.4 (events REQUIRED: "The corresponding member value MUST be a JSON object")` },
         'logout-token-sub-or-sid': { name: 'the logout token has sub or sid', spec: `${backChannelSpec} §2.4 ("A Logout Token MUST contain either a sub or a sid Claim")` },
