@@ -7,11 +7,14 @@
 import type { FaultProof } from '../support/catalogue.ts';
 
 const consent = 'authorization-code-ldap-consent';
+/** The four filter faults change one escape: double escaping would re-escape the * another leaves as typed. */
+const filterEscaping = 'ldap-filter-escaping';
 
 export const ldapProofs: FaultProof[] = [
   {
     fault: 'ldapFilterWildcardUnescaped',
     flows: [consent],
+    group: filterEscaping,
     expected: [{
       id: `${consent}/authorize/wildcard-username-does-not-sign-in`,
       step: 'Request authorization',
@@ -21,6 +24,7 @@ export const ldapProofs: FaultProof[] = [
   {
     fault: 'ldapFilterParensUnescaped',
     flows: [consent],
+    group: filterEscaping,
     expected: [{
       id: `${consent}/authorize/filter-closing-username-does-not-sign-in`,
       step: 'Request authorization',
@@ -35,6 +39,7 @@ export const ldapProofs: FaultProof[] = [
   {
     fault: 'ldapFilterBackslashUnescaped',
     flows: [consent],
+    group: filterEscaping,
     expected: [{
       id: `${consent}/authorize/filter-escape-username-does-not-sign-in`,
       step: 'Request authorization',
@@ -48,6 +53,7 @@ export const ldapProofs: FaultProof[] = [
   {
     fault: 'ldapFilterDoubleEscaped',
     flows: [consent],
+    group: filterEscaping,
     expected: [{
       id: `${consent}/authorize/metacharacter-username-signs-in`,
       step: 'Request authorization',
