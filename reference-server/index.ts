@@ -172,7 +172,8 @@ export async function startReferenceServer(options: StartReferenceOptions = {}):
       'request',
       createResourceServer({
         issuer,
-        audience: provider.resourceIdentifiers,
+        // FAULT protectedResourceAudienceRefused (config/faults.ts, only to prove the harness): the protected resource's URL is no audience.
+        audience: config.faults.protectedResourceAudienceRefused ? resourceAudience : provider.resourceIdentifiers,
         publicUrl: resourceServer,
         jwksUri: `${issuer}/jwks`,
         introspectionEndpoint: `${issuer}/introspect`,

@@ -90,17 +90,28 @@ export default defineFlow<State>({
       // The authorization server nauthera follows is the target's, whatever the metadata says.
       ctx.state.issuer = ctx.target.issuer;
       const res = await ctx.http.get(ctx.state.resource);
-      // RFC 6750 §3: a request without a token is answered 401 with a Bearer challenge.
+      // RFC 6750 §3: the refusal of a request without credentials MUST carry WWW-Authenticate. Its
+      // 401 is a SHOULD there (§3.1, RFC 9110 §15.5.2) and a MUST for a server held to MCP, whose
+      // error handling gives "401 Unauthorized: Authorization required or token invalid".
       await ctx.check('unauthenticated-request-401-challenge', (c) => {
         c.evidence(res);
-        c.expectStatus(res, 401);
-        c.expect(parseWwwAuthenticate(res.header('www-authenticate'))?.scheme.toLowerCase(), 'the WWW-Authenticate scheme').toBe('bearer');
+        if (res.status < 400) c.fail(`expected a refusal, got HTTP ${res.status}`);
+        const challenge = parseWwwAuthenticate(res.header('www-authenticate'));
+        if (!challenge || challenge.scheme.toLowerCase() !== 'bearer') {
+          c.fail(`HTTP ${res.status} with WWW-Authenticate ${JSON.stringify(res.header('www-authenticate') ?? '(none)')}: expected a Bearer challenge (RFC 6750 §3 MUST)`);
+        }
+        if (res.status !== 401) {
+          const why = `HTTP status: a request without a token gets 401 (RFC 6750 §3.1, RFC 9110 §15.5.2), got ${res.status}`;
+          if (heldToMcp(ctx.target)) c.fail(`${why}; the MCP authorization specification requires it`);
+          c.should(false, why);
+        }
+        return `refused with HTTP ${res.status} and ${res.header('www-authenticate')}`;
       }, { soft: true });
       ctx.state.advertised = parseWwwAuthenticate(res.header('www-authenticate'))?.params.resource_metadata;
     }, {
       key: 'unauthenticated',
       checks: {
-        'unauthenticated-request-401-challenge': { name: 'a request without a token is answered 401 with a Bearer challenge', spec: 'RFC 6750 §3, §3.1' },
+        'unauthenticated-request-401-challenge': { name: 'a request without a token is refused with a Bearer challenge, and with 401 (a SHOULD outside MCP)', spec: 'RFC 6750 §3, §3.1; MCP Authorization 2025-06-18' },
       },
     }),
 
@@ -127,12 +138,14 @@ export default defineFlow<State>({
       if (!ctx.state.advertised && res.status === 404 && !heldToMcp(ctx.target)) {
         return ctx.notApplicable(`the resource publishes no protected resource metadata (RFC 9728): its 401 names none and ${url} answers 404; options.mcpAuthorization holds it to the MCP authorization specification, which requires it`);
       }
-      // §3.2: a successful response is 200 with a JSON object.
+      // §3.2: "A successful response MUST use the 200 OK HTTP status code and return a JSON object
+      // using the application/json content type". What arrived is still read by the checks after.
       await ctx.check('metadata-200-json', (c) => {
         c.expectStatus(res, 200);
         c.expectJson(res);
-      });
-      ctx.state.metadata = res.json as Record<string, unknown>;
+        c.expect(res.header('content-type')?.split(';')[0].trim().toLowerCase(), 'the Content-Type').toBe('application/json');
+      }, { soft: true });
+      ctx.state.metadata = res.json && typeof res.json === 'object' && !Array.isArray(res.json) ? res.json as Record<string, unknown> : {};
       const m = ctx.state.metadata;
       // §3.3: "the resource value returned MUST be identical to the protected resource's resource
       // identifier value into which the well-known URI path suffix was inserted"; read through
@@ -156,17 +169,15 @@ export default defineFlow<State>({
     }),
 
     step('Client', 'Authorization Server', 'Reads the authorization server metadata', async (ctx) => {
+      // MCP: the authorization server offers RFC 8414 metadata or OpenID Connect Discovery; either
+      // is read. Its presence is not judged here: nauthera found one to start the run at all.
       const found = await authorizationServerMetadata(ctx, ctx.state.issuer);
-      // MCP: the authorization server offers RFC 8414 metadata or OpenID Connect Discovery; either is read.
-      await ctx.check('authorization-server-metadata-found', (c) => {
-        for (const res of found.tried) c.evidence(res);
-        if (!found.metadata) c.fail(`neither RFC 8414 metadata nor OpenID Connect Discovery answered 200 with JSON at ${found.tried.map((r) => r.url).join(', ')}`);
-        c.pass(`read at ${found.url}`);
-      });
-      const m = found.metadata!;
+      if (!found.metadata) throw new Error(`the authorization server metadata read at the run's start is gone: neither RFC 8414 metadata nor OpenID Connect Discovery answered 200 with JSON at ${found.tried.map((r) => r.url).join(', ')}`);
+      const m = found.metadata;
       // RFC 8414 §3.3 / OIDC Discovery §4.3: the issuer MUST be identical to the one the URL was formed from.
       await ctx.check('issuer-identical', (c) => {
-        c.expect(m.issuer, 'issuer').toBe(ctx.state.issuer);
+        for (const res of found.tried) c.evidence(res);
+        c.expect(m.issuer, `issuer at ${found.url}`).toBe(ctx.state.issuer);
       }, { soft: true });
       // MCP: "MCP clients MUST use PKCE ... If code_challenge_methods_supported is absent, the
       // authorization server does not support PKCE and MCP clients MUST refuse to proceed."
@@ -177,7 +188,6 @@ export default defineFlow<State>({
     }, {
       key: 'as-metadata',
       checks: {
-        'authorization-server-metadata-found': { name: 'the authorization server publishes RFC 8414 metadata or OpenID Connect Discovery', spec: 'RFC 8414 §3; OIDC Discovery §4; MCP Authorization 2025-06-18' },
         'issuer-identical': { name: "the authorization server metadata's issuer is the one the resource named", spec: 'RFC 8414 §3.3; OIDC Discovery §4.3' },
         'pkce-s256-advertised': { name: 'the authorization server metadata offers PKCE S256 (code_challenge_methods_supported)', spec: 'RFC 8414 §2; MCP Authorization 2025-06-18' },
       },

@@ -95,6 +95,13 @@ export function createResourceServer(options: ResourceServerOptions): Koa {
 
   const metadata = { publicUrl: options.publicUrl, issuer: options.issuer, scopes: [options.readScope, options.writeScope], ...(options.faults ? { faults: options.faults } : {}) };
   registerMetadata(router, metadata);
+  // FAULT tokenlessRequestForbidden (config/faults.ts, only to prove the harness): the 401 to a request without a token, its challenge kept, becomes a 403.
+  if (options.faults?.tokenlessRequestForbidden) {
+    app.use(async (ctx, next) => {
+      await next();
+      if (ctx.status === 401 && !ctx.get('authorization')) ctx.status = 403;
+    });
+  }
   app.use(challengeWithMetadata(metadata));
   app.use(errorHandler());
   app.use(securityHeaders);

@@ -47,6 +47,11 @@ export function registerMetadata(router: Router, options: MetadataOptions): void
   });
   router.get('/.well-known/oauth-protected-resource/resource', (ctx) => {
     ctx.body = document(resource, options);
+    // FAULT resourceMetadataNotJson (config/faults.ts, only to prove the harness): the JSON is sent as text/plain.
+    if (options.faults?.resourceMetadataNotJson) {
+      ctx.body = JSON.stringify(ctx.body);
+      ctx.type = 'text/plain';
+    }
   });
 }
 

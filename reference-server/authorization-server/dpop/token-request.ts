@@ -31,9 +31,11 @@ export async function tokenRequestProof(provider: Provider, ctx: Context): Promi
     // FAULT dpopHtuIgnored (config/faults.ts, only to prove the harness): htu is not compared.
     url: faults.dpopHtuIgnored ? undefined : url,
     now: provider.now(),
-    iatWindow: provider.config.dpop.iatWindowSeconds,
+    // FAULT dpopTokenIatIgnored (config/faults.ts, only to prove the harness): no nonce is asked
+    // (which §8 allows) and any iat is accepted, so nothing tells a fresh proof from a stale one.
+    iatWindow: faults.dpopTokenIatIgnored ? 10 * 365 * 86400 : provider.config.dpop.iatWindowSeconds,
     storage: provider.storage,
-    nonce: nonces,
+    nonce: faults.dpopTokenIatIgnored ? { ...nonces, required: false } : nonces,
     // FAULT dpopReplayAccepted (config/faults.ts, only to prove the harness): jti is not remembered.
     replay: !faults.dpopReplayAccepted,
     });

@@ -19,6 +19,8 @@ export const authorizationCode: GrantHandler = async ({ provider, ctx, form, cli
   const redirectUri = form.get('redirect_uri');
   const verifier = form.get('code_verifier');
   const resource = acceptResource(provider, form.get('resource'));
+  // FAULT resourceRefusedAtCodeExchange (config/faults.ts, only to prove the harness): a resource at the code exchange is refused.
+  if (resource !== undefined && provider.config.faults.resourceRefusedAtCodeExchange) throw new InvalidTarget('the resource is not one this authorization server issues tokens for');
   if (verifier !== undefined && !verifierSyntax.test(verifier)) {
     throw new InvalidRequest('code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)');
   }

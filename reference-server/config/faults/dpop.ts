@@ -4,6 +4,7 @@ export const dpopFaults = {
   dpopNoCnf: 'a DPoP-bound JWT access token has no cnf.jkt, nor its introspection (breaks RFC 9449 §6)',
   dpopReplayAccepted: "a DPoP proof's jti is not remembered, so a replayed proof is accepted at the token endpoint (breaks RFC 9449 §11.1, §4.3)",
   dpopHtmIgnored: 'the token endpoint does not compare a DPoP proof\'s htm with the request method (breaks RFC 9449 §4.3)',
+  dpopTokenIatIgnored: 'the token endpoint asks no DPoP nonce and accepts a proof whatever its iat (breaks RFC 9449 §4.3 step 11, §11.1)',
   dpopHtuIgnored: 'the token endpoint does not compare a DPoP proof\'s htu with its URI (breaks RFC 9449 §4.3)',
   dpopRefreshKeyIgnored: "a public client's bound refresh token is accepted with a proof of another key (breaks RFC 9449 §5)",
   dpopRefreshProofOptional: "a public client's bound refresh token is accepted without a DPoP proof (breaks RFC 9449 §5)",

@@ -47,11 +47,13 @@ export const discoveryProofs: FaultProof[] = [
     // registered-app-jwt's sample app reads the RFC 8414 document and rightly refuses it (RFC 8414
     // §3.3): it never registers, and its later arrows are skipped naming that.
     fault: 'oauthMetadataOtherIssuer',
-    flows: ['discovery', 'registered-app-jwt'],
+    flows: ['discovery', 'registered-app-jwt', 'protected-resource'],
     alone: true,
     stops: true,
     expected: [
       { id: 'discovery/metadata/oauth-metadata-names-same-issuer', step: metadata, detail: /^issuer at \S+\/\.well-known\/oauth-authorization-server: expected "(http:\/\/127\.0\.0\.1:\d+)", got "\1\/"$/ },
+      // An MCP client reads RFC 8414 first (MCP Authorization 2025-06-18) and finds the issuer changed.
+      { id: 'protected-resource/as-metadata/issuer-identical', step: 'Reads the authorization server metadata', detail: /^issuer at \S+\/\.well-known\/oauth-authorization-server: expected "(http:\/\/127\.0\.0\.1:\d+)", got "\1\/"$/ },
       { id: 'registered-app-jwt/register/application-registers-itself-authorization-server', step: '0. register application', detail: /SampleAppError: discovery names issuer (http:\/\/127\.0\.0\.1:\d+)\/, not \1 \(RFC 8414 §3\.3\)/ },
     ],
   },

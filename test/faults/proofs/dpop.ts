@@ -46,6 +46,13 @@ export const dpopProofs: FaultProof[] = [
     ],
   },
   { fault: 'dpopHtmIgnored', flows, expected: [{ id: 'dpop/refresh/token-refuses-wrong-htm', step: refreshArrow, detail: accepted(/a proof for GET on the POST token request/) }] },
+  {
+    // Without a nonce asked the nonce arrows are not applicable (§8 lets an AS ask none), and
+    // nothing but iat can tell the stale proof: the check has no nonce to excuse it with.
+    fault: 'dpopTokenIatIgnored',
+    flows,
+    expected: [{ id: 'dpop/refresh/token-refuses-stale-iat', step: refreshArrow, detail: accepted(/a proof issued 3600 s ago/) }],
+  },
   { fault: 'dpopHtuIgnored', flows, expected: [{ id: 'dpop/refresh/token-refuses-wrong-htu', step: refreshArrow, detail: accepted(/a proof for another URI/) }] },
   {
     fault: 'dpopReplayAccepted',

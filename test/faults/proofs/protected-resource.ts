@@ -1,9 +1,43 @@
 /** Proofs of the faults in reference-server/config/faults/protected-resource.ts: each fails its check of the protected-resource flow, on its arrow. */
-import type { FaultProof } from '../support/catalogue.ts';
+import { flowsUsing, type FaultProof } from '../support/catalogue.ts';
 
 const flows = ['protected-resource'] as const;
 
+const signIn = 'Signs in: code, PKCE S256 and the resource';
+
 export const protectedResourceProofs: FaultProof[] = [
+  {
+    fault: 'tokenlessRequestForbidden',
+    flows: flowsUsing.resourceServer,
+    expected: [
+      // A MUST of MCP, which the reference is held to; a SHOULD of RFC 6750 where refresh-token judges it.
+      { id: 'protected-resource/unauthenticated/unauthenticated-request-401-challenge', step: 'Request without a token', detail: /^HTTP status: a request without a token gets 401 \(RFC 6750 §3\.1, RFC 9110 §15\.5\.2\), got 403; the MCP authorization specification requires it$/ },
+      { id: 'refresh-token/f-invalid-token/request-without-token-answered-bearer-challenge', step: '(F) Invalid Token Error', status: 'warning', detail: /^HTTP status: 401 is what a request without credentials gets \(RFC 6750 §3\.1, RFC 7235 §3\.1\), got 403/ },
+    ],
+  },
+  {
+    fault: 'resourceMetadataNotJson',
+    flows,
+    expected: [{ id: 'protected-resource/resource-metadata/metadata-200-json', step: 'Reads the protected resource metadata', detail: /^the Content-Type: expected "application\/json", got "text\/plain"$/ }],
+  },
+  {
+    // Without a code the exchange and the token's arrows have nothing to work with.
+    fault: 'protectedResourceRefusedAtAuthorize',
+    flows,
+    stops: true,
+    expected: [{ id: 'protected-resource/authorize/authorization-with-resource-code', step: signIn, detail: /invalid_target/ }],
+  },
+  {
+    fault: 'resourceRefusedAtCodeExchange',
+    flows,
+    stops: true,
+    expected: [{ id: 'protected-resource/token/token-for-resource-issued', step: 'Exchanges the code with the resource', detail: /^HTTP status of POST \/token: expected 200, got 400 with error "invalid_target"/ }],
+  },
+  {
+    fault: 'protectedResourceAudienceRefused',
+    flows: flowsUsing.resourceServer,
+    expected: [{ id: 'protected-resource/resource-call/resource-accepts-token', step: 'Request with the access token', detail: /^HTTP status of GET \/resource: expected 200, got 401 with error "invalid_token"/ }],
+  },
   {
     fault: 'resourceMetadataNotAdvertised',
     flows,

@@ -68,10 +68,18 @@ export function runSeconds(flows: Iterable<FlowId>): number {
   return batchStartSeconds + Math.max(Math.max(...times), times.reduce((a, b) => a + b, 0) / workers());
 }
 
+/** Whether `a` stops a flow in which `b` expects a check: the arrows after a's failure are skipped, b's check among them maybe. */
+function hides(a: FaultProof, b: FaultProof): boolean {
+  if (!a.stops) return false;
+  const stopped = new Set(a.expected.map(flowOf));
+  return b.expected.some((e) => stopped.has(flowOf(e)));
+}
+
 /**
  * Batches of at most `size`, planned for time: two faults share a batch only when they expect no
  * check in common (expected checks are soft, so one fault's failure never hides another's check,
- * and each failure must carry its own fault's detail). A fault marked `alone` gets a batch of its
+ * and each failure must carry its own fault's detail), and a fault that stops a flow never shares
+ * a batch with one that expects a check in that flow. A fault marked `alone` gets a batch of its
  * own; `NAUTHERA_FAULTS_ALONE=1` gives every fault one. The faults with the costliest flows are
  * placed first; each then joins the batch whose run it lengthens least, or starts a new one when
  * that is cheaper, so the faults of one mechanism share the runs of their flows and a fault of
@@ -85,7 +93,7 @@ export function planBatches(proofs: FaultProof[], size = Number(process.env.NAUT
   for (const proof of ordered) {
     for (const e of proof.expected) if (!flowsOf(proof).includes(flowOf(e))) throw new Error(`${proof.fault}: expected flow ${flowOf(e)} is not in the proof's flows`);
     const checks = new Set(proof.expected.map((e) => e.id));
-    const fits = (b: (typeof batches)[number]) => b.proofs.length < size && !b.proofs.some((p) => p.alone || (proof.group !== undefined && p.group === proof.group))
+    const fits = (b: (typeof batches)[number]) => b.proofs.length < size && !b.proofs.some((p) => p.alone || (proof.group !== undefined && p.group === proof.group) || hides(p, proof) || hides(proof, p))
       && ![...checks].some((id) => b.checks.has(id));
     const added = (b: (typeof batches)[number]) => runSeconds(new Set([...b.flows, ...flowsOf(proof)])) - runSeconds(b.flows);
     let home: (typeof batches)[number] | undefined;

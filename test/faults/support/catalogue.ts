@@ -29,6 +29,8 @@ export const flowsUsing = {
   refreshTokens: ['authorization-code', 'pushed-authorization', 'authorization-code-ldap-consent', 'openid-connect', 'refresh-token', 'hybrid', 'registered-app-jwt', 'device-code'],
   /** Clients authenticate with a client assertion (private_key_jwt): only the service-jwt client, used by client-credentials. */
   clientAssertions: ['client-credentials'],
+  /** A client calls the reference resource server (RFC 6750), with or without a token. */
+  resourceServer: ['authorization-code', 'pushed-authorization', 'refresh-token', 'client-credentials', 'implicit', 'registered-app-jwt', 'token-exchange', 'protected-resource', 'dpop'],
   /** A user signs in through the LDAP-backed login page. */
   signIn: ['authorization-code', 'pushed-authorization', 'authorization-code-ldap-consent', 'openid-connect', 'refresh-token', 'implicit', 'hybrid', 'registered-app-jwt', 'device-code'],
 } satisfies Record<string, FlowId[]>;
