@@ -48,7 +48,8 @@ export const authorize: Endpoint = {
       authorization_endpoint: endpointUrl(provider, '/authorize'),
       response_types_supported: Object.keys(responseTypeHandlers),
       response_modes_supported: Object.keys(responseModes),
-      code_challenge_methods_supported: ['S256'],
+      // FAULT pkceMethodsNotAdvertised (config/faults.ts, only to prove the harness): S256 is taken but not published.
+      ...(provider.config.faults.pkceMethodsNotAdvertised ? {} : { code_challenge_methods_supported: ['S256'] }),
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     };
   },

@@ -8,6 +8,7 @@ export const protectedResourceFaults = {
   protectedResourceRefusedAtAuthorize: 'every authorization request naming a resource is refused with invalid_target, the protected resource its metadata lists too (breaks RFC 8707 §2 as the MCP authorization specification requires it)',
   resourceRefusedAtCodeExchange: 'the code exchange naming the resource of its authorization request is refused with invalid_target (breaks RFC 8707 §2.2)',
   protectedResourceAudienceRefused: 'the resource server takes only its configured audience and refuses a token minted for the protected resource URL its own metadata names (breaks RFC 8707 §2, RFC 9728 §2)',
+  pkceMethodsNotAdvertised: 'the metadata has no code_challenge_methods_supported, though S256 is taken (breaks the MCP authorization specification; RFC 9700 §2.1.1 recommends it: a warning elsewhere)',
   unknownResourceAccepted: 'an authorization request for a resource the AS does not serve is not refused (breaks RFC 8707 §2, a warning)',
   resourceIndicatorIgnored: "the access token's aud ignores the resource of the request (breaks RFC 8707 §2, a warning)",
   audienceNotChecked: "the resource server accepts an access token whose aud does not name it (breaks RFC 9068 §4 and the MCP authorization specification)",

@@ -16,6 +16,16 @@ export const protectedResourceProofs: FaultProof[] = [
     ],
   },
   {
+    // An MCP client must refuse to proceed without it; elsewhere publishing it is RECOMMENDED (RFC 9700 §2.1.1).
+    fault: 'pkceMethodsNotAdvertised',
+    flows: ['discovery', 'authorization-code', 'registered-app-jwt', 'protected-resource'],
+    expected: [
+      { id: 'protected-resource/as-metadata/pkce-s256-advertised', step: 'Reads the authorization server metadata', detail: /^code_challenge_methods_supported: expected present, got nothing \(absent\)$/ },
+      { id: 'discovery/metadata/code-challenge-methods-include-s256', step: 'Provider metadata', status: 'warning', detail: /^code_challenge_methods_supported is absent/ },
+      { id: 'authorization-code/authorize/s256-code-challenge-method-supported', step: 'Redirects user to Authorization Server', status: 'warning', detail: /^the metadata has no code_challenge_methods_supported/ },
+    ],
+  },
+  {
     fault: 'resourceMetadataNotJson',
     flows,
     expected: [{ id: 'protected-resource/resource-metadata/metadata-200-json', step: 'Reads the protected resource metadata', detail: /^the Content-Type: expected "application\/json", got "text\/plain"$/ }],
