@@ -165,12 +165,19 @@ export default defineFlow<State>({
     // server): they are walked, not judged; the target's part starts at arrow 3.
     step('Client', 'RS', '1. access', async (ctx) => {
       const app = requireApp(ctx);
-      const page = await ctx.browser.page();
-      // The app's own answer is the first response of the navigation (the browser then follows it).
-      const first = page.waitForResponse((r) => r.url() === `${app.url}/` || r.url() === app.url, { timeout: 10_000 });
-      await page.goto(app.url, { waitUntil: 'domcontentloaded' });
-      const response = await first;
-      ctx.state.appResponse = { status: response.status(), location: (await response.headerValue('location')) ?? undefined };
+      // A page of its own: the page of the last check may still be committing Chromium's error
+      // page for a redirect URI whose host does not resolve (a target that wrongly redirected
+      // there), and that late navigation would interrupt this one.
+      const page = await (await ctx.browser.context()).newPage();
+      try {
+        // The app's own answer is the first response of the navigation (the browser then follows it).
+        const first = page.waitForResponse((r) => r.url() === `${app.url}/` || r.url() === app.url, { timeout: 10_000 });
+        await page.goto(app.url, { waitUntil: 'domcontentloaded' });
+        const response = await first;
+        ctx.state.appResponse = { status: response.status(), location: (await response.headerValue('location')) ?? undefined };
+      } finally {
+        await page.close().catch(() => {});
+      }
     }, { key: 'access', needs: { app: 'the registered sample app' } }),
 
     step('RS', 'Client', '2. redirect to Auth Server', async (ctx) => {
