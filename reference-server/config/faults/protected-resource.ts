@@ -3,7 +3,7 @@ export const protectedResourceFaults = {
   resourceMetadataNotAdvertised: "the resource server's 401 has no resource_metadata parameter (breaks RFC 9728 §5.1 as the MCP authorization specification requires it)",
   resourceMetadataOtherResource: 'the protected resource metadata names the origin, not the resource whose well-known URL it was read from (breaks RFC 9728 §3.3)',
   resourceMetadataWithoutAuthorizationServers: 'the protected resource metadata has no authorization_servers (breaks the MCP authorization specification, RFC 9728 §2)',
-  tokenlessRequestForbidden: 'the resource server answers a request without a token 403, not 401, its challenge kept (breaks RFC 6750 §3 and RFC 9110 §15.5.2: a missing credential is a 401)',
+  tokenlessRequestForbidden: 'the resource server answers a request without a token 403, not 401, its challenge kept (breaks the MCP authorization specification, which answers a missing token 401; RFC 6750 §3.1 makes it a SHOULD: a warning elsewhere)',
   resourceMetadataNotJson: 'the protected resource metadata is served as text/plain, its body still JSON (breaks RFC 9728 §3.2)',
   protectedResourceRefusedAtAuthorize: 'every authorization request naming a resource is refused with invalid_target, the protected resource its metadata lists too (breaks RFC 8707 §2 as the MCP authorization specification requires it)',
   resourceRefusedAtCodeExchange: 'the code exchange naming the resource of its authorization request is refused with invalid_target (breaks RFC 8707 §2.2)',
