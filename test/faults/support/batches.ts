@@ -68,10 +68,12 @@ export function runSeconds(flows: Iterable<FlowId>): number {
   return batchStartSeconds + Math.max(Math.max(...times), times.reduce((a, b) => a + b, 0) / workers());
 }
 
+/** The flows a proof stops: those of its expected failures when it is marked `stops`, else none. */
+const stoppedFlows = (p: FaultProof): FlowId[] => (p.stops ? p.expected.map(flowOf) : []);
+
 /** Whether `a` stops a flow in which `b` expects a check: the arrows after a's failure are skipped, b's check among them maybe. */
 function hides(a: FaultProof, b: FaultProof): boolean {
-  if (!a.stops) return false;
-  const stopped = new Set(a.expected.map(flowOf));
+  const stopped = new Set(stoppedFlows(a));
   return b.expected.some((e) => stopped.has(flowOf(e)));
 }
 
@@ -176,7 +178,7 @@ export function unexpectedOf(outcome: BatchOutcome): Unpassed[] {
 export function disturbedArrows(outcome: BatchOutcome): string[] {
   const failing = new Set(outcome.batch.proofs.flatMap((p) => p.expected.map((e) => arrowKey(flowOf(e), e.step))));
   // A proof that stops its flow: the arrows after its failure are skipped, and may be.
-  const stopped = new Set(outcome.batch.proofs.filter((p) => p.stops).flatMap((p) => p.expected.map(flowOf)));
+  const stopped = new Set<string>(outcome.batch.proofs.flatMap(stoppedFlows));
   return outcome.results.flatMap((r) => r.steps
     .filter((s) => !(stopped.has(r.id as FlowId) && s.status === 'skipped'))
     .filter((s) => !failing.has(arrowKey(r.id, s.text)) && !['passed', 'not-applicable'].includes(s.status))
